@@ -1,0 +1,74 @@
+package org.fertk.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.fertk.data.FaceDataset;
+import org.fertk.data.ImageFolderReader;
+import org.fertk.data.ReadOptions;
+import org.fertk.score.OrtEngine;
+import org.fertk.util.Json;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The models committed under models/ work on a fresh clone: valid ONNX with provenance, scoring faces. */
+class ShippedModelsTest {
+  static Stream<Path> shippedModels() throws Exception {
+    try (Stream<Path> s = Files.list(Path.of("models"))) {
+      List<Path> all = s.map(d -> d.resolve("model.onnx")).filter(Files::isRegularFile).sorted().toList();
+      assertFalse(all.isEmpty(), "models/ ships at least one ONNX model");
+      return all.stream();
+    }
+  }
+
+  /** The small sample images committed in data/faces. */
+  static List<Path> faces() throws Exception {
+    try (Stream<Path> s = Files.list(Path.of("data/faces"))) {
+      return s.filter(p -> p.toString().endsWith(".png")).sorted().toList();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("shippedModels")
+  void isValidOnnxWithItsManifestAndScoresFaces(Path onnx) throws Exception {
+    OnnxChecker.check(Files.readAllBytes(onnx));
+    assertTrue(Files.size(onnx) < 5_000_000, "shipped models stay under 5 MB");
+    JsonNode manifest = Json.read(onnx.resolveSibling("manifest.json"));
+    assertEquals(64, manifest.path("data").path("sha256").asText().length(), "manifest names the data by hash");
+    assertTrue(manifest.path("training").path("seconds").asDouble() > 0, "manifest states the training time");
+    assertFalse(manifest.toString().contains("/work/"), "no machine paths in a shipped manifest");
+    assertTrue(Files.isRegularFile(onnx.resolveSibling("report").resolve("report.md")), "a report ships beside it");
+
+    FaceDataset faces = ImageFolderReader.readFiles(faces(), ReadOptions.STRICT, false).dataset();
+    try (OrtEngine engine = OrtEngine.open(onnx, 1)) {
+      Map<String, String> meta = engine.metadata();
+      assertEquals("angry,disgust,fear,happy,sad,surprise,neutral", meta.get("fer.classes"));
+      assertEquals(manifest.path("data").path("sha256").asText(), meta.get("fer.data_sha256"));
+      FloatBuffer buf = ByteBuffer.allocateDirect(faces.size() * FaceDataset.PIXELS * 4).order(ByteOrder.nativeOrder())
+          .asFloatBuffer();
+      for (int i = 0; i < faces.size(); i++) {
+        faces.toUnitFloats(i, buf);
+      }
+      float[] probs = engine.predict(buf, faces.size());
+      assertEquals(faces.size() * 7, probs.length);
+      for (int i = 0; i < faces.size(); i++) {
+        double sum = 0;
+        for (int c = 0; c < 7; c++) {
+          assertTrue(probs[i * 7 + c] >= 0 && probs[i * 7 + c] <= 1);
+          sum += probs[i * 7 + c];
+        }
+        assertEquals(1.0, sum, 1e-4);
+      }
+    }
+  }
+}
