@@ -118,7 +118,7 @@ public final class Comparison {
       Path side = sidecar(en.predictions());
       JsonNode sc = Files.isRegularFile(side) ? Json.read(side) : null;
       scoreIps.append(sc == null ? "-" : String.format(Locale.ROOT, "%,.0f", sc.path("images_per_second").asDouble()));
-      note.append(en.note() == null ? "" : en.note());
+      note.append(en.note() != null ? en.note() : settingsNote(m.path("hyperparameters")));
     }
     return Table.create("comparison", no, arch, epochs, es, trainAcc, testAcc, f1, auc, params, time, trainIps, scoreIps, note);
   }
@@ -147,6 +147,36 @@ public final class Comparison {
       }
     }
     return Table.create("significance", a, b, diff, onlyA, onlyB, method, stat, p);
+  }
+
+  /** The training settings that tell runs apart, for a note column no plan filled in. */
+  static String settingsNote(JsonNode hp) {
+    if (hp.isMissingNode() || !hp.has("optimizer")) {
+      return "";
+    }
+    JsonNode opt = hp.path("optimizer");
+    List<String> parts = new ArrayList<>();
+    parts.add(String.format(Locale.ROOT, "%s lr %s%s", opt.path("name").asText(), opt.path("learningRate").asText(),
+        opt.path("nesterov").asBoolean() ? " nesterov" : ""));
+    parts.add("batch " + hp.path("batchSize").asText());
+    parts.add("aug " + hp.path("augment").asText());
+    if (!"none".equals(hp.path("classWeight").asText("none"))) {
+      parts.add("class weights " + hp.path("classWeight").asText());
+    }
+    if (hp.path("l2").asDouble() > 0) {
+      parts.add("l2 " + hp.path("l2").asText());
+    }
+    if (hp.path("labelSmoothing").asDouble() > 0) {
+      parts.add("label smoothing " + hp.path("labelSmoothing").asText());
+    }
+    if (!"constant".equals(hp.path("lrSchedule").asText("constant"))) {
+      parts.add(hp.path("lrSchedule").asText() + " schedule");
+    }
+    JsonNode es = hp.path("earlyStopping");
+    if (es.isObject()) {
+      parts.add("early stopping " + es.path("monitor").asText() + "/" + es.path("patience").asText());
+    }
+    return String.join(", ", parts);
   }
 
   /** Figure file prefix: the run folder's name when distinct, else the label. */

@@ -41,6 +41,17 @@ class AnalysisTest {
   }
 
   @Test
+  void comparisonNoteSummarisesTheSettingsWhenNoPlanGaveOne() throws Exception {
+    var hp = Json.MAPPER.readTree("""
+        {"optimizer": {"name": "sgd", "learningRate": 0.01, "nesterov": true}, "batchSize": 64,
+         "augment": "standard", "classWeight": "balanced", "l2": 1.0E-4, "labelSmoothing": 0.0,
+         "lrSchedule": "cosine", "earlyStopping": {"monitor": "val_loss", "patience": 10}}""");
+    assertEquals("sgd lr 0.01 nesterov, batch 64, aug standard, class weights balanced, l2 1.0E-4, cosine schedule, "
+        + "early stopping val_loss/10", Comparison.settingsNote(hp));
+    assertEquals("", Comparison.settingsNote(Json.MAPPER.createObjectNode()));
+  }
+
+  @Test
   void classNeverPredictedAndClassAbsentFromTheTruth() {
     // class 1 never predicted (precision 0 by zero_division), class 6 never true (AUC undefined)
     int[] truth = {0, 0, 1, 1, 2, 2, 3, 3, 4, 5};
