@@ -2,9 +2,6 @@ package org.fertk.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,12 +46,7 @@ final class PredictCommand extends BaseCommand {
     FaceDataset faces = ImageFolderReader.readFiles(images, ReadOptions.STRICT, centerCrop).dataset();
     float[] probs;
     try (OrtEngine engine = OrtEngine.open(m, 0)) {
-      FloatBuffer buf = ByteBuffer.allocateDirect(faces.size() * FaceDataset.PIXELS * 4)
-          .order(ByteOrder.nativeOrder()).asFloatBuffer();
-      for (int i = 0; i < faces.size(); i++) {
-        faces.toUnitFloats(i, buf);
-      }
-      probs = engine.predict(buf, faces.size());
+      probs = engine.predict(faces.toDirectUnitFloats(), faces.size());
     }
     int k = Math.max(1, Math.min(Emotion.COUNT, top));
     ArrayNode all = Json.MAPPER.createArrayNode();

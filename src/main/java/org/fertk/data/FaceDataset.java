@@ -107,6 +107,16 @@ public final class FaceDataset {
     dst.put(tmp); // one bulk copy instead of 2,304 single puts
   }
 
+  /** All faces as one native-order direct buffer of floats in [0,1], the batch layout ORT and TF read. */
+  public java.nio.FloatBuffer toDirectUnitFloats() {
+    java.nio.FloatBuffer buf = java.nio.ByteBuffer.allocateDirect(size() * PIXELS * Float.BYTES)
+        .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+    for (int i = 0; i < size(); i++) {
+      toUnitFloats(i, buf);
+    }
+    return buf;
+  }
+
   public boolean hasUsage() {
     for (byte u : usages) {
       if (u >= 0) {

@@ -1,7 +1,5 @@
 package org.fertk.onnx;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Locale;
 import org.fertk.data.Emotion;
@@ -23,10 +21,7 @@ public record Parity(int samples, double maxAbsDiff, int argmaxAgree, double tol
 
   public static Parity measure(Engine reference, Engine candidate, FaceDataset faces, double tolerance) {
     int n = faces.size();
-    FloatBuffer batch = ByteBuffer.allocateDirect(n * FaceDataset.PIXELS * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    for (int i = 0; i < n; i++) {
-      faces.toUnitFloats(i, batch);
-    }
+    FloatBuffer batch = faces.toDirectUnitFloats();
     float[] a = reference.predict(batch, n);
     float[] b = candidate.predict(batch, n);
     double max = 0;

@@ -4,24 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.fertk.data.SampleFaces;
 import org.fertk.util.Json;
 import org.junit.jupiter.api.Test;
 
 /** On a fresh clone, predict works without --model: the shipped model under models/ is its default. */
 class PredictDefaultModelTest {
-  private static List<Path> faces() throws Exception {
-    try (Stream<Path> s = Files.list(Path.of("data/faces"))) {
-      return s.filter(p -> p.toString().endsWith(".png")).sorted().toList();
-    }
-  }
-
   @Test
   void predictWithoutModelUsesTheShippedDefault() throws Exception {
-    List<Path> images = faces();
+    List<Path> images = SampleFaces.files();
     assertTrue(images.size() >= 7, "data/faces has a sample face per class");
     String[] args = Stream.concat(Stream.of("predict", "--json"), images.stream().map(Path::toString))
         .toArray(String[]::new);

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +13,7 @@ import java.util.stream.Stream;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.ImageFolderReader;
 import org.fertk.data.ReadOptions;
+import org.fertk.data.SampleFaces;
 import org.fertk.score.OrtEngine;
 import org.fertk.util.Json;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,13 +26,6 @@ class ShippedModelsTest {
       List<Path> all = s.map(d -> d.resolve("model.onnx")).filter(Files::isRegularFile).sorted().toList();
       assertFalse(all.isEmpty(), "models/ ships at least one ONNX model");
       return all.stream();
-    }
-  }
-
-  /** The small sample images committed in data/faces. */
-  static List<Path> faces() throws Exception {
-    try (Stream<Path> s = Files.list(Path.of("data/faces"))) {
-      return s.filter(p -> p.toString().endsWith(".png")).sorted().toList();
     }
   }
 
@@ -51,17 +42,12 @@ class ShippedModelsTest {
     }
     assertTrue(Files.isRegularFile(onnx.resolveSibling("report").resolve("report.md")), "a report ships beside it");
 
-    FaceDataset faces = ImageFolderReader.readFiles(faces(), ReadOptions.STRICT, false).dataset();
+    FaceDataset faces = ImageFolderReader.readFiles(SampleFaces.files(), ReadOptions.STRICT, false).dataset();
     try (OrtEngine engine = OrtEngine.open(onnx, 1)) {
       Map<String, String> meta = engine.metadata();
       assertEquals("angry,disgust,fear,happy,sad,surprise,neutral", meta.get("fer.classes"));
       assertEquals(manifest.path("data").path("sha256").asText(), meta.get("fer.data_sha256"));
-      FloatBuffer buf = ByteBuffer.allocateDirect(faces.size() * FaceDataset.PIXELS * 4).order(ByteOrder.nativeOrder())
-          .asFloatBuffer();
-      for (int i = 0; i < faces.size(); i++) {
-        faces.toUnitFloats(i, buf);
-      }
-      float[] probs = engine.predict(buf, faces.size());
+      float[] probs = engine.predict(faces.toDirectUnitFloats(), faces.size());
       assertEquals(faces.size() * 7, probs.length);
       for (int i = 0; i < faces.size(); i++) {
         double sum = 0;
