@@ -18,6 +18,7 @@ import org.fertk.score.Engine;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Predictions;
 import org.fertk.score.Scorer;
+import org.fertk.score.TestTimeAugmentation;
 import org.fertk.score.TfEngine;
 import org.fertk.train.RunFolder;
 import org.fertk.util.AtomicOutput;
@@ -106,7 +107,7 @@ public final class ScoreBenchmark {
         long t0 = System.nanoTime();
         FaceDataset d = Fer2013CsvReader.read(csv, ReadOptions.STRICT).dataset();
         try (Engine e = OrtEngine.open(onnx, threads)) {
-          Scorer.Result res = new Scorer(List.of(e), batchSize, false).score(d, Progress.NONE);
+          Scorer.Result res = new Scorer(List.of(e), batchSize, TestTimeAugmentation.NONE).score(d, Progress.NONE);
           Predictions.write(tmp.resolve("pred.csv"), d, res.probs());
         }
         double ips = faces.size() / ((System.nanoTime() - t0) / 1e9);

@@ -14,6 +14,7 @@ import org.fertk.score.Engine;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Predictions;
 import org.fertk.score.Scorer;
+import org.fertk.score.TestTimeAugmentation;
 import org.fertk.score.TfEngine;
 import org.fertk.util.FerException;
 import org.fertk.util.Progress;
@@ -45,7 +46,8 @@ final class ScoreCommand extends BaseCommand {
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads, 0 = all cores.")
   int threads;
 
-  @Option(names = "--tta", description = "Test-time augmentation: 'flip' averages each face with its mirror.")
+  @Option(names = "--tta", defaultValue = "none", description = "Test-time augmentation: 'flip' averages each face "
+      + "with its mirror, 'crops' over ten views (centre and four corner shifts of 4 px, each mirrored), 'none' (default).")
   String tta;
 
   @Option(names = "--engine", defaultValue = "ort", description = "ort (ONNX Runtime) or tf (TF Java SavedModel).")
@@ -65,8 +67,11 @@ final class ScoreCommand extends BaseCommand {
     if (batchSize < 1 || batchSize > 65536) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch-size must be between 1 and 65536");
     }
-    if (tta != null && !tta.equalsIgnoreCase("flip")) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tta must be 'flip', got '" + tta + "'");
+    TestTimeAugmentation views;
+    try {
+      views = TestTimeAugmentation.parse(tta);
+    } catch (org.fertk.util.FerException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     String eng = engine.toLowerCase(Locale.ROOT);
     if (!eng.equals("ort") && !eng.equals("tf")) {
@@ -80,13 +85,13 @@ final class ScoreCommand extends BaseCommand {
       }
       Scorer.Result r;
       try (Progress bar = Progress.create(quiet, "Scoring", faces.size(), "img")) {
-        r = new Scorer(engines, batchSize, tta != null).score(faces, bar);
+        r = new Scorer(engines, batchSize, views).score(faces, bar);
       }
       Predictions.write(out, faces, r.probs());
-      writeSidecar(r, faces.size());
+      writeSidecar(r, faces.size(), views);
       out().printf(Locale.ROOT, "scored %,d faces with %s%s%s in %.2f s: %,.0f img/s; per-batch latency p50 %.1f ms, "
               + "p95 %.1f ms (batch %d, %d threads)%n", faces.size(), engines.get(0).name(),
-          engines.size() > 1 ? " (ensemble of " + engines.size() + ")" : "", tta != null ? " + flip TTA" : "",
+          engines.size() > 1 ? " (ensemble of " + engines.size() + ")" : "", views.isNone() ? "" : " + " + views.name() + " TTA (" + views.views().size() + " views)",
           r.seconds(), r.imagesPerSecond(), r.percentileMillis(50), r.percentileMillis(95), batchSize,
           threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
       if (faces.allLabelled()) {
@@ -104,7 +109,7 @@ final class ScoreCommand extends BaseCommand {
   }
 
   /** Throughput and provenance beside the predictions, for `fer compare`. */
-  private void writeSidecar(Scorer.Result r, int faces) {
+  private void writeSidecar(Scorer.Result r, int faces, TestTimeAugmentation views) {
     var o = org.fertk.util.Json.MAPPER.createObjectNode();
     var ms = o.putArray("models");
     models.forEach(m -> ms.add(m.toString()));
@@ -112,7 +117,7 @@ final class ScoreCommand extends BaseCommand {
     var ds = o.putArray("data");
     data.forEach(d -> ds.add(d.toString()));
     o.put("split", split);
-    o.put("tta", tta);
+    o.put("tta", views.name());
     o.put("faces", faces);
     o.put("batch_size", batchSize);
     o.put("seconds", r.seconds());

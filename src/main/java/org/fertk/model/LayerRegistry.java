@@ -5,6 +5,7 @@ import java.util.TreeMap;
 import org.fertk.model.layers.ActivationLayer;
 import org.fertk.model.layers.BatchNormalization;
 import org.fertk.model.layers.Conv2D;
+import org.fertk.model.layers.Cropping2D;
 import org.fertk.model.layers.Dense;
 import org.fertk.model.layers.Dropout;
 import org.fertk.model.layers.Flatten;
@@ -26,6 +27,7 @@ public final class LayerRegistry {
 
   static {
     FACTORIES.put("Conv2D", Conv2D::new);
+    FACTORIES.put("Cropping2D", (c, l2) -> new Cropping2D(c));
     FACTORIES.put("MaxPooling2D", (c, l2) -> new Pooling2D(c, true));
     FACTORIES.put("AveragePooling2D", (c, l2) -> new Pooling2D(c, false));
     FACTORIES.put("GlobalAveragePooling2D", (c, l2) -> new GlobalAveragePooling(c, 2));

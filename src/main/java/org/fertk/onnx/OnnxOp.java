@@ -29,6 +29,7 @@ public enum OnnxOp {
   TRANSPOSE("Transpose", 1, 1, 1, 1, 1, "perm"),
   SQUEEZE("Squeeze", 2, 2, 1, 1, 13),
   GATHER("Gather", 2, 2, 1, 1, 11, "axis"),
+  SLICE("Slice", 3, 5, 1, 1, 13),
   LSTM("LSTM", 3, 8, 1, 3, 7, "hidden_size", "direction"),
   CONCAT("Concat", 1, Integer.MAX_VALUE, 1, 1, 11, "axis");
 

@@ -16,8 +16,9 @@ import org.fertk.util.Progress;
 
 /**
  * Batch scoring: a helper thread fills the next direct FloatBuffer while the engine runs the
- * current one. Optional test-time augmentation (average with the mirrored image) and ensembles
- * (average of several engines). Records per-batch latency.
+ * current one. Optional test-time augmentation (the average over views of each face, see
+ * {@link TestTimeAugmentation}) and ensembles (the average over several engines). Records
+ * per-batch latency.
  */
 public final class Scorer {
   /** Probabilities plus timing. */
@@ -39,15 +40,15 @@ public final class Scorer {
 
   private final List<Engine> engines;
   private final int batchSize;
-  private final boolean flipTta;
+  private final TestTimeAugmentation tta;
 
-  public Scorer(List<Engine> engines, int batchSize, boolean flipTta) {
+  public Scorer(List<Engine> engines, int batchSize, TestTimeAugmentation tta) {
     if (engines.isEmpty()) {
       throw new IllegalArgumentException("no engine");
     }
     this.engines = engines;
     this.batchSize = batchSize;
-    this.flipTta = flipTta;
+    this.tta = tta;
   }
 
   public Result score(FaceDataset data, Progress progress) {
@@ -55,8 +56,8 @@ public final class Scorer {
     float[] probs = new float[n * Emotion.COUNT];
     int batches = (n + batchSize - 1) / batchSize;
     double[] millis = new double[batches];
-    FloatBuffer[] buffers = {allocate(), allocate()};
-    FloatBuffer[] mirrors = flipTta ? new FloatBuffer[] {allocate(), allocate()} : null;
+    // two sets of view buffers: the helper fills one while the engines read the other
+    FloatBuffer[][] sets = {allocateViews(), allocateViews()};
     ExecutorService prep = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "score-prep");
       t.setDaemon(true);
@@ -64,17 +65,16 @@ public final class Scorer {
     });
     long t0 = System.nanoTime();
     try {
-      Future<Integer> next = prep.submit(() -> fill(data, 0, buffers[0], mirrors == null ? null : mirrors[0]));
+      Future<Integer> next = prep.submit(() -> fill(data, 0, sets[0]));
       for (int b = 0; b < batches; b++) {
         int count = await(next);
-        FloatBuffer cur = buffers[b % 2];
-        FloatBuffer curMirror = mirrors == null ? null : mirrors[b % 2];
+        FloatBuffer[] cur = sets[b % 2];
         if (b + 1 < batches) {
           int nb = b + 1;
-          next = prep.submit(() -> fill(data, nb * batchSize, buffers[nb % 2], mirrors == null ? null : mirrors[nb % 2]));
+          next = prep.submit(() -> fill(data, nb * batchSize, sets[nb % 2]));
         }
         long s = System.nanoTime();
-        float[] p = predictAveraged(cur, curMirror, count);
+        float[] p = predictAveraged(cur, count);
         millis[b] = (System.nanoTime() - s) / 1e6;
         System.arraycopy(p, 0, probs, b * batchSize * Emotion.COUNT, p.length);
         progress.step(count, null);
@@ -85,12 +85,11 @@ public final class Scorer {
     return new Result(probs, n, (System.nanoTime() - t0) / 1e9, millis);
   }
 
-  private float[] predictAveraged(FloatBuffer batch, FloatBuffer mirror, int count) {
+  private float[] predictAveraged(FloatBuffer[] views, int count) {
     List<float[]> outs = new ArrayList<>();
     for (Engine e : engines) {
-      outs.add(e.predict(batch, count));
-      if (mirror != null) {
-        outs.add(e.predict(mirror, count));
+      for (FloatBuffer v : views) {
+        outs.add(e.predict(v, count));
       }
     }
     if (outs.size() == 1) {
@@ -112,23 +111,28 @@ public final class Scorer {
     return ByteBuffer.allocateDirect(batchSize * FaceDataset.PIXELS * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
-  private int fill(FaceDataset data, int start, FloatBuffer buf, FloatBuffer mirror) {
-    int count = Math.min(batchSize, data.size() - start);
-    buf.clear();
-    for (int k = 0; k < count; k++) {
-      data.toUnitFloats(start + k, buf);
+  private FloatBuffer[] allocateViews() {
+    FloatBuffer[] b = new FloatBuffer[tta.views().size()];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = allocate();
     }
-    if (mirror != null) {
-      mirror.clear();
-      final int side = FaceDataset.SIDE;
-      for (int k = 0; k < count; k++) {
-        int base = k * FaceDataset.PIXELS;
-        for (int y = 0; y < side; y++) {
-          for (int x = 0; x < side; x++) {
-            mirror.put(base + y * side + x, buf.get(base + y * side + side - 1 - x));
-          }
-        }
-      }
+    return b;
+  }
+
+  /** Fills views[0] with the faces as they are, then every other view from it. */
+  private int fill(FaceDataset data, int start, FloatBuffer[] views) {
+    int count = Math.min(batchSize, data.size() - start);
+    FloatBuffer plain = views[0];
+    plain.clear();
+    for (int k = 0; k < count; k++) {
+      data.toUnitFloats(start + k, plain);
+    }
+    List<TestTimeAugmentation.View> v = tta.views();
+    if (!v.get(0).isIdentity()) {
+      throw new IllegalStateException("the first view must be the face itself");
+    }
+    for (int i = 1; i < views.length; i++) {
+      TestTimeAugmentation.render(v.get(i), plain, count, views[i]);
     }
     return count;
   }

@@ -24,6 +24,7 @@ import org.fertk.score.Engine;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Predictions;
 import org.fertk.score.Scorer;
+import org.fertk.score.TestTimeAugmentation;
 import org.fertk.train.DataPreparation;
 import org.fertk.train.EpochLog;
 import org.fertk.train.RunFolder;
@@ -155,7 +156,7 @@ public final class Study {
   private void score(RunFolder rf, FaceDataset test, Path preds) {
     try (Engine e = OrtEngine.open(rf.onnx(), options.threads());
         Progress bar = Progress.create(options.quiet(), "Scoring", test.size(), "img")) {
-      Scorer.Result res = new Scorer(List.of(e), 64, false).score(test, bar);
+      Scorer.Result res = new Scorer(List.of(e), 64, TestTimeAugmentation.NONE).score(test, bar);
       Predictions.write(preds, test, res.probs());
       var side = Json.MAPPER.createObjectNode();
       side.put("models", rf.onnx().toString()).put("engine", "ort").put("faces", test.size()).put("batch_size", 64)

@@ -98,6 +98,35 @@ class ScoreCliTest {
   }
 
   @Test
+  void tenCropTtaAndABadTtaName() throws Exception {
+    Path plain = dir.resolve("plain.csv");
+    Path crops = dir.resolve("crops.csv");
+    assertEquals(0, CliTest.run("score", "--model", onnx.toString(), "--data", data.toString(), "--out", plain.toString(), "-q").code());
+    CliTest.Run r = CliTest.run("score", "--model", onnx.toString(), "--data", data.toString(), "--tta", "crops",
+        "--out", crops.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("+ crops TTA (10 views)"), r.out());
+    List<String[]> a = rows(plain);
+    List<String[]> c = rows(crops);
+    assertEquals(a.size(), c.size());
+    double maxDiff = 0;
+    for (int i = 0; i < a.size(); i++) {
+      double sum = 0;
+      for (int k = 3; k < 10; k++) {
+        sum += Double.parseDouble(c.get(i)[k]);
+        maxDiff = Math.max(maxDiff, Math.abs(Double.parseDouble(a.get(i)[k]) - Double.parseDouble(c.get(i)[k])));
+      }
+      assertEquals(1.0, sum, 1e-5, "an average of distributions is a distribution");
+    }
+    assertTrue(maxDiff > 1e-4, "shifted views change the averaged probabilities");
+    CliTest.Run bad = CliTest.run("score", "--model", onnx.toString(), "--data", data.toString(), "--tta", "rotate",
+        "--out", dir.resolve("bad.csv").toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--tta must be none, flip or crops, got 'rotate'"), bad.err());
+    assertFalse(java.nio.file.Files.exists(dir.resolve("bad.csv")));
+  }
+
+  @Test
   void predictPrintsTopThreeOrJson() throws Exception {
     Path png = dir.resolve("face.png");
     assertEquals(0, CliTest.run("data", "show", data.toString(), "--out", png.toString(), "--per-class", "1").code());

@@ -46,6 +46,22 @@ class LayerNumericsTest {
         LayerHarness.run(avg, Map.of(), x, new long[] {1, 4, 4, 1}, false).output(), EPS);
   }
 
+  @Test
+  void croppingKeepsTheInnerWindow() {
+    // 4x4 image 1..16, two channels (second = minus the first); drop 1 row on top, 1 column each side
+    float[] x = new float[32];
+    for (int i = 0; i < 16; i++) {
+      x[2 * i] = i + 1;
+      x[2 * i + 1] = -(i + 1);
+    }
+    Layer crop = LayerHarness.layer("Cropping2D", "k", "{'cropping': [[1, 0], [1, 1]]}", Dims.of(4, 4, 2));
+    assertEquals(Dims.of(3, 2, 2), crop.outputDims());
+    LayerHarness.Run r = LayerHarness.run(crop, Map.of(), x, new long[] {1, 4, 4, 2}, true);
+    assertArrayEquals(new float[] {6, -6, 7, -7, 10, -10, 11, -11, 14, -14, 15, -15}, r.output(), EPS);
+    assertEquals(Dims.of(44, 44, 1), LayerHarness.layer("Cropping2D", "s", "{'cropping': 2}", Dims.of(48, 48, 1)).outputDims());
+    assertEquals(Dims.of(46, 40, 1), LayerHarness.layer("Cropping2D", "p", "{'cropping': [1, 4]}", Dims.of(48, 48, 1)).outputDims());
+  }
+
   /** Keras LSTM equations written out by hand for one unit and one input feature. */
   private static float[] lstmByHand(float[] xs, float[] w, float[] u, float[] b) {
     double h = 0;

@@ -94,6 +94,15 @@ class SpecTest {
   }
 
   @Test
+  void badCropping() {
+    assertEquals("Invalid value for `cropping` in Cropping2D 'cropping2d': expected an integer, [rows, cols] or "
+        + "[[top, bottom], [left, right]], got [1,2,3]",
+        error("{'class_name': 'Cropping2D', 'config': {'cropping': [1, 2, 3]}}, " + TestSpecs.FLATTEN + ", " + TestSpecs.OUT));
+    assertTrue(error("{'class_name': 'Cropping2D', 'config': {'cropping': 24}}, " + TestSpecs.FLATTEN + ", " + TestSpecs.OUT)
+        .contains("leaves nothing"));
+  }
+
+  @Test
   void unknownKey() {
     assertEquals("Unknown key `filter` in Conv2D 'conv2d'",
         error("{'class_name': 'Conv2D', 'config': {'filters': 8, 'kernel_size': 3, 'filter': 8}}, "

@@ -37,8 +37,10 @@ class ExportTest {
   static FaceDataset samples;
 
   /** Covers the layers the study's specs do not: batch norm, average and global pooling, ELU. */
-  static final String EXTRA = "{'class_name': 'Conv2D', 'config': {'filters': 8, 'kernel_size': 3, 'padding': 'same'}}, "
+  static final String EXTRA = "{'class_name': 'Cropping2D', 'config': {'cropping': [[1, 2], [3, 0]]}}, "
+      + "{'class_name': 'Conv2D', 'config': {'filters': 8, 'kernel_size': 3, 'padding': 'same'}}, "
       + "{'class_name': 'BatchNormalization', 'config': {}}, {'class_name': 'Activation', 'config': {'activation': 'elu'}}, "
+      + "{'class_name': 'Cropping2D', 'config': {'cropping': [2, 1]}}, "
       + "{'class_name': 'AveragePooling2D', 'config': {'pool_size': 3, 'padding': 'same'}}, "
       + "{'class_name': 'Conv2D', 'config': {'filters': 6, 'kernel_size': 3, 'strides': 2, 'activation': 'sigmoid'}}, "
       + "{'class_name': 'GlobalAveragePooling2D', 'config': {}}, {'class_name': 'Dense', 'config': {'units': 9}}, "
@@ -126,6 +128,7 @@ class ExportTest {
     assertEquals(null, r.opCounts().get("BatchNormalization"));
     assertEquals(null, r.opCounts().get("Mul"), "conv batch norm folded into the Conv weights");
     assertTrue(r.opCounts().containsKey("ReduceMean"));
+    assertEquals(2, r.opCounts().get("Slice"), "one Slice per Cropping2D, on NHWC input and on NCHW activations");
   }
 
   @Test

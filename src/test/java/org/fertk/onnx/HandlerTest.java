@@ -110,6 +110,19 @@ class HandlerTest {
   }
 
   @Test
+  void sliceOnInputAndOnNchwActivations() {
+    var onInput = compare(IMG, (tf, x) -> tf.slice(x, tf.constant(new int[] {0, 1, 2, 0}), tf.constant(new int[] {-1, 5, 4, -1})));
+    assertClose(onInput);
+    assertEquals(1, onInput.graph().count(OnnxOp.SLICE));
+    // after a convolution the activations are NCHW: the crop renumbers the axes instead of transposing
+    var onConv = compare(IMG, (tf, x) -> tf.nn.relu(tf.slice(conv(tf, x, 4, "SAME", 1),
+        tf.constant(new int[] {0, 2, 1, 1}), tf.constant(new int[] {-1, 3, -1, 2}))));
+    assertClose(onConv);
+    assertEquals(1, onConv.graph().count(OnnxOp.SLICE));
+    assertEquals(2, onConv.graph().count(OnnxOp.TRANSPOSE), "into NCHW for the Conv, back to NHWC at the output");
+  }
+
+  @Test
   void meanTransposeAndGather() {
     var gap = compare(GRAY, (tf, x) -> tf.math.mean(conv(tf, x, 4, "SAME", 1), tf.constant(new int[] {1, 2})));
     assertClose(gap);

@@ -64,6 +64,7 @@ public final class Handlers {
     register(OnnxOp.RESHAPE.minOpset(), Handlers::reshape, "Reshape");
     register(OnnxOp.TRANSPOSE.minOpset(), Handlers::transpose, "Transpose");
     register(OnnxOp.GATHER.minOpset(), Handlers::gather, "GatherV2");
+    register(OnnxOp.SLICE.minOpset(), Handlers::slice, "Slice");
     REGISTRY.put("BlockLSTMV2", new LstmHandler());
   }
 
@@ -337,6 +338,50 @@ public final class Handlers {
     long axis = c.tf.evaluate(axisIn).longs()[0];
     c.define(n, 0, Value.of(c.onnx.add(OnnxOp.GATHER, n.getName(), List.of(x.name(), iName), Map.of("axis", axis)),
         Layout.NATIVE, c.tf.shape(n.getName() + ":0")));
+  }
+
+  /**
+   * TF Slice(begin, size) with constant bounds becomes ONNX Slice over the axes that are cut. An
+   * NCHW image stays NCHW: the TF axes are renumbered instead of transposing back.
+   */
+  private static void slice(NodeDef n, ConversionContext c) {
+    String beginIn = c.tf.input(n, 1);
+    String sizeIn = c.tf.input(n, 2);
+    if (!c.tf.isConstant(beginIn) || !c.tf.isConstant(sizeIn)) {
+      throw unsupported(n, "begin and size are not constant");
+    }
+    Value x = c.input(n, 0);
+    if (x.layout() == Layout.FLAT_CHW) {
+      x = c.as(x, Layout.NATIVE);
+    }
+    long[] begin = c.tf.evaluate(beginIn).longs();
+    long[] size = c.tf.evaluate(sizeIn).longs();
+    long[] nchwAxis = {0, 2, 3, 1};
+    List<Long> starts = new ArrayList<>();
+    List<Long> ends = new ArrayList<>();
+    List<Long> axes = new ArrayList<>();
+    for (int a = 0; a < begin.length; a++) {
+      if (begin[a] == 0 && size[a] == -1) {
+        continue;
+      }
+      starts.add(begin[a]);
+      ends.add(size[a] == -1 ? Long.MAX_VALUE : begin[a] + size[a]);
+      axes.add(x.layout() == Layout.NCHW ? nchwAxis[a] : a);
+    }
+    long[] out = c.tf.shape(n.getName() + ":0");
+    if (axes.isEmpty()) {
+      c.define(n, 0, x);
+      return;
+    }
+    String st = c.constant(n.getName() + "/starts", ConstTensor.longVector(toArray(starts)));
+    String en = c.constant(n.getName() + "/ends", ConstTensor.longVector(toArray(ends)));
+    String ax = c.constant(n.getName() + "/axes", ConstTensor.longVector(toArray(axes)));
+    c.define(n, 0, Value.of(c.onnx.add(OnnxOp.SLICE, n.getName(), List.of(x.name(), st, en, ax), Map.of()),
+        x.layout(), out));
+  }
+
+  private static long[] toArray(List<Long> v) {
+    return v.stream().mapToLong(Long::longValue).toArray();
   }
 
   static List<String> list(String... s) {
