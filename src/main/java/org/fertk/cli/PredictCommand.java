@@ -13,8 +13,11 @@ import org.fertk.data.FaceDataset;
 import org.fertk.data.ImageFolderReader;
 import org.fertk.data.ReadOptions;
 import org.fertk.score.OrtEngine;
+import org.fertk.score.Scorer;
+import org.fertk.score.TestTimeAugmentation;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
+import org.fertk.util.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,16 +40,27 @@ final class PredictCommand extends BaseCommand {
   @Option(names = "--json", description = "JSON output.")
   boolean json;
 
+  @Option(names = "--tta", defaultValue = "none", description = "Test-time augmentation as in fer score: none "
+      + "(default), flip or crops.")
+  String tta;
+
   @Option(names = "--top", defaultValue = "3", description = "How many emotions to list (default ${DEFAULT-VALUE}).")
   int top;
 
   @Override
   public Integer call() {
+    TestTimeAugmentation views;
+    try {
+      views = TestTimeAugmentation.parse(tta);
+    } catch (FerException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     Path m = model != null ? model : defaultModel();
     FaceDataset faces = ImageFolderReader.readFiles(images, ReadOptions.STRICT, centerCrop).dataset();
     float[] probs;
     try (OrtEngine engine = OrtEngine.open(m, 0)) {
-      probs = engine.predict(faces.toDirectUnitFloats(), faces.size());
+      probs = views.isNone() ? engine.predict(faces.toDirectUnitFloats(), faces.size())
+          : new Scorer(List.of(engine), 64, views).score(faces, Progress.NONE).probs();
     }
     int k = Math.max(1, Math.min(Emotion.COUNT, top));
     ArrayNode all = Json.MAPPER.createArrayNode();

@@ -135,6 +135,9 @@ class ScoreCliTest {
     assertTrue(r.out().matches("(?s).*face\\.png: \\w+ \\d+\\.\\d%, \\w+ \\d+\\.\\d%, \\w+ \\d+\\.\\d%\\n"), r.out());
     CliTest.Run j = CliTest.run("predict", "--model", onnx.toString(), "--json", "--center-crop", png.toString());
     assertTrue(j.out().contains("\"emotion\""), j.out());
+    CliTest.Run t = CliTest.run("predict", "--model", onnx.toString(), "--tta", "crops", png.toString());
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().matches("(?s).*face\\.png: \\w+ \\d+\\.\\d%, .*"), t.out());
   }
 
   @Test
