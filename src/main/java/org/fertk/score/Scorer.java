@@ -128,9 +128,6 @@ public final class Scorer {
       data.toUnitFloats(start + k, plain);
     }
     List<TestTimeAugmentation.View> v = tta.views();
-    if (!v.get(0).isIdentity()) {
-      throw new IllegalStateException("the first view must be the face itself");
-    }
     for (int i = 1; i < views.length; i++) {
       TestTimeAugmentation.render(v.get(i), plain, count, views[i]);
     }

@@ -31,6 +31,9 @@ public final class TestTimeAugmentation {
   private final List<View> views;
 
   private TestTimeAugmentation(String name, List<View> views) {
+    if (!views.get(0).isIdentity()) {
+      throw new IllegalArgumentException("the first view must be the face itself (the scorer derives the others from it)");
+    }
     this.name = name;
     this.views = List.copyOf(views);
   }
