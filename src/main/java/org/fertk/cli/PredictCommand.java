@@ -40,27 +40,20 @@ final class PredictCommand extends BaseCommand {
   @Option(names = "--json", description = "JSON output.")
   boolean json;
 
-  @Option(names = "--tta", defaultValue = "none", description = "Test-time augmentation as in fer score: none "
-      + "(default), flip or crops.")
-  String tta;
+  @Option(names = "--tta", defaultValue = "none", converter = TtaConverter.class,
+      description = "Test-time augmentation as in fer score: none (default), flip or crops.")
+  TestTimeAugmentation views;
 
   @Option(names = "--top", defaultValue = "3", description = "How many emotions to list (default ${DEFAULT-VALUE}).")
   int top;
 
   @Override
   public Integer call() {
-    TestTimeAugmentation views;
-    try {
-      views = TestTimeAugmentation.parse(tta);
-    } catch (FerException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
     Path m = model != null ? model : defaultModel();
     FaceDataset faces = ImageFolderReader.readFiles(images, ReadOptions.STRICT, centerCrop).dataset();
     float[] probs;
     try (OrtEngine engine = OrtEngine.open(m, 0)) {
-      probs = views.isNone() ? engine.predict(faces.toDirectUnitFloats(), faces.size())
-          : new Scorer(List.of(engine), 64, views).score(faces, Progress.NONE).probs();
+      probs = new Scorer(List.of(engine), 64, views).score(faces, Progress.NONE).probs();
     }
     int k = Math.max(1, Math.min(Emotion.COUNT, top));
     ArrayNode all = Json.MAPPER.createArrayNode();

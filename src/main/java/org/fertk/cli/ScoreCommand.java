@@ -46,9 +46,10 @@ final class ScoreCommand extends BaseCommand {
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads, 0 = all cores.")
   int threads;
 
-  @Option(names = "--tta", defaultValue = "none", description = "Test-time augmentation: 'flip' averages each face "
-      + "with its mirror, 'crops' over ten views (centre and four corner shifts of 4 px, each mirrored), 'none' (default).")
-  String tta;
+  @Option(names = "--tta", defaultValue = "none", converter = TtaConverter.class,
+      description = "Test-time augmentation: 'flip' averages each face with its mirror, 'crops' over ten views "
+          + "(centre and four corner shifts of 4 px, each mirrored), 'none' (default).")
+  TestTimeAugmentation views;
 
   @Option(names = "--engine", defaultValue = "ort", description = "ort (ONNX Runtime) or tf (TF Java SavedModel).")
   String engine;
@@ -67,12 +68,6 @@ final class ScoreCommand extends BaseCommand {
     if (batchSize < 1 || batchSize > 65536) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch-size must be between 1 and 65536");
     }
-    TestTimeAugmentation views;
-    try {
-      views = TestTimeAugmentation.parse(tta);
-    } catch (org.fertk.util.FerException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
     String eng = engine.toLowerCase(Locale.ROOT);
     if (!eng.equals("ort") && !eng.equals("tf")) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--engine must be ort or tf, got '" + engine + "'");
@@ -88,10 +83,11 @@ final class ScoreCommand extends BaseCommand {
         r = new Scorer(engines, batchSize, views).score(faces, bar);
       }
       Predictions.write(out, faces, r.probs());
-      writeSidecar(r, faces.size(), views);
+      writeSidecar(r, faces.size());
       out().printf(Locale.ROOT, "scored %,d faces with %s%s%s in %.2f s: %,.0f img/s; per-batch latency p50 %.1f ms, "
               + "p95 %.1f ms (batch %d, %d threads)%n", faces.size(), engines.get(0).name(),
-          engines.size() > 1 ? " (ensemble of " + engines.size() + ")" : "", views.isNone() ? "" : " + " + views.name() + " TTA (" + views.views().size() + " views)",
+          engines.size() > 1 ? " (ensemble of " + engines.size() + ")" : "",
+          views.isNone() ? "" : " + " + views.name() + " TTA (" + views.views().size() + " views)",
           r.seconds(), r.imagesPerSecond(), r.percentileMillis(50), r.percentileMillis(95), batchSize,
           threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
       if (faces.allLabelled()) {
@@ -109,7 +105,7 @@ final class ScoreCommand extends BaseCommand {
   }
 
   /** Throughput and provenance beside the predictions, for `fer compare`. */
-  private void writeSidecar(Scorer.Result r, int faces, TestTimeAugmentation views) {
+  private void writeSidecar(Scorer.Result r, int faces) {
     var o = org.fertk.util.Json.MAPPER.createObjectNode();
     var ms = o.putArray("models");
     models.forEach(m -> ms.add(m.toString()));

@@ -39,7 +39,7 @@ public final class Cropping2D extends Layer {
       out = new int[4];
     } else if (v.isIntegralNumber()) {
       out = new int[] {v.intValue(), v.intValue(), v.intValue(), v.intValue()};
-    } else if (v.isArray() && v.size() == 2 && v.get(0).isIntegralNumber() && v.get(1).isIntegralNumber()) {
+    } else if (isIntPair(v)) {
       out = new int[] {v.get(0).intValue(), v.get(0).intValue(), v.get(1).intValue(), v.get(1).intValue()};
     } else if (v.isArray() && v.size() == 2 && isIntPair(v.get(0)) && isIntPair(v.get(1))) {
       out = new int[] {v.get(0).get(0).intValue(), v.get(0).get(1).intValue(), v.get(1).get(0).intValue(),

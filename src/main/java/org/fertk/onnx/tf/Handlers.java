@@ -368,7 +368,6 @@ public final class Handlers {
       ends.add(size[a] == -1 ? Long.MAX_VALUE : begin[a] + size[a]);
       axes.add(x.layout() == Layout.NCHW ? nchwAxis[a] : a);
     }
-    long[] out = c.tf.shape(n.getName() + ":0");
     if (axes.isEmpty()) {
       c.define(n, 0, x);
       return;
@@ -377,7 +376,7 @@ public final class Handlers {
     String en = c.constant(n.getName() + "/ends", ConstTensor.longVector(toArray(ends)));
     String ax = c.constant(n.getName() + "/axes", ConstTensor.longVector(toArray(axes)));
     c.define(n, 0, Value.of(c.onnx.add(OnnxOp.SLICE, n.getName(), List.of(x.name(), st, en, ax), Map.of()),
-        x.layout(), out));
+        x.layout(), c.tf.shape(n.getName() + ":0")));
   }
 
   private static long[] toArray(List<Long> v) {
