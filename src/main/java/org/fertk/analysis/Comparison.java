@@ -171,6 +171,9 @@ public final class Comparison {
     }
     if (!"constant".equals(hp.path("lrSchedule").asText("constant"))) {
       parts.add(hp.path("lrSchedule").asText() + " schedule");
+      if (hp.path("restarts").size() > 0) {
+        parts.add("restarts at " + hp.path("restarts") + " x" + hp.path("restartFactor").asText());
+      }
     }
     JsonNode es = hp.path("earlyStopping");
     if (es.isObject()) {

@@ -66,6 +66,18 @@ final class TrainCommand extends BaseCommand {
   @Option(names = "--warmup-epochs", defaultValue = "0", description = "Linear warm-up epochs for cosine (default ${DEFAULT-VALUE}).")
   int warmupEpochs;
 
+  @Option(names = "--cosine-restarts", split = ",", paramLabel = "EPOCH",
+      description = "Epochs where the cosine schedule restarts (warm restarts, SGDR), e.g. 75.")
+  java.util.List<Integer> cosineRestarts = new java.util.ArrayList<>();
+
+  @Option(names = "--restart-lr-factor", defaultValue = "1",
+      description = "Peak rate of each restart cycle relative to the previous one (default ${DEFAULT-VALUE}).")
+  double restartLrFactor;
+
+  @Option(names = "--swa-start", paramLabel = "EPOCH",
+      description = "Average the weights of every epoch from this one (0-based) on and finish with that average (SWA).")
+  Integer swaStart;
+
   @Option(names = "--l2", defaultValue = "0", description = "L2 penalty on every kernel without its own regularizer.")
   double l2;
 
@@ -165,7 +177,11 @@ final class TrainCommand extends BaseCommand {
         .put("epochs", epochs).put("batch_size", batchSize).put("optimizer", optimizer).put("momentum", momentum)
         .put("nesterov", nesterov).put("lr_schedule", lrSchedule).put("warmup_epochs", warmupEpochs).put("l2", l2)
         .put("class_weight", classWeight).put("augment", augment).put("random_erasing", erasing)
-        .put("label_smoothing", labelSmoothing).put("seed", seed);
+        .put("label_smoothing", labelSmoothing).put("seed", seed).put("restart_lr_factor", restartLrFactor);
+    cosineRestarts.forEach(o.putArray("cosine_restarts")::add);
+    if (swaStart != null) {
+      o.put("swa_start", swaStart);
+    }
     if (lr != null) {
       o.put("lr", lr);
     }

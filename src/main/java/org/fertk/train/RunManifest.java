@@ -65,6 +65,10 @@ public final class RunManifest {
     }
     t.put("best_epoch", state.bestCheckpointEpoch + 1);
     t.put("restored_best_weights", es != null && es.restoreAtEnd());
+    if (config.swaStart() != null) {
+      t.put("swa_start_epoch", config.swaStart() + 1);
+      t.put("swa_snapshots", state.swaSnapshots);
+    }
     t.put("seconds", state.trainSeconds);
     t.put("images_seen", state.imagesSeen);
     t.put("images_per_second", state.trainSeconds > 0 ? state.imagesSeen / state.trainSeconds : 0);

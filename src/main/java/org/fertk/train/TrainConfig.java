@@ -1,5 +1,6 @@
 package org.fertk.train;
 
+import java.util.List;
 import org.fertk.data.SplitSpec;
 import org.fertk.util.FerException;
 
@@ -12,13 +13,20 @@ import org.fertk.util.FerException;
  * @param syntheticCount how many synthetic faces when data is null
  * @param lrSchedule "constant" (optionally with ReduceLROnPlateau) or "cosine" (per-step decay
  *     from the initial rate to 0 over all epochs, after {@code warmupEpochs} of linear warm-up)
+ * @param restarts epochs at which a cosine schedule starts a new cycle (warm restarts, as in SGDR
+ *     and Keras' CosineDecayRestarts); empty for one cycle over all epochs
+ * @param restartFactor peak rate of each new cycle relative to the previous one's
+ * @param swaStart null, or the first (0-based) epoch whose end-of-epoch weights enter a stochastic
+ *     weight average that replaces the final weights (batch norm re-estimated afterwards)
  */
 public record TrainConfig(String graph, String data, int syntheticCount, SplitSpec split, int epochs,
     int batchSize, OptimizerConfig optimizer, double l2, String classWeight, String augment,
     Augmentation augmentation, double labelSmoothing, EarlyStopping.Config earlyStopping,
-    ReduceLROnPlateau.Config reduceLr, String lrSchedule, int warmupEpochs, long seed) {
+    ReduceLROnPlateau.Config reduceLr, String lrSchedule, int warmupEpochs, List<Integer> restarts,
+    double restartFactor, Integer swaStart, long seed) {
 
   public TrainConfig {
+    restarts = restarts == null ? List.of() : List.copyOf(restarts); // run-config.json files older than restarts
     if (epochs < 1) {
       throw new FerException("--epochs must be at least 1, got " + epochs);
     }
@@ -43,26 +51,65 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     if (warmupEpochs < 0 || warmupEpochs >= epochs && warmupEpochs > 0) {
       throw new FerException("--warmup-epochs must be in [0, epochs), got " + warmupEpochs);
     }
+    if (swaStart != null) {
+      if (swaStart < 0 || swaStart >= epochs) {
+        throw new FerException("--swa-start must be an epoch in [0, epochs), got " + swaStart);
+      }
+      if (earlyStopping != null && earlyStopping.restoreBestWeights()) {
+        throw new FerException("--swa-start cannot be combined with early stopping's restore_best_weights");
+      }
+    }
+    if (!restarts.isEmpty()) {
+      if (!lrSchedule.equals("cosine")) {
+        throw new FerException("--cosine-restarts needs --lr-schedule cosine");
+      }
+      int previous = warmupEpochs;
+      for (int r : restarts) {
+        if (r <= previous || r >= epochs) {
+          throw new FerException("--cosine-restarts must be increasing epochs after the warm-up and before --epochs ("
+              + epochs + "), got " + restarts);
+        }
+        previous = r;
+      }
+      if (!(restartFactor > 0 && restartFactor <= 1)) {
+        throw new FerException("--restart-lr-factor must be in (0,1], got " + restartFactor);
+      }
+    }
   }
 
   /** The same settings with a different number of epochs (what --resume may change). */
   public TrainConfig withEpochs(int e) {
     return new TrainConfig(graph, data, syntheticCount, split, e, batchSize, optimizer, l2,
         classWeight, augment, augmentation, labelSmoothing, earlyStopping, reduceLr, lrSchedule,
-        warmupEpochs, seed);
+        warmupEpochs, restarts, restartFactor, swaStart, seed);
   }
 
-  /** Learning rate for a step under the schedule (before ReduceLROnPlateau's changes). */
+  /**
+   * Learning rate for a step under the schedule (before ReduceLROnPlateau's changes). Cosine:
+   * linear warm-up, then in each cycle a half cosine from the cycle's peak to 0; cycle k peaks at
+   * base * restartFactor^k. Without restarts this is one cycle over all epochs.
+   */
   public double scheduledLr(double base, long step, long stepsPerEpoch) {
     if (!lrSchedule.equals("cosine")) {
       return base;
     }
     long warm = warmupEpochs * stepsPerEpoch;
-    long total = epochs * stepsPerEpoch;
     if (step < warm) {
       return base * (step + 1) / warm;
     }
-    double progress = (step - warm) / (double) Math.max(1, total - warm);
-    return base * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+    long start = warm;
+    long end = epochs * stepsPerEpoch;
+    double peak = base;
+    for (int r : restarts) {
+      long boundary = r * stepsPerEpoch;
+      if (step < boundary) {
+        end = boundary;
+        break;
+      }
+      start = boundary;
+      peak *= restartFactor;
+    }
+    double progress = (step - start) / (double) Math.max(1, end - start);
+    return peak * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
   }
 }

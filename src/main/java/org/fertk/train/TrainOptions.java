@@ -18,7 +18,7 @@ import org.fertk.util.Json;
 public final class TrainOptions {
   public static final Set<String> KEYS = Set.of("epochs", "batch_size", "optimizer", "lr", "momentum", "nesterov",
       "l2", "class_weight", "augment", "random_erasing", "label_smoothing", "early_stopping", "reduce_lr_on_plateau",
-      "lr_schedule", "warmup_epochs", "seed", "split", "test_fraction", "val_fraction", "synthetic");
+      "lr_schedule", "warmup_epochs", "cosine_restarts", "restart_lr_factor", "swa_start", "seed", "split", "test_fraction", "val_fraction", "synthetic");
   static final Set<String> ES_KEYS = Set.of("monitor", "min_delta", "patience", "mode", "baseline",
       "restore_best_weights", "start_from_epoch");
   static final Set<String> RLR_KEYS = Set.of("monitor", "factor", "patience", "mode", "min_delta", "cooldown", "min_lr");
@@ -46,7 +46,8 @@ public final class TrainOptions {
         (int) integer(o, "batch_size", 64), oc, num(o, "l2", 0), str(o, "class_weight", "none"), augment, aug,
         num(o, "label_smoothing", 0), earlyStopping(o.get("early_stopping"), "early_stopping"),
         reduceLr(o.get("reduce_lr_on_plateau"), "reduce_lr_on_plateau"),
-        str(o, "lr_schedule", "constant").toLowerCase(Locale.ROOT), (int) integer(o, "warmup_epochs", 0), seed);
+        str(o, "lr_schedule", "constant").toLowerCase(Locale.ROOT), (int) integer(o, "warmup_epochs", 0), intList(o, "cosine_restarts"),
+        num(o, "restart_lr_factor", 1), o.hasNonNull("swa_start") ? (int) integer(o, "swa_start", 0) : null, seed);
   }
 
   /** Keras EarlyStopping arguments; null or false = off, true or "" = all Keras defaults. */
@@ -184,6 +185,22 @@ public final class TrainOptions {
       throw new FerException("`" + k + "` must be an integer, got " + v);
     }
     return v.asLong();
+  }
+
+  /** A list of whole numbers: a JSON array, or one number. */
+  private static java.util.List<Integer> intList(JsonNode o, String k) {
+    JsonNode v = o.get(k);
+    if (v == null || v.isNull()) {
+      return java.util.List.of();
+    }
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    for (JsonNode x : v.isArray() ? v : Json.MAPPER.createArrayNode().add(v)) {
+      if (!x.isNumber() || x.asDouble() != Math.rint(x.asDouble())) {
+        throw new FerException("`" + k + "` must be a list of whole epochs, got " + v);
+      }
+      out.add(x.asInt());
+    }
+    return out;
   }
 
   private static long nonNegative(JsonNode o, String k, long d, String where) {

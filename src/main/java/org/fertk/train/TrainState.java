@@ -22,5 +22,7 @@ public final class TrainState {
   public int bestCheckpointEpoch = -1;
   public Double bestValLoss;
   public boolean stopped;
+  /** Epochs averaged into the final weights by SWA (0 without SWA). */
+  public int swaSnapshots;
   public List<EpochLog> history = new ArrayList<>();
 }

@@ -116,6 +116,9 @@ public final class Trainer {
       if (rlr != null && state.reduceLr != null) {
         rlr.restore(state.reduceLr);
       }
+      WeightAverage swa = config.swaStart() == null ? null
+          : Files.isRegularFile(swaPath(run.lastCheckpoint())) && state.nextEpoch > 0
+              ? WeightAverage.read(swaPath(run.lastCheckpoint())) : new WeightAverage();
       boolean interrupted = false;
       try (BatchSource batches = new BatchSource(train, classWeights)) {
         while (!state.stopped && state.nextEpoch < config.epochs()) {
@@ -143,8 +146,11 @@ public final class Trainer {
           if (saveBest) {
             state.bestCheckpointEpoch = epoch;
           }
+          if (swa != null && epoch >= config.swaStart()) {
+            swa.add(trainableWeights(g));
+          }
           writeHistory(state);
-          checkpoint(g, state, saveBest);
+          checkpoint(g, state, saveBest, swa);
           printEpoch(log, state, es);
           if (listener.onEpochEnd(log, config.epochs())) {
             interrupted = true;
@@ -160,6 +166,9 @@ public final class Trainer {
         if (!quiet) {
           out.printf("Restoring model weights from the end of the best epoch: %d.%n", state.bestCheckpointEpoch + 1);
         }
+      }
+      if (swa != null && swa.count() > 0) {
+        finishWithAverage(g, swa, train, state);
       }
       EvalMetrics finalVal = evaluate(g, data.split().val());
       EvalMetrics test = data.split().valIsTest() ? finalVal : evaluate(g, data.split().test());
@@ -348,7 +357,49 @@ public final class Trainer {
 
   // ---------------------------------------------------------------- files
 
-  private void checkpoint(TrainingGraph g, TrainState state, boolean best) {
+  private Map<String, float[]> trainableWeights(TrainingGraph g) {
+    Map<String, float[]> all = g.context().read(g.session());
+    Map<String, float[]> out = new java.util.LinkedHashMap<>();
+    for (String name : g.trainableNames()) {
+      out.put(name, all.get(name));
+    }
+    return out;
+  }
+
+  /**
+   * SWA's last step: load the averaged weights, then re-estimate the batch-norm moving statistics
+   * for them with training-mode forward passes over the (unaugmented) training faces. The moving
+   * averages keep their momentum, so one pass leaves the old statistics a weight of momentum^batches.
+   */
+  private void finishWithAverage(TrainingGraph g, WeightAverage swa, FaceDataset train, TrainState state) {
+    long t0 = System.nanoTime();
+    g.context().assign(g.session(), swa.mean());
+    int bs = config.batchSize();
+    float[] x = new float[bs * FaceDataset.PIXELS];
+    try (Progress bar = Progress.create(quiet, "SWA: batch-norm statistics", train.size(), "img")) {
+      for (int start = 0; start < train.size(); start += bs) {
+        int n = Math.min(bs, train.size() - start);
+        for (int k = 0; k < n; k++) {
+          train.toUnitFloats(start + k, x, k * FaceDataset.PIXELS);
+        }
+        g.updateStatistics(x, n, new long[] {config.seed(), -1 - start});
+        bar.step(n, "");
+      }
+    }
+    state.trainSeconds += (System.nanoTime() - t0) / 1e9;
+    state.swaSnapshots = swa.count();
+    if (!quiet) {
+      out.printf("Finished with the average of the weights of %d epochs (SWA) and re-estimated batch norm.%n",
+          swa.count());
+      out.flush();
+    }
+  }
+
+  static Path swaPath(Path checkpoint) {
+    return checkpoint.resolve("swa-average.bin");
+  }
+
+  private void checkpoint(TrainingGraph g, TrainState state, boolean best, WeightAverage swa) {
     Path tmp = run.checkpoints().resolve("last.tmp");
     AtomicOutput.deleteQuietly(tmp);
     try {
@@ -358,6 +409,9 @@ public final class Trainer {
     }
     g.saveCheckpoint(RunFolder.variablesPrefix(tmp));
     AtomicOutput.writeString(RunFolder.statePath(tmp), Json.write(state) + "\n");
+    if (swa != null && swa.count() > 0) {
+      swa.write(swaPath(tmp));
+    }
     if (best) {
       Path btmp = run.checkpoints().resolve("best.tmp");
       AtomicOutput.deleteQuietly(btmp);

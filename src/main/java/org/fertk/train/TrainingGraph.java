@@ -38,6 +38,7 @@ public final class TrainingGraph extends ModelGraph {
   private final Operand<TFloat32> correct;
   private final Operand<TFloat32> penalty;
   private final Op train;
+  private final Op statisticsUpdate;
   private final OptimizerConfig optimizer;
 
   public TrainingGraph(SequentialModel model, OptimizerConfig optimizer, int threads) {
@@ -84,6 +85,8 @@ public final class TrainingGraph extends ModelGraph {
       g.add(id);
     }
     Ops ot = tf.withSubScope("optimizer").withControlDependencies(barrier);
+    // the moving-statistics updates alone: a forward pass that re-estimates batch norm
+    statisticsUpdate = tf.withControlDependencies(new ArrayList<>(ctx.updates())).withName("update_statistics").noOp();
     List<Op> updates = new ArrayList<>(ctx.updates());
     for (int i = 0; i < vars.size(); i++) {
       updates.add(applyUpdate(ot, names.get(i), vars.get(i), g.get(i)));
@@ -159,6 +162,26 @@ public final class TrainingGraph extends ModelGraph {
   public void bareStep(TFloat32 x, TFloat32 y, TFloat32 w, TFloat32 lr, TFloat32 b1, TFloat32 b2, TInt64 seed) {
     session.runner().feed(input, x).feed(labels, y).feed(sampleWeight, w).feed(learningRate, lr)
         .feed(beta1Power, b1).feed(beta2Power, b2).feed(stepSeed, seed).addTarget(train).run().close();
+  }
+
+  /** Names of the weights the optimizer updates. */
+  public List<String> trainableNames() {
+    List<String> names = new ArrayList<>();
+    for (Weight w : model.weights()) {
+      if (w.trainable()) {
+        names.add(w.fullName());
+      }
+    }
+    return names;
+  }
+
+  /** A training-mode forward pass that only moves the batch-norm statistics (no weight update). */
+  public void updateStatistics(float[] x, int n, long[] seed) {
+    try (TFloat32 xt = TFloat32.tensorOf(Shape.of(n, FaceDataset.SIDE, FaceDataset.SIDE, 1),
+            DataBuffers.of(x, true, false).narrow(n * (long) FaceDataset.PIXELS));
+        TInt64 st = TInt64.vectorOf(seed)) {
+      session.runner().feed(input, xt).feed(stepSeed, st).addTarget(statisticsUpdate).run().close();
+    }
   }
 
   /** The current L2 penalty (added to validation loss, as Keras does). */

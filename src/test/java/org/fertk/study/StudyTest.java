@@ -47,6 +47,10 @@ class StudyTest {
         .getMessage().endsWith("run 2: duplicate id 'a'"));
     assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", ", 'lr': 'fast'"))).getMessage()
         .endsWith("`lr` must be a number, got \"fast\""));
+    assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", ", 'cosine_restarts': ['x']"))).getMessage()
+        .endsWith("`cosine_restarts` must be a list of whole epochs, got [\"x\"]"));
+    assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json",
+        ", 'epochs': 5, 'lr_schedule': 'cosine', 'cosine_restarts': [7]"))).getMessage().contains("--cosine-restarts"));
   }
 
   @Test
@@ -57,6 +61,10 @@ class StudyTest {
     assertEquals(2, paper.runs().stream().filter(r -> r.testKey().startsWith("random")).count());
     assertEquals(10, paper.runs().get(0).config().earlyStopping().patience());
     assertTrue(paper.runs().get(0).config().earlyStopping().restoreBestWeights());
+    StudyPlan beyond = StudyPlan.load(Path.of("graphs/plan-beyond.json"), Path.of("fer2013.csv"));
+    var sgdr = beyond.only(List.of("vgg-thin5-sgdr")).runs().get(0).config();
+    assertEquals(List.of(75), sgdr.restarts());
+    assertEquals(0.3, sgdr.restartFactor());
     StudyPlan quick = StudyPlan.load(Path.of("graphs/plan-quick.json"), Path.of("synthetic.csv"));
     assertEquals(2, quick.runs().size());
     FerException e = assertThrows(FerException.class, () -> quick.only(List.of("nope")));

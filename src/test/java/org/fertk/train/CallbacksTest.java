@@ -141,4 +141,32 @@ class CallbacksTest {
     assertEquals(1e-3, c.scheduledLr(1e-3, 4, 4), 1e-12, "cosine starts at the base rate");
     assertEquals(0.5e-3, c.scheduledLr(1e-3, 4 + 6, 4), 1e-12, "half way through the 12 decay steps");
   }
+
+  @Test
+  void cosineWarmRestartsStartEachCycleAtAScaledPeak() {
+    // 12 epochs of 4 steps: warm-up 1 epoch, cycle 1 epochs 1-8 (28 steps), cycle 2 epochs 8-12 (16 steps)
+    TrainConfig c = TrainingTestSupport.config("graphs/paper-cnn-lstm.json", 12).restarts(java.util.List.of(8), 0.3)
+        .withSchedule("cosine", 1);
+    assertEquals(1e-3, c.scheduledLr(1e-3, 4, 4), 1e-12);
+    assertEquals(0.5e-3, c.scheduledLr(1e-3, 4 + 14, 4), 1e-12, "half way through cycle 1");
+    assertEquals(1e-3 * 0.5 * (1 + Math.cos(Math.PI * 27 / 28)), c.scheduledLr(1e-3, 31, 4), 1e-12);
+    assertEquals(0.3e-3, c.scheduledLr(1e-3, 32, 4), 1e-12, "cycle 2 starts at 0.3 x the first peak");
+    assertEquals(0.15e-3, c.scheduledLr(1e-3, 32 + 8, 4), 1e-12, "half way through cycle 2");
+    // the first cycle is exactly the plain cosine schedule of a run as long as that cycle
+    TrainConfig plain = TrainingTestSupport.config("graphs/paper-cnn-lstm.json", 8).withSchedule("cosine", 1);
+    for (int step = 0; step < 32; step++) {
+      assertEquals(plain.scheduledLr(1e-3, step, 4), c.scheduledLr(1e-3, step, 4), 1e-15, "step " + step);
+    }
+  }
+
+  @Test
+  void cosineRestartsAreChecked() {
+    var cfg = TrainingTestSupport.config("graphs/paper-cnn-lstm.json", 12);
+    FerException late = assertThrows(FerException.class,
+        () -> cfg.restarts(java.util.List.of(12), 0.5).withSchedule("cosine", 1));
+    assertTrue(late.getMessage().contains("--cosine-restarts"), late.getMessage());
+    assertThrows(FerException.class, () -> cfg.restarts(java.util.List.of(6, 4), 0.5).withSchedule("cosine", 1));
+    assertThrows(FerException.class, () -> cfg.restarts(java.util.List.of(6), 0).withSchedule("cosine", 1));
+    assertThrows(FerException.class, () -> cfg.restarts(java.util.List.of(6), 0.5).withSchedule("constant", 0));
+  }
 }

@@ -136,6 +136,76 @@ class TrainingTest {
   }
 
   @Test
+  void swaFinishesWithTheMeanOfTheEpochWeightsAndSurvivesAResume() throws Exception {
+    Path specFile = spec("swa", RANDOM_NET);
+    TrainConfig swa = TrainingTestSupport.config(specFile.toString(), 4).swa(1).build();
+    Trainer.Result whole = TrainingTestSupport.train(swa, dir.resolve("swa-whole"));
+    assertEquals(3, whole.state().swaSnapshots);
+    assertEquals(3, Json.read(new RunFolder(dir.resolve("swa-whole")).manifest()).path("training")
+        .path("swa_snapshots").asInt());
+
+    // The same run without SWA, stopped after every epoch: its checkpoints are SWA's snapshots.
+    TrainConfig plain = TrainingTestSupport.config(specFile.toString(), 4).build();
+    Path p = dir.resolve("swa-plain");
+    SequentialModel model = SequentialModel.load(specFile, 0);
+    Map<String, double[]> sum = new java.util.HashMap<>();
+    for (int e = 0; e < 4; e++) {
+      int stopAt = e;
+      TrainingTestSupport.train(plain, p, e > 0, new Trainer.Listener() {
+        @Override
+        public boolean onEpochEnd(EpochLog log, int epochs) {
+          return log.epoch() == stopAt;
+        }
+      });
+      if (e >= 1) {
+        try (ModelGraph g = ModelGraph.inference(model, 0)) {
+          g.restoreCheckpoint(RunFolder.variablesPrefix(new RunFolder(p).lastCheckpoint()));
+          g.context().read(g.session()).forEach((k, v) -> {
+            double[] s = sum.computeIfAbsent(k, x -> new double[v.length]);
+            for (int i = 0; i < v.length; i++) {
+              s[i] += v[i] / 3;
+            }
+          });
+        }
+      }
+    }
+    try (SavedModelBundle b = SavedModelBundle.load(new RunFolder(dir.resolve("swa-whole")).savedModel().toString(), "serve");
+        ModelGraph names = ModelGraph.inference(model, 0)) {
+      int checked = 0;
+      for (org.fertk.model.Weight w : model.weights()) {
+        // the exported graph is built like an inference graph: same (uniquified) variable op names
+        String op = names.context().slots().get(w.fullName()).variable().op().name();
+        try (Result res = b.session().runner().fetch(op).run()) {
+          float[] v = new float[(int) res.get(0).shape().size()];
+          ((TFloat32) res.get(0)).copyTo(DataBuffers.of(v));
+          double[] mean = sum.get(w.fullName());
+          if (w.trainable()) {
+            for (int i = 0; i < v.length; i++) {
+              assertEquals(mean[i], v[i], 1e-5, w.fullName() + "[" + i + "]");
+            }
+            checked++;
+          } else if (w.fullName().endsWith("moving_mean")) {
+            // re-estimated for the averaged weights, not the mean of the snapshots' statistics
+            assertTrue(Math.abs(mean[0] - v[0]) > 1e-6, w.fullName());
+          }
+        }
+      }
+      assertTrue(checked >= 4, "trainable weights checked: " + checked);
+    }
+
+    // Interrupted after the second epoch and resumed: the average is carried by the checkpoint.
+    Path split = dir.resolve("swa-split");
+    TrainingTestSupport.train(swa, split, false, new Trainer.Listener() {
+      @Override
+      public boolean onEpochEnd(EpochLog log, int epochs) {
+        return log.epoch() == 1;
+      }
+    });
+    Trainer.Result resumed = TrainingTestSupport.train(swa, split, true, new Trainer.Listener() {});
+    assertEquals(whole.test().loss(), resumed.test().loss(), 0);
+  }
+
+  @Test
   void l2PenaltyTrainsAndEqualsTheSumOfSquaredKernels() throws Exception {
     // regression: gradients through the penalty of a raw ref-typed variable crashed TF
     SequentialModel m = SequentialModel.parse(TestSpecs.json(SMALL_CNN), 0.01);
@@ -153,7 +223,7 @@ class TrainingTest {
     }
     TrainConfig cfg = new TrainConfig(spec("l2", SMALL_CNN).toString(), null, 140,
         new org.fertk.data.SplitSpec("usage", 0.2, 0, 1), 1, 32, OptimizerConfig.adam(1e-3), 1e-3, "none", "none",
-        Augmentation.NONE, 0, null, null, "constant", 0, 1);
+        Augmentation.NONE, 0, null, null, "constant", 0, java.util.List.of(), 1, null, 1);
     Trainer.Result r = TrainingTestSupport.train(cfg, dir.resolve("run-l2"));
     assertTrue(r.state().history.get(0).loss() > 0);
   }

@@ -27,6 +27,9 @@ final class TrainingTestSupport {
     ReduceLROnPlateau.Config rlr;
     String schedule = "constant";
     int warmup;
+    java.util.List<Integer> restarts = java.util.List.of();
+    double restartFactor = 1;
+    Integer swaStart;
     double smoothing;
     long seed = 42;
 
@@ -70,6 +73,17 @@ final class TrainingTestSupport {
       return this;
     }
 
+    Cfg swa(int start) {
+      swaStart = start;
+      return this;
+    }
+
+    Cfg restarts(java.util.List<Integer> epochs, double factor) {
+      restarts = epochs;
+      restartFactor = factor;
+      return this;
+    }
+
     TrainConfig withSchedule(String s, int warmupEpochs) {
       schedule = s;
       warmup = warmupEpochs;
@@ -78,7 +92,8 @@ final class TrainingTestSupport {
 
     TrainConfig build() {
       return new TrainConfig(graph, null, synthetic, new SplitSpec("usage", 0.2, 0, seed), epochs, batch,
-          optimizer, 0, "none", augment, Augmentation.preset(augment), smoothing, es, rlr, schedule, warmup, seed);
+          optimizer, 0, "none", augment, Augmentation.preset(augment), smoothing, es, rlr, schedule, warmup,
+          restarts, restartFactor, swaStart, seed);
     }
   }
 
