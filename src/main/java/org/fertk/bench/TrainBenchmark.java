@@ -106,7 +106,7 @@ public final class TrainBenchmark {
     try {
       TrainConfig cfg = new TrainConfig(graph.toString(), null, 14, SplitSpec.DEFAULT, 2, bs,
           OptimizerConfig.adam(1e-3), 0, "none", augment, Augmentation.preset(augment), 0, null, null,
-          "constant", 0, java.util.List.of(), 1, null, 1);
+          "constant", 0, java.util.List.of(), 1, null, null, 1);
       Trainer.Prepared p = new Trainer.Prepared(model, new SplitSpec.DataSplit(train, val, val, true), "bench", "bench");
       Trainer.Result r = new Trainer(cfg, tmp.resolve("run"), false, out, threads).run(p, false);
       return r.state().history.get(1).imagesPerSecond();

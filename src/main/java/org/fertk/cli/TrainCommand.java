@@ -78,6 +78,10 @@ final class TrainCommand extends BaseCommand {
       description = "Average the weights of every epoch from this one (0-based) on and finish with that average (SWA).")
   Integer swaStart;
 
+  @Option(names = "--swa-lr", paramLabel = "LR",
+      description = "Constant learning rate from --swa-start on (default: the schedule keeps running).")
+  Double swaLr;
+
   @Option(names = "--l2", defaultValue = "0", description = "L2 penalty on every kernel without its own regularizer.")
   double l2;
 
@@ -181,6 +185,9 @@ final class TrainCommand extends BaseCommand {
     cosineRestarts.forEach(o.putArray("cosine_restarts")::add);
     if (swaStart != null) {
       o.put("swa_start", swaStart);
+    }
+    if (swaLr != null) {
+      o.put("swa_lr", swaLr);
     }
     if (lr != null) {
       o.put("lr", lr);

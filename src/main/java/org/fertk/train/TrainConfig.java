@@ -18,12 +18,14 @@ import org.fertk.util.FerException;
  * @param restartFactor peak rate of each new cycle relative to the previous one's
  * @param swaStart null, or the first (0-based) epoch whose end-of-epoch weights enter a stochastic
  *     weight average that replaces the final weights (batch norm re-estimated afterwards)
+ * @param swaLr null, or a constant learning rate from {@code swaStart} on (SWA's own schedule,
+ *     as PyTorch's SWALR); null keeps the schedule running while the weights are averaged
  */
 public record TrainConfig(String graph, String data, int syntheticCount, SplitSpec split, int epochs,
     int batchSize, OptimizerConfig optimizer, double l2, String classWeight, String augment,
     Augmentation augmentation, double labelSmoothing, EarlyStopping.Config earlyStopping,
     ReduceLROnPlateau.Config reduceLr, String lrSchedule, int warmupEpochs, List<Integer> restarts,
-    double restartFactor, Integer swaStart, long seed) {
+    double restartFactor, Integer swaStart, Double swaLr, long seed) {
 
   public TrainConfig {
     restarts = restarts == null ? List.of() : List.copyOf(restarts); // run-config.json files older than restarts
@@ -55,9 +57,14 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
       if (swaStart < 0 || swaStart >= epochs) {
         throw new FerException("--swa-start must be an epoch in [0, epochs), got " + swaStart);
       }
+      if (swaLr != null && !(swaLr > 0)) {
+        throw new FerException("--swa-lr must be > 0, got " + swaLr);
+      }
       if (earlyStopping != null && earlyStopping.restoreBestWeights()) {
         throw new FerException("--swa-start cannot be combined with early stopping's restore_best_weights");
       }
+    } else if (swaLr != null) {
+      throw new FerException("--swa-lr needs --swa-start");
     }
     if (!restarts.isEmpty()) {
       if (!lrSchedule.equals("cosine")) {
@@ -81,15 +88,19 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
   public TrainConfig withEpochs(int e) {
     return new TrainConfig(graph, data, syntheticCount, split, e, batchSize, optimizer, l2,
         classWeight, augment, augmentation, labelSmoothing, earlyStopping, reduceLr, lrSchedule,
-        warmupEpochs, restarts, restartFactor, swaStart, seed);
+        warmupEpochs, restarts, restartFactor, swaStart, swaLr, seed);
   }
 
   /**
    * Learning rate for a step under the schedule (before ReduceLROnPlateau's changes). Cosine:
    * linear warm-up, then in each cycle a half cosine from the cycle's peak to 0; cycle k peaks at
-   * base * restartFactor^k. Without restarts this is one cycle over all epochs.
+   * base * restartFactor^k. Without restarts this is one cycle over all epochs. A constant SWA
+   * rate replaces any schedule from the first averaged epoch on.
    */
   public double scheduledLr(double base, long step, long stepsPerEpoch) {
+    if (swaLr != null && step >= swaStart * stepsPerEpoch) {
+      return swaLr;
+    }
     if (!lrSchedule.equals("cosine")) {
       return base;
     }

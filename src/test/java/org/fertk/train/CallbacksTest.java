@@ -169,4 +169,17 @@ class CallbacksTest {
     assertThrows(FerException.class, () -> cfg.restarts(java.util.List.of(6), 0).withSchedule("cosine", 1));
     assertThrows(FerException.class, () -> cfg.restarts(java.util.List.of(6), 0.5).withSchedule("constant", 0));
   }
+
+  @Test
+  void swaLearningRateIsConstantFromTheFirstAveragedEpoch() {
+    TrainConfig c = TrainingTestSupport.config("graphs/paper-cnn-lstm.json", 12).swa(8, 2e-4).withSchedule("cosine", 1);
+    TrainConfig plain = TrainingTestSupport.config("graphs/paper-cnn-lstm.json", 12).withSchedule("cosine", 1);
+    assertEquals(plain.scheduledLr(1e-3, 31, 4), c.scheduledLr(1e-3, 31, 4), 0, "the schedule runs until epoch 8");
+    for (int step = 32; step < 48; step++) {
+      assertEquals(2e-4, c.scheduledLr(1e-3, step, 4), 0);
+    }
+    FerException e = assertThrows(FerException.class,
+        () -> TrainingTestSupport.config("graphs/paper-cnn-lstm.json", 12).swa(8, 0).build());
+    assertTrue(e.getMessage().contains("--swa-lr"), e.getMessage());
+  }
 }

@@ -30,6 +30,7 @@ final class TrainingTestSupport {
     java.util.List<Integer> restarts = java.util.List.of();
     double restartFactor = 1;
     Integer swaStart;
+    Double swaLr;
     double smoothing;
     long seed = 42;
 
@@ -78,6 +79,12 @@ final class TrainingTestSupport {
       return this;
     }
 
+    Cfg swa(int start, double lr) {
+      swaStart = start;
+      swaLr = lr;
+      return this;
+    }
+
     Cfg restarts(java.util.List<Integer> epochs, double factor) {
       restarts = epochs;
       restartFactor = factor;
@@ -93,7 +100,7 @@ final class TrainingTestSupport {
     TrainConfig build() {
       return new TrainConfig(graph, null, synthetic, new SplitSpec("usage", 0.2, 0, seed), epochs, batch,
           optimizer, 0, "none", augment, Augmentation.preset(augment), smoothing, es, rlr, schedule, warmup,
-          restarts, restartFactor, swaStart, seed);
+          restarts, restartFactor, swaStart, swaLr, seed);
     }
   }
 
