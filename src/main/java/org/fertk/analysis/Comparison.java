@@ -175,6 +175,10 @@ public final class Comparison {
         parts.add("restarts at " + hp.path("restarts") + " x" + hp.path("restartFactor").asText());
       }
     }
+    if (hp.hasNonNull("swaStart")) {
+      parts.add("SWA from epoch " + (hp.path("swaStart").asInt() + 1)
+          + (hp.hasNonNull("swaLr") ? " at lr " + hp.path("swaLr").asText() : ""));
+    }
     JsonNode es = hp.path("earlyStopping");
     if (es.isObject()) {
       parts.add("early stopping " + es.path("monitor").asText() + "/" + es.path("patience").asText());

@@ -18,7 +18,8 @@ import org.fertk.util.Json;
 public final class TrainOptions {
   public static final Set<String> KEYS = Set.of("epochs", "batch_size", "optimizer", "lr", "momentum", "nesterov",
       "l2", "class_weight", "augment", "random_erasing", "label_smoothing", "early_stopping", "reduce_lr_on_plateau",
-      "lr_schedule", "warmup_epochs", "cosine_restarts", "restart_lr_factor", "swa_start", "swa_lr", "seed", "split", "test_fraction", "val_fraction", "synthetic");
+      "lr_schedule", "warmup_epochs", "cosine_restarts", "restart_lr_factor", "swa_start", "swa_lr", "seed", "split",
+      "test_fraction", "val_fraction", "synthetic");
   static final Set<String> ES_KEYS = Set.of("monitor", "min_delta", "patience", "mode", "baseline",
       "restore_best_weights", "start_from_epoch");
   static final Set<String> RLR_KEYS = Set.of("monitor", "factor", "patience", "mode", "min_delta", "cooldown", "min_lr");
@@ -46,7 +47,8 @@ public final class TrainOptions {
         (int) integer(o, "batch_size", 64), oc, num(o, "l2", 0), str(o, "class_weight", "none"), augment, aug,
         num(o, "label_smoothing", 0), earlyStopping(o.get("early_stopping"), "early_stopping"),
         reduceLr(o.get("reduce_lr_on_plateau"), "reduce_lr_on_plateau"),
-        str(o, "lr_schedule", "constant").toLowerCase(Locale.ROOT), (int) integer(o, "warmup_epochs", 0), intList(o, "cosine_restarts"),
+        str(o, "lr_schedule", "constant").toLowerCase(Locale.ROOT), (int) integer(o, "warmup_epochs", 0),
+        intList(o, "cosine_restarts"),
         num(o, "restart_lr_factor", 1), o.hasNonNull("swa_start") ? (int) integer(o, "swa_start", 0) : null,
         o.hasNonNull("swa_lr") ? num(o, "swa_lr", 0) : null, seed);
   }

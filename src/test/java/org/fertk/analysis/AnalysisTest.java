@@ -48,6 +48,11 @@ class AnalysisTest {
          "lrSchedule": "cosine", "earlyStopping": {"monitor": "val_loss", "patience": 10}}""");
     assertEquals("sgd lr 0.01 nesterov, batch 64, aug standard, class weights balanced, l2 1.0E-4, cosine schedule, "
         + "early stopping val_loss/10", Comparison.settingsNote(hp));
+    var swa = Json.MAPPER.readTree("""
+        {"optimizer": {"name": "sgd", "learningRate": 0.01}, "batchSize": 64, "lrSchedule": "cosine",
+         "restarts": [75], "restartFactor": 0.3, "swaStart": 76, "swaLr": null}""");
+    assertTrue(Comparison.settingsNote(swa).endsWith("cosine schedule, restarts at [75] x0.3, SWA from epoch 77"),
+        Comparison.settingsNote(swa));
     assertEquals("", Comparison.settingsNote(Json.MAPPER.createObjectNode()));
   }
 
