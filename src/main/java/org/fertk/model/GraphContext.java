@@ -196,8 +196,20 @@ public final class GraphContext {
 
   /** Current values of every variable, by name. */
   public Map<String, float[]> read(Session session) {
+    return read(session, state.variables.keySet());
+  }
+
+  /** Current values of the named variables, by name, in the given order. */
+  public Map<String, float[]> read(Session session, java.util.Collection<String> names) {
     Map<String, float[]> out = new LinkedHashMap<>();
-    List<Slot> slots = new ArrayList<>(state.variables.values());
+    List<Slot> slots = new ArrayList<>();
+    for (String n : names) {
+      Slot s = state.variables.get(n);
+      if (s == null) {
+        throw new IllegalArgumentException("no variable " + n);
+      }
+      slots.add(s);
+    }
     if (slots.isEmpty()) {
       return out;
     }

@@ -116,9 +116,9 @@ public final class Trainer {
       if (rlr != null && state.reduceLr != null) {
         rlr.restore(state.reduceLr);
       }
+      Path savedAverage = swaPath(run.lastCheckpoint()); // present only when resuming an averaging run
       WeightAverage swa = config.swaStart() == null ? null
-          : Files.isRegularFile(swaPath(run.lastCheckpoint())) && state.nextEpoch > 0
-              ? WeightAverage.read(swaPath(run.lastCheckpoint())) : new WeightAverage();
+          : Files.isRegularFile(savedAverage) ? WeightAverage.read(savedAverage) : new WeightAverage();
       boolean interrupted = false;
       try (BatchSource batches = new BatchSource(train, classWeights)) {
         while (!state.stopped && state.nextEpoch < config.epochs()) {
@@ -147,7 +147,7 @@ public final class Trainer {
             state.bestCheckpointEpoch = epoch;
           }
           if (swa != null && epoch >= config.swaStart()) {
-            swa.add(trainableWeights(g));
+            swa.add(g.context().read(g.session(), g.trainableNames()));
           }
           writeHistory(state);
           checkpoint(g, state, saveBest, swa);
@@ -356,15 +356,6 @@ public final class Trainer {
   }
 
   // ---------------------------------------------------------------- files
-
-  private Map<String, float[]> trainableWeights(TrainingGraph g) {
-    Map<String, float[]> all = g.context().read(g.session());
-    Map<String, float[]> out = new java.util.LinkedHashMap<>();
-    for (String name : g.trainableNames()) {
-      out.put(name, all.get(name));
-    }
-    return out;
-  }
 
   /**
    * SWA's last step: load the averaged weights, then re-estimate the batch-norm moving statistics

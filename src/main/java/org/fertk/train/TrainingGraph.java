@@ -39,6 +39,7 @@ public final class TrainingGraph extends ModelGraph {
   private final Operand<TFloat32> penalty;
   private final Op train;
   private final Op statisticsUpdate;
+  private final List<String> trainableNames;
   private final OptimizerConfig optimizer;
 
   public TrainingGraph(SequentialModel model, OptimizerConfig optimizer, int threads) {
@@ -92,6 +93,7 @@ public final class TrainingGraph extends ModelGraph {
       updates.add(applyUpdate(ot, names.get(i), vars.get(i), g.get(i)));
     }
     train = tf.withControlDependencies(updates).withName("train").noOp();
+    trainableNames = List.copyOf(names);
     openSession(threads);
   }
 
@@ -166,13 +168,7 @@ public final class TrainingGraph extends ModelGraph {
 
   /** Names of the weights the optimizer updates. */
   public List<String> trainableNames() {
-    List<String> names = new ArrayList<>();
-    for (Weight w : model.weights()) {
-      if (w.trainable()) {
-        names.add(w.fullName());
-      }
-    }
-    return names;
+    return trainableNames;
   }
 
   /** A training-mode forward pass that only moves the batch-norm statistics (no weight update). */
