@@ -88,7 +88,7 @@ final class TrainCommand extends BaseCommand {
   @Option(names = "--class-weight", defaultValue = "none", description = "none, balanced, or 7 comma-separated weights.")
   String classWeight;
 
-  @Option(names = "--augment", defaultValue = "none", description = "none, minimal (flip + shift) or standard (flip, rotation, shift, zoom).")
+  @Option(names = "--augment", defaultValue = "none", description = "none, minimal (flip + shift), standard (flip, rotation 10, shift and zoom 10%%) or strong (shift and zoom 20%%).")
   String augment;
 
   @Option(names = "--random-erasing", defaultValue = "0", description = "Probability of random erasing (default ${DEFAULT-VALUE}).")
