@@ -27,11 +27,13 @@ import org.fertk.util.Progress;
 /**
  * Inference throughput, all in one process on the same batches: a bare ONNX Runtime
  * {@code session.run} loop, the same loop in TF Java, and the end-to-end scoring pipeline
- * (CSV in, predictions out) as `fer score` runs it.
+ * (CSV in, predictions out) as `fer score` runs it; the same two ORT measures for the run's
+ * int8 model when `fer quantize` has written one beside the float model.
  */
 public final class ScoreBenchmark {
-  /** img/s of each way, and the model's forward FLOPs per image. */
-  public record Result(String model, long flopsPerImage, double ortBare, double tfBare, double endToEnd) {
+  /** img/s of each way, and the model's forward FLOPs per image; the int8 fields are null without an int8 model. */
+  public record Result(String model, long flopsPerImage, double ortBare, double tfBare, double endToEnd,
+      Double int8Bare, Double int8EndToEnd) {
     public double e2eRatio() {
       return endToEnd / ortBare;
     }
@@ -67,11 +69,20 @@ public final class ScoreBenchmark {
       ort = bare(e, batches, counts, repeat);
     }
     double e2e = endToEnd(onnx, faces, batchSize, repeat, threads);
+    Path int8 = onnx.resolveSibling("model-int8.onnx");
+    Double int8Bare = null;
+    Double int8E2e = null;
+    if (Files.isRegularFile(int8)) {
+      try (Engine e = OrtEngine.open(int8, threads)) {
+        int8Bare = bare(e, batches, counts, repeat);
+      }
+      int8E2e = endToEnd(int8, faces, batchSize, repeat, threads);
+    }
     // TF last: its thread pool outlives the session and would slow down whatever runs after it.
     try (Engine e = TfEngine.open(runDir, threads)) {
       tf = bare(e, batches, counts, repeat);
     }
-    return new Result(model.name(), model.flops(), ort, tf, e2e);
+    return new Result(model.name(), model.flops(), ort, tf, e2e, int8Bare, int8E2e);
   }
 
   /** Best of `repeat` passes over the prepared batches, after one warm-up pass. */

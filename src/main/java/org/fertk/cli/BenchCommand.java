@@ -128,6 +128,11 @@ final class BenchCommand {
                 + "(%.1f%% of bare ORT); %.1f MFLOP/img -> %.1f GFLOP/s = %.0f%% of %.0f GFLOP/s%n",
             res.model(), res.ortBare(), res.tfBare(), res.ortOverTf(), res.endToEnd(), 100 * res.e2eRatio(),
             res.flopsPerImage() / 1e6, res.gflops(), 100 * res.gflops() / ceiling, ceiling);
+        if (res.int8Bare() != null) {
+          out().printf(Locale.ROOT, "  int8 (model-int8.onnx): ORT %,.0f img/s (%.2fx float), end-to-end fer score %,.0f img/s "
+              + "(%.2fx float)%n", res.int8Bare(), res.int8Bare() / res.ortBare(), res.int8EndToEnd(),
+              res.int8EndToEnd() / res.endToEnd());
+        }
         out().flush();
       }
       return 0;

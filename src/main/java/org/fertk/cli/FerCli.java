@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
     description = "Facial-expression recognition toolkit: data, training (TensorFlow Java), "
         + "ONNX export, scoring (ONNX Runtime) and analysis.",
     subcommands = {DataCommand.class, GraphsCommand.class, TrainCommand.class, ExportCommand.class,
-        ScoreCommand.class, PredictCommand.class, AnalyzeCommand.class, CompareCommand.class,
+        QuantizeCommand.class, ScoreCommand.class, PredictCommand.class, AnalyzeCommand.class, CompareCommand.class,
         StudyCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class FerCli {

@@ -34,6 +34,11 @@ public final class OrtEngine implements Engine {
     this.source = source;
   }
 
+  /** The process's ONNX Runtime environment (errors-only logging), for other ORT users. */
+  public static OrtEnvironment environment() {
+    return ENV;
+  }
+
   public static OrtEngine open(Path file, int threads) {
     if (!Files.isRegularFile(file)) {
       throw new FerException(file + ": file not found");

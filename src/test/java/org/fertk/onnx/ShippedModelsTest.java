@@ -63,4 +63,31 @@ class ShippedModelsTest {
       }
     }
   }
+
+  static Stream<Path> shippedInt8Models() throws Exception {
+    try (Stream<Path> s = Files.list(Path.of("models"))) {
+      return s.map(d -> d.resolve("model-int8.onnx")).filter(Files::isRegularFile).sorted().toList().stream();
+    }
+  }
+
+  /** An int8 model shipped beside a float one is its quantisation: same provenance, integer kernels, same answers. */
+  @ParameterizedTest
+  @MethodSource("shippedInt8Models")
+  void int8ModelIsTheQuantisedFloatModel(Path int8) throws Exception {
+    byte[] bytes = Files.readAllBytes(int8);
+    OnnxChecker.check(bytes);
+    Path fp = int8.resolveSibling("model.onnx");
+    assertTrue(Files.size(int8) < 0.35 * Files.size(fp), "int8 weights: about a quarter of the float file");
+    long convs = org.fertk.onnx.proto.OnnxIr.Model.parseFrom(Files.readAllBytes(fp)).getGraph().getNodeList().stream()
+        .filter(n -> n.getOpType().equals("Conv")).count();
+    assertEquals(convs, QuantizedExport.fusedConvolutions(bytes, 1), "ONNX Runtime runs every convolution in int8");
+    FaceDataset faces = ImageFolderReader.readFiles(SampleFaces.files(), ReadOptions.STRICT, false).dataset();
+    try (OrtEngine q = OrtEngine.open(int8, 1); OrtEngine f = OrtEngine.open(fp, 1)) {
+      assertTrue(q.metadata().get("fer.quantization").startsWith("int8 static QDQ"));
+      assertEquals(f.metadata().get("fer.data_sha256"), q.metadata().get("fer.data_sha256"));
+      Parity p = Parity.measure(f, q, faces, Double.POSITIVE_INFINITY);
+      assertTrue(p.argmaxAgree() >= faces.size() - 1, p.argmaxAgree() + "/" + faces.size() + " predictions unchanged");
+      assertTrue(p.maxAbsDiff() < 0.15, "max probability difference " + p.maxAbsDiff());
+    }
+  }
 }

@@ -1,0 +1,125 @@
+package org.fertk.onnx;
+
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.fertk.data.FaceDataset;
+import org.fertk.onnx.proto.OnnxIr;
+import org.fertk.score.Engine;
+import org.fertk.score.OrtEngine;
+import org.fertk.util.AtomicOutput;
+import org.fertk.util.FerException;
+
+/**
+ * `fer quantize`: float ONNX model -> int8 QDQ model, checked against the float model on faces
+ * the calibration did not see, and timed against it in the same process. The file is written
+ * only if the predictions agree often enough.
+ */
+public final class QuantizedExport {
+  /**
+   * @param agreement float vs int8 on the check faces (its tolerance is not used; see minAgreement)
+   * @param fusedConvolutions how many convolutions ONNX Runtime runs as integer QLinearConv
+   */
+  public record Result(Int8Quantizer.Result quantized, byte[] model, Parity agreement, double minAgreement,
+      double floatImagesPerSecond, double int8ImagesPerSecond, int fusedConvolutions) {
+    public double agreementRate() {
+      return agreement.argmaxAgree() / (double) agreement.samples();
+    }
+
+    public double speedup() {
+      return int8ImagesPerSecond / floatImagesPerSecond;
+    }
+  }
+
+  private static final int BATCH = 64;
+
+  private QuantizedExport() {}
+
+  public static Result run(Path in, Path out, FaceDataset calibration, FaceDataset check, double minAgreement,
+      int threads) {
+    if (!Files.isRegularFile(in)) {
+      throw new FerException(in + ": file not found");
+    }
+    OnnxIr.Model model;
+    try {
+      model = OnnxIr.Model.parseFrom(Files.readAllBytes(in));
+    } catch (InvalidProtocolBufferException e) {
+      throw new FerException(in + ": not an ONNX model (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (!model.hasGraph()) {
+      throw new FerException(in + ": not an ONNX model (no graph)");
+    }
+    Int8Quantizer.Result q = Int8Quantizer.quantize(model, calibration, threads, in.toString());
+    byte[] bytes = q.model().toByteArray();
+    Parity agreement;
+    double floatIps;
+    double int8Ips;
+    try (OrtEngine fp = OrtEngine.open(in, threads); OrtEngine i8 = OrtEngine.open(bytes, threads, "quantised model")) {
+      agreement = Parity.measure(fp, i8, check, Double.POSITIVE_INFINITY);
+      FloatBuffer faces = check.toDirectUnitFloats();
+      floatIps = imagesPerSecond(fp, faces, check.size());
+      int8Ips = imagesPerSecond(i8, faces, check.size());
+    }
+    Result r = new Result(q, bytes, agreement, minAgreement, floatIps, int8Ips, fusedConvolutions(bytes, threads));
+    if (r.agreementRate() < minAgreement) {
+      throw new FerException(String.format(java.util.Locale.ROOT,
+          "%s: the int8 model agrees with the float model on %d of %d check faces (%.1f%%), below the required "
+              + "%.1f%%; nothing written (calibrate on more faces, or lower --min-agreement)", in,
+          agreement.argmaxAgree(), agreement.samples(), 100 * r.agreementRate(), 100 * minAgreement));
+    }
+    if (out != null) {
+      AtomicOutput.write(out, o -> o.write(bytes));
+    }
+    return r;
+  }
+
+  /** Best of three timed passes over the faces in batches, after one warm-up pass. */
+  static double imagesPerSecond(Engine e, FloatBuffer faces, int n) {
+    double best = 0;
+    for (int pass = -1; pass < 3; pass++) {
+      long t0 = System.nanoTime();
+      for (int start = 0; start < n; start += BATCH) {
+        int count = Math.min(BATCH, n - start);
+        faces.position(start * FaceDataset.PIXELS);
+        e.predict(faces.slice().limit(count * FaceDataset.PIXELS), count);
+      }
+      if (pass >= 0) {
+        best = Math.max(best, n / ((System.nanoTime() - t0) / 1e9));
+      }
+    }
+    faces.rewind();
+    return best;
+  }
+
+  /** Counts the QLinearConv nodes in the graph ONNX Runtime actually runs (its optimised model). */
+  static int fusedConvolutions(byte[] model, int threads) {
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile("fer-int8-optimised", ".onnx");
+      try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+        o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        o.setIntraOpNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+        o.setOptimizedModelFilePath(tmp.toString());
+        // ORT warns that a model saved after layout optimisations suits this machine only: it is read once here.
+        o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        OrtEngine.environment().createSession(model, o).close();
+      }
+      OnnxIr.Model optimised = OnnxIr.Model.parseFrom(Files.readAllBytes(tmp));
+      return (int) optimised.getGraph().getNodeList().stream().filter(n -> n.getOpType().endsWith("QLinearConv")).count();
+    } catch (IOException | OrtException e) {
+      return -1;
+    } finally {
+      if (tmp != null) {
+        AtomicOutput.deleteQuietly(tmp);
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package org.fertk.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train -> export -> quantize -> score and bench through the CLI, and the bad inputs of quantize. */
+class QuantizeCliTest {
+  @TempDir
+  static Path dir;
+
+  static Path run;
+  static Path onnx;
+  static Path data;
+
+  @BeforeAll
+  static void trainAndExport() {
+    run = dir.resolve("run");
+    data = dir.resolve("faces.csv");
+    assertEquals(0, CliTest.run("data", "synth", "--n", "300", "--seed", "4", "--out", data.toString()).code());
+    CliTest.Run t = CliTest.run("train", "--graph", "graphs/fair-cnn.json", "--data", data.toString(),
+        "--epochs", "2", "--out", run.toString(), "-q");
+    assertEquals(0, t.code(), t.err());
+    assertEquals(0, CliTest.run("export", "--model", run.toString()).code());
+    onnx = run.resolve("model.onnx");
+  }
+
+  @Test
+  void quantisesChecksTimesAndTheResultScores() throws Exception {
+    CliTest.Run q = CliTest.run("quantize", "--model", onnx.toString(), "--data", data.toString(),
+        "--calibration", "100", "--check", "100", "--min-agreement", "0.9");
+    assertEquals(0, q.code(), q.out() + q.err());
+    Path int8 = onnx.resolveSibling("model-int8.onnx");
+    assertTrue(Files.isRegularFile(int8));
+    assertTrue(q.out().matches("(?s).*\\| convolutions run as QLinearConv by ONNX Runtime \\|\\s+4 of 4 \\|.*"), q.out());
+    assertTrue(q.out().contains("| calibration faces"), q.out());
+    assertTrue(q.out().contains("int8 img/s"), q.out());
+    assertTrue(q.out().contains("wrote " + int8), q.out());
+
+    Path preds = dir.resolve("int8-preds.csv");
+    CliTest.Run s = CliTest.run("score", "--model", int8.toString(), "--data", data.toString(), "--out", preds.toString());
+    assertEquals(0, s.code(), s.err());
+    assertTrue(s.out().contains("accuracy"), s.out());
+
+    CliTest.Run b = CliTest.run("bench", "score", "--run", run.toString(), "--data", data.toString(), "--split", "all",
+        "--repeat", "1");
+    assertEquals(0, b.code(), b.err());
+    assertTrue(b.out().contains("fair_cnn: ORT "), b.out());
+    assertTrue(b.out().contains("  int8 (model-int8.onnx): ORT "), b.out());
+  }
+
+  @Test
+  void badInputsEndInOneMessage() throws Exception {
+    Path out = dir.resolve("never.onnx");
+    CliTest.Run missing = CliTest.run("quantize", "--model", dir.resolve("nope.onnx").toString(), "--out", out.toString());
+    assertEquals(1, missing.code());
+    assertTrue(missing.err().contains("nope.onnx: file not found"), missing.err());
+    assertFalse(missing.err().contains("\tat "), "no stack trace");
+
+    Path junk = dir.resolve("junk.onnx");
+    Files.writeString(junk, "not a model at all");
+    CliTest.Run notOnnx = CliTest.run("quantize", "--model", junk.toString(), "--out", out.toString());
+    assertEquals(1, notOnnx.code());
+    assertTrue(notOnnx.err().contains("junk.onnx: not an ONNX model"), notOnnx.err());
+
+    CliTest.Run usage = CliTest.run("quantize", "--model", onnx.toString(), "--min-agreement", "1.5");
+    assertEquals(2, usage.code());
+    assertTrue(usage.err().contains("--min-agreement must be between 0 and 1"), usage.err());
+    assertFalse(Files.exists(out));
+  }
+}
