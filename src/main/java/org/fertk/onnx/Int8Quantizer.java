@@ -211,98 +211,82 @@ public final class Int8Quantizer {
   private OnnxIr.Model rewrite(OnnxIr.Model model, List<OnnxIr.Node> convs, Map<String, Range> ranges,
       int faces) {
     Map<String, OnnxIr.Tensor> newInits = new LinkedHashMap<>();
-    Map<String, String> dequantized = new HashMap<>();
+    // Q/DQ pairs go right after the node producing the tensor (before every node for graph inputs).
     Map<String, List<OnnxIr.Node>> after = new HashMap<>();
-    List<OnnxIr.Node> before = new ArrayList<>();
+    List<OnnxIr.Node> first = new ArrayList<>();
+    Map<String, String> dequantized = new HashMap<>();
     for (Range r : ranges.values()) {
-      String t = r.tensor();
-      String scale = t + "/scale";
-      String zp = t + "/zero_point";
-      newInits.put(scale, floatTensor(scale, new long[0], new float[] {r.scale()}));
-      newInits.put(zp, uint8Scalar(zp, r.zeroPoint()));
-      String q = t + "/quantized";
-      String dq = t + "/dequantized";
-      List<OnnxIr.Node> pair = List.of(node("QuantizeLinear", q, List.of(t, scale, zp), q, -1),
-          node("DequantizeLinear", dq, List.of(q, scale, zp), dq, -1));
-      OnnxIr.Node p = producers.get(t);
-      if (p == null) {
-        before.addAll(pair);
-      } else {
-        after.computeIfAbsent(p.getName(), k -> new ArrayList<>()).addAll(pair);
-      }
-      dequantized.put(t, dq);
+      List<OnnxIr.Node> pair = quantizeActivation(r, newInits);
+      OnnxIr.Node p = producers.get(r.tensor());
+      (p == null ? first : after.computeIfAbsent(p.getName(), k -> new ArrayList<>())).addAll(pair);
+      dequantized.put(r.tensor(), pair.get(1).getOutput(0));
     }
-    Map<String, List<OnnxIr.Node>> weightNodes = new HashMap<>();
-    Map<String, List<String>> convInputs = new HashMap<>();
+    Map<String, List<OnnxIr.Node>> weightDequantizers = new HashMap<>();
+    Set<String> floatWeights = new LinkedHashSet<>();
     for (OnnxIr.Node c : convs) {
-      Range x = ranges.get(c.getInput(0));
-      QuantizedWeights w = QuantizedWeights.of(floatsOf(initializers.get(c.getInput(1))),
-          initializers.get(c.getInput(1)).getDimsList(),
-          c.getInputCount() > 2 ? floatsOf(initializers.get(c.getInput(2))) : null, x.scale());
-      String base = c.getInput(1);
-      List<OnnxIr.Node> dqs = new ArrayList<>();
-      List<String> ins = new ArrayList<>(List.of(dequantized.get(c.getInput(0)), base + "/dequantized"));
-      newInits.put(base + "/quantized", int8Tensor(base + "/quantized", w.dims(), w.weights()));
-      newInits.put(base + "/scale", floatTensor(base + "/scale", new long[] {w.channels()}, w.weightScales()));
-      newInits.put(base + "/zero_point", int8Tensor(base + "/zero_point", new long[] {w.channels()},
-          new byte[w.channels()]));
-      dqs.add(node("DequantizeLinear", base + "/dequantized",
-          List.of(base + "/quantized", base + "/scale", base + "/zero_point"), base + "/dequantized", 0));
-      if (w.bias() != null) {
-        String b = c.getInput(2);
-        newInits.put(b + "/quantized", int32Tensor(b + "/quantized", w.bias()));
-        newInits.put(b + "/scale", floatTensor(b + "/scale", new long[] {w.channels()}, w.biasScales()));
-        newInits.put(b + "/zero_point", int32Tensor(b + "/zero_point", new int[w.channels()]));
-        dqs.add(node("DequantizeLinear", b + "/dequantized",
-            List.of(b + "/quantized", b + "/scale", b + "/zero_point"), b + "/dequantized", 0));
-        ins.add(b + "/dequantized");
-      }
-      weightNodes.put(c.getName(), dqs);
-      convInputs.put(c.getName(), ins);
+      weightDequantizers.put(c.getName(), quantizeWeights(c, ranges.get(c.getInput(0)), newInits));
+      floatWeights.addAll(c.getInputList().subList(1, c.getInputCount()));
     }
     OnnxIr.Graph.Builder g = graph.toBuilder().clearNode();
-    before.forEach(g::addNode);
+    first.forEach(g::addNode);
     for (OnnxIr.Node n : graph.getNodeList()) {
       OnnxIr.Node.Builder nb = n.toBuilder();
-      if (convInputs.containsKey(n.getName())) {
-        weightNodes.get(n.getName()).forEach(g::addNode);
-        nb.clearInput().addAllInput(convInputs.get(n.getName()));
-      } else {
-        for (int i = 0; i < nb.getInputCount(); i++) {
-          String dq = dequantized.get(nb.getInput(i));
-          if (dq != null) {
-            nb.setInput(i, dq);
-          }
+      List<OnnxIr.Node> dqs = weightDequantizers.getOrDefault(n.getName(), List.of());
+      dqs.forEach(g::addNode);
+      for (int i = 0; i < nb.getInputCount(); i++) {
+        String dq = i == 0 || dqs.isEmpty() ? dequantized.get(nb.getInput(i)) : dqs.get(i - 1).getOutput(0);
+        if (dq != null) {
+          nb.setInput(i, dq);
         }
       }
       g.addNode(nb);
       after.getOrDefault(n.getName(), List.of()).forEach(g::addNode);
     }
-    Set<String> replaced = new LinkedHashSet<>();
-    for (OnnxIr.Node c : convs) {
-      replaced.add(c.getInput(1));
-      if (c.getInputCount() > 2) {
-        replaced.add(c.getInput(2));
-      }
-    }
-    List<OnnxIr.Tensor> kept = new ArrayList<>();
-    for (OnnxIr.Tensor t : graph.getInitializerList()) {
-      if (!replaced.contains(t.getName())) {
-        kept.add(t);
-      }
-    }
-    kept.addAll(newInits.values());
-    g.clearInitializer().addAllInitializer(kept);
-    OnnxIr.Model.Builder m = model.toBuilder().setGraph(g);
-    m.addMetadataProps(OnnxIr.StringStringEntry.newBuilder().setKey("fer.quantization").setValue(String.format(
-        java.util.Locale.ROOT, "int8 static QDQ: %d convolutions with per-channel symmetric int8 weights and int32 "
-            + "bias, %d uint8 activation tensors calibrated by min/max on %d faces", convs.size(), ranges.size(),
-        faces)));
-    return m.build();
+    List<OnnxIr.Tensor> inits = new ArrayList<>(graph.getInitializerList());
+    inits.removeIf(t -> floatWeights.contains(t.getName()));
+    inits.addAll(newInits.values());
+    g.clearInitializer().addAllInitializer(inits);
+    return model.toBuilder().setGraph(g).addMetadataProps(OnnxIr.StringStringEntry.newBuilder()
+        .setKey("fer.quantization").setValue(String.format(java.util.Locale.ROOT, "int8 static QDQ: %d convolutions "
+            + "with per-channel symmetric int8 weights and int32 bias, %d uint8 activation tensors calibrated by "
+            + "min/max on %d faces", convs.size(), ranges.size(), faces))).build();
   }
 
-  private static OnnxIr.Node node(String op, String name, List<String> in, String out, int axis) {
-    OnnxIr.Node.Builder n = OnnxIr.Node.newBuilder().setOpType(op).setName(name).addAllInput(in).addOutput(out);
+  /** tensor -> QuantizeLinear -> DequantizeLinear, with the range's scale and zero point. */
+  private static List<OnnxIr.Node> quantizeActivation(Range r, Map<String, OnnxIr.Tensor> inits) {
+    String t = r.tensor();
+    inits.put(t + "/scale", floatTensor(t + "/scale", new long[0], new float[] {r.scale()}));
+    inits.put(t + "/zero_point", uint8Scalar(t + "/zero_point", r.zeroPoint()));
+    return List.of(node("QuantizeLinear", t + "/quantized", List.of(t, t + "/scale", t + "/zero_point"), -1),
+        node("DequantizeLinear", t + "/dequantized", List.of(t + "/quantized", t + "/scale", t + "/zero_point"), -1));
+  }
+
+  /** The DequantizeLinear nodes giving the convolution its weights (and bias) from int8 (int32) constants. */
+  private List<OnnxIr.Node> quantizeWeights(OnnxIr.Node conv, Range input, Map<String, OnnxIr.Tensor> inits) {
+    OnnxIr.Tensor kernel = initializers.get(conv.getInput(1));
+    boolean hasBias = conv.getInputCount() > 2;
+    QuantizedWeights w = QuantizedWeights.of(floatsOf(kernel), kernel.getDimsList(),
+        hasBias ? floatsOf(initializers.get(conv.getInput(2))) : null, input.scale());
+    long[] perChannel = {w.channels()};
+    String k = conv.getInput(1);
+    inits.put(k + "/quantized", int8Tensor(k + "/quantized", w.dims(), w.weights()));
+    inits.put(k + "/scale", floatTensor(k + "/scale", perChannel, w.weightScales()));
+    inits.put(k + "/zero_point", int8Tensor(k + "/zero_point", perChannel, new byte[w.channels()]));
+    List<OnnxIr.Node> dqs = new ArrayList<>();
+    dqs.add(node("DequantizeLinear", k + "/dequantized", List.of(k + "/quantized", k + "/scale", k + "/zero_point"), 0));
+    if (hasBias) {
+      String b = conv.getInput(2);
+      inits.put(b + "/quantized", int32Tensor(b + "/quantized", w.bias()));
+      inits.put(b + "/scale", floatTensor(b + "/scale", perChannel, w.biasScales()));
+      inits.put(b + "/zero_point", int32Tensor(b + "/zero_point", new int[w.channels()]));
+      dqs.add(node("DequantizeLinear", b + "/dequantized", List.of(b + "/quantized", b + "/scale", b + "/zero_point"), 0));
+    }
+    return dqs;
+  }
+
+  /** A node whose one output is named like the node; axis < 0 means no axis attribute. */
+  private static OnnxIr.Node node(String op, String name, List<String> in, int axis) {
+    OnnxIr.Node.Builder n = OnnxIr.Node.newBuilder().setOpType(op).setName(name).addAllInput(in).addOutput(name);
     if (axis >= 0) {
       n.addAttribute(OnnxIr.Attribute.newBuilder().setName("axis").setType(OnnxIr.Attribute.Type.INT).setI(axis));
     }
