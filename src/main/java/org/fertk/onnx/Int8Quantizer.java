@@ -45,14 +45,14 @@ public final class Int8Quantizer {
   private final Map<String, OnnxIr.Node> producers = new HashMap<>();
   private final String input;
 
-  private Int8Quantizer(OnnxIr.Model model) {
+  private Int8Quantizer(OnnxIr.Model model, String what) {
     this.graph = model.getGraph();
     graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
     for (OnnxIr.Node n : graph.getNodeList()) {
       n.getOutputList().forEach(o -> producers.put(o, n));
     }
     if (graph.getInputCount() != 1) {
-      throw new FerException("quantize: the model must have one input, it has " + graph.getInputCount());
+      throw new FerException(what + ": a model to quantise has one input, this one has " + graph.getInputCount());
     }
     this.input = graph.getInput(0).getName();
   }
@@ -64,9 +64,9 @@ public final class Int8Quantizer {
    */
   public static Result quantize(OnnxIr.Model model, FaceDataset calibration, int threads, String what) {
     if (calibration.size() == 0) {
-      throw new FerException("quantize: no calibration faces");
+      throw new FerException(what + ": no calibration faces");
     }
-    Int8Quantizer q = new Int8Quantizer(model);
+    Int8Quantizer q = new Int8Quantizer(model, what);
     List<OnnxIr.Node> convs = q.convolutions(what);
     List<String> tensors = q.activationsToQuantize(convs);
     Map<String, float[]> observed = q.calibrate(model, tensors, calibration, threads, what);
