@@ -2,12 +2,8 @@ package org.fertk.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.Fer2013CsvReader;
@@ -20,6 +16,7 @@ import org.fertk.score.Predictions;
 import org.fertk.score.Scorer;
 import org.fertk.score.TestTimeAugmentation;
 import org.fertk.score.TfEngine;
+import org.fertk.score.Throughput;
 import org.fertk.train.RunFolder;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.Progress;
@@ -51,22 +48,12 @@ public final class ScoreBenchmark {
 
   public static Result run(Path runDir, FaceDataset faces, int batchSize, int repeat, int threads) {
     SequentialModel model = SequentialModel.load(new RunFolder(runDir).spec(), 0);
-    List<FloatBuffer> batches = new ArrayList<>();
-    List<Integer> counts = new ArrayList<>();
-    for (int start = 0; start < faces.size(); start += batchSize) {
-      int n = Math.min(batchSize, faces.size() - start);
-      FloatBuffer b = ByteBuffer.allocateDirect(n * FaceDataset.PIXELS * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-      for (int k = 0; k < n; k++) {
-        faces.toUnitFloats(start + k, b);
-      }
-      batches.add(b);
-      counts.add(n);
-    }
+    Throughput.Batches batches = Throughput.Batches.of(faces, batchSize);
     Path onnx = new RunFolder(runDir).onnx();
     double ort;
     double tf;
     try (Engine e = OrtEngine.open(onnx, threads)) {
-      ort = bare(e, batches, counts, repeat);
+      ort = Throughput.bestImagesPerSecond(e, batches, repeat);
     }
     double e2e = endToEnd(onnx, faces, batchSize, repeat, threads);
     Path int8 = onnx.resolveSibling("model-int8.onnx");
@@ -74,32 +61,15 @@ public final class ScoreBenchmark {
     Double int8E2e = null;
     if (Files.isRegularFile(int8)) {
       try (Engine e = OrtEngine.open(int8, threads)) {
-        int8Bare = bare(e, batches, counts, repeat);
+        int8Bare = Throughput.bestImagesPerSecond(e, batches, repeat);
       }
       int8E2e = endToEnd(int8, faces, batchSize, repeat, threads);
     }
     // TF last: its thread pool outlives the session and would slow down whatever runs after it.
     try (Engine e = TfEngine.open(runDir, threads)) {
-      tf = bare(e, batches, counts, repeat);
+      tf = Throughput.bestImagesPerSecond(e, batches, repeat);
     }
     return new Result(model.name(), model.flops(), ort, tf, e2e, int8Bare, int8E2e);
-  }
-
-  /** Best of `repeat` passes over the prepared batches, after one warm-up pass. */
-  private static double bare(Engine e, List<FloatBuffer> batches, List<Integer> counts, int repeat) {
-    double best = 0;
-    int images = counts.stream().mapToInt(Integer::intValue).sum();
-    for (int r = -1; r < repeat; r++) {
-      long t0 = System.nanoTime();
-      for (int b = 0; b < batches.size(); b++) {
-        e.predict(batches.get(b), counts.get(b));
-      }
-      double ips = images / ((System.nanoTime() - t0) / 1e9);
-      if (r >= 0) {
-        best = Math.max(best, ips);
-      }
-    }
-    return best;
   }
 
   /** What `fer score` does: read the CSV, score with one reused session, write predictions. */

@@ -6,13 +6,12 @@ import ai.onnxruntime.OrtSession;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.fertk.data.FaceDataset;
 import org.fertk.onnx.proto.OnnxIr;
-import org.fertk.score.Engine;
 import org.fertk.score.OrtEngine;
+import org.fertk.score.Throughput;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.FerException;
 
@@ -64,9 +63,9 @@ public final class QuantizedExport {
     double int8Ips;
     try (OrtEngine fp = OrtEngine.open(in, threads); OrtEngine i8 = OrtEngine.open(bytes, threads, "quantised model")) {
       agreement = Parity.measure(fp, i8, check, Double.POSITIVE_INFINITY);
-      FloatBuffer faces = check.toDirectUnitFloats();
-      floatIps = imagesPerSecond(fp, faces, check.size());
-      int8Ips = imagesPerSecond(i8, faces, check.size());
+      Throughput.Batches batches = Throughput.Batches.of(check, BATCH);
+      floatIps = Throughput.bestImagesPerSecond(fp, batches, 3);
+      int8Ips = Throughput.bestImagesPerSecond(i8, batches, 3);
     }
     Result r = new Result(q, bytes, agreement, minAgreement, floatIps, int8Ips, fusedConvolutions(bytes, threads));
     if (r.agreementRate() < minAgreement) {
@@ -79,24 +78,6 @@ public final class QuantizedExport {
       AtomicOutput.write(out, o -> o.write(bytes));
     }
     return r;
-  }
-
-  /** Best of three timed passes over the faces in batches, after one warm-up pass. */
-  static double imagesPerSecond(Engine e, FloatBuffer faces, int n) {
-    double best = 0;
-    for (int pass = -1; pass < 3; pass++) {
-      long t0 = System.nanoTime();
-      for (int start = 0; start < n; start += BATCH) {
-        int count = Math.min(BATCH, n - start);
-        faces.position(start * FaceDataset.PIXELS);
-        e.predict(faces.slice().limit(count * FaceDataset.PIXELS), count);
-      }
-      if (pass >= 0) {
-        best = Math.max(best, n / ((System.nanoTime() - t0) / 1e9));
-      }
-    }
-    faces.rewind();
-    return best;
   }
 
   /** Counts the QLinearConv nodes in the graph ONNX Runtime actually runs (its optimised model). */
