@@ -31,6 +31,18 @@ class CliTest {
     return new Run(code, out.toString(), err.toString());
   }
 
+  /** CLI fixture: synthetic faces, `fer train` for some epochs, `fer export`; returns the export's run. */
+  static Run trainAndExport(Path data, Path run, String graph, int faces, int seed, int epochs) {
+    assertEquals(0, run("data", "synth", "--n", String.valueOf(faces), "--seed", String.valueOf(seed), "--out",
+        data.toString()).code());
+    Run t = run("train", "--graph", graph, "--data", data.toString(), "--epochs", String.valueOf(epochs), "--out",
+        run.toString(), "-q");
+    assertEquals(0, t.code(), t.err());
+    Run e = run("export", "--model", run.toString());
+    assertEquals(0, e.code(), e.err());
+    return e;
+  }
+
   @Test
   void versionAndHelp() {
     Run v = run("--version");

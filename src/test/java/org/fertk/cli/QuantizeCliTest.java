@@ -23,11 +23,7 @@ class QuantizeCliTest {
   static void trainAndExport() {
     run = dir.resolve("run");
     data = dir.resolve("faces.csv");
-    assertEquals(0, CliTest.run("data", "synth", "--n", "300", "--seed", "4", "--out", data.toString()).code());
-    CliTest.Run t = CliTest.run("train", "--graph", "graphs/fair-cnn.json", "--data", data.toString(),
-        "--epochs", "2", "--out", run.toString(), "-q");
-    assertEquals(0, t.code(), t.err());
-    assertEquals(0, CliTest.run("export", "--model", run.toString()).code());
+    CliTest.trainAndExport(data, run, "graphs/fair-cnn.json", 300, 4, 2);
     onnx = run.resolve("model.onnx");
   }
 

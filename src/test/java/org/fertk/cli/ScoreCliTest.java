@@ -28,12 +28,7 @@ class ScoreCliTest {
   static void trainAndExport() {
     run = dir.resolve("run");
     data = dir.resolve("faces.csv");
-    assertEquals(0, CliTest.run("data", "synth", "--n", "140", "--seed", "9", "--out", data.toString()).code());
-    CliTest.Run t = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--data", data.toString(),
-        "--epochs", "1", "--out", run.toString(), "-q");
-    assertEquals(0, t.code(), t.err());
-    CliTest.Run e = CliTest.run("export", "--model", run.toString());
-    assertEquals(0, e.code(), e.err());
+    CliTest.Run e = CliTest.trainAndExport(data, run, "graphs/paper-cnn-lstm.json", 140, 9, 1);
     assertTrue(e.out().contains("| verdict                                      | PASS"), e.out());
     onnx = run.resolve("model.onnx");
   }
