@@ -36,9 +36,9 @@ public final class TrainOptions {
     OptimizerConfig oc = new OptimizerConfig(opt, lr, 0.9, 0.999, 1e-7, momentum, nesterov);
     String augment = str(o, "augment", "none").toLowerCase(Locale.ROOT);
     Augmentation aug = Augmentation.preset(augment);
-    double erasing = num(o, "random_erasing", 0);
-    if (erasing != 0) {
-      aug = new Augmentation(aug.flip(), aug.rotationDegrees(), aug.shift(), aug.zoom(), erasing);
+    if (o.has("random_erasing")) { // an explicit value, 0 included, overrides the preset's
+      aug = new Augmentation(aug.flip(), aug.rotationDegrees(), aug.shift(), aug.zoom(),
+          num(o, "random_erasing", 0));
     }
     long seed = integer(o, "seed", 42);
     SplitSpec split = new SplitSpec(str(o, "split", "usage").toLowerCase(Locale.ROOT), num(o, "test_fraction", 0.2),

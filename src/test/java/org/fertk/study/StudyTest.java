@@ -65,6 +65,10 @@ class StudyTest {
     var sgdr = beyond.only(List.of("vgg-thin5-sgdr")).runs().get(0).config();
     assertEquals(List.of(75), sgdr.restarts());
     assertEquals(0.3, sgdr.restartFactor());
+    // a run's own random_erasing, 0 included, overrides the plan default of 0.25
+    assertEquals(0.25, sgdr.augmentation().erasing());
+    assertEquals(0.0, beyond.only(List.of("vgg-thin5-noerase-swa")).runs().get(0).config().augmentation().erasing());
+    assertEquals(0.5, beyond.only(List.of("vgg-thin5-strong-swa")).runs().get(0).config().augmentation().erasing());
     StudyPlan quick = StudyPlan.load(Path.of("graphs/plan-quick.json"), Path.of("synthetic.csv"));
     assertEquals(2, quick.runs().size());
     FerException e = assertThrows(FerException.class, () -> quick.only(List.of("nope")));
