@@ -89,6 +89,9 @@ public final class Trainer {
     if (state == null && !resume && run.hasCheckpoint()) {
       throw new FerException(run.dir() + " already holds a training run; use --resume to continue it or choose another --out");
     }
+    if (state != null) {
+      ResumeCheck.check(run.config(), config);
+    }
     AtomicOutput.writeString(run.config(), Json.write(config) + "\n");
     writeSpec(data.model());
     FaceDataset train = data.split().train();

@@ -237,6 +237,35 @@ class TrainingTest {
   }
 
   @Test
+  void resumeRefusesChangedSettingsButAcceptsMoreEpochs() throws Exception {
+    Path run = dir.resolve("run");
+    String graph = spec("c", LINEAR).toString();
+    TrainingTestSupport.train(TrainingTestSupport.config(graph, 1).build(), run);
+    String stored = Files.readString(new RunFolder(run).config());
+
+    TrainConfig edited = TrainingTestSupport.config(graph, 2).smoothing(0.1).augment("minimal").build();
+    FerException e = assertThrows(FerException.class,
+        () -> TrainingTestSupport.train(edited, run, true, new Trainer.Listener() {}));
+    assertTrue(e.getMessage().startsWith(new RunFolder(run).config() + ": this run was started with other settings ("),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("labelSmoothing: 0.0 -> 0.1"), e.getMessage());
+    assertTrue(e.getMessage().contains("augmentation.flip: false -> true"), e.getMessage());
+    assertFalse(e.getMessage().contains("epochs:"), "a new epoch count is not a conflict: " + e.getMessage());
+    assertEquals(stored, Files.readString(new RunFolder(run).config()), "the refused resume leaves the run as it was");
+
+    Trainer.Result longer = TrainingTestSupport.train(TrainingTestSupport.config(graph, 2).build(), run, true,
+        new Trainer.Listener() {});
+    assertEquals(2, longer.state().history.size());
+  }
+
+  @Test
+  void resumeCheckComparesNumbersByValueAndReportsAbsentFields() {
+    var before = Json.parse("{\"l2\": 0, \"epochs\": 5, \"optimizer\": {\"momentum\": 0.9}}", "a");
+    var now = Json.parse("{\"l2\": 0.0, \"epochs\": 9, \"optimizer\": {\"momentum\": 0.9, \"nesterov\": true}}", "b");
+    assertEquals(java.util.List.of("optimizer.nesterov: (absent) -> true"), ResumeCheck.differences(before, now));
+  }
+
+  @Test
   void divergenceStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint() throws Exception {
     Path run = dir.resolve("run");
     TrainConfig good = TrainingTestSupport.config(spec("n", LINEAR).toString(), 1).build();
