@@ -135,11 +135,7 @@ final class TrainCommand extends BaseCommand {
       if (!Files.isRegularFile(rf.config())) {
         throw new FerException(out + ": no run to resume (run-config.json not found)");
       }
-      try {
-        config = Json.MAPPER.readValue(Files.readString(rf.config()), TrainConfig.class);
-      } catch (java.io.IOException e) {
-        throw new FerException(rf.config() + ": unreadable (" + e.getMessage() + ")");
-      }
+      config = TrainConfig.read(rf.config());
       if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
         config = config.withEpochs(epochs);
       }

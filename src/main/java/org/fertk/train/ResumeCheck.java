@@ -1,11 +1,9 @@
 package org.fertk.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,14 +26,9 @@ final class ResumeCheck {
     if (!Files.isRegularFile(storedConfig)) {
       return;
     }
-    TrainConfig before;
-    try {
-      before = Json.MAPPER.readValue(Files.readString(storedConfig), TrainConfig.class);
-    } catch (IOException e) {
-      throw new FerException(storedConfig + ": unreadable (" + e.getMessage() + ")");
-    }
     // Both sides through the same serialiser, so fields missing from older files compare as defaults.
-    List<String> changed = differences(Json.MAPPER.valueToTree(before), Json.MAPPER.valueToTree(now));
+    List<String> changed = differences(Json.MAPPER.valueToTree(TrainConfig.read(storedConfig)),
+        Json.MAPPER.valueToTree(now));
     if (!changed.isEmpty()) {
       throw new FerException(storedConfig + ": this run was started with other settings ("
           + String.join("; ", changed) + "). Resume it with the settings it was started with, or train into "
@@ -46,10 +39,7 @@ final class ResumeCheck {
   /** "path: old -> new" for every leaf that differs, outside the settings that may change. */
   static List<String> differences(JsonNode before, JsonNode now) {
     List<String> out = new ArrayList<>();
-    Set<String> names = new TreeSet<>();
-    before.fieldNames().forEachRemaining(names::add);
-    now.fieldNames().forEachRemaining(names::add);
-    for (String name : names) {
+    for (String name : fieldNames(before, now)) {
       if (!MAY_CHANGE.contains(name)) {
         diff(name, before.path(name), now.path(name), out);
       }
@@ -59,17 +49,20 @@ final class ResumeCheck {
 
   private static void diff(String path, JsonNode a, JsonNode b, List<String> out) {
     if (a.isObject() && b.isObject()) {
-      Set<String> names = new TreeSet<>();
-      for (Iterator<String> it = a.fieldNames(); it.hasNext();) {
-        names.add(it.next());
-      }
-      b.fieldNames().forEachRemaining(names::add);
-      for (String name : names) {
+      for (String name : fieldNames(a, b)) {
         diff(path + "." + name, a.path(name), b.path(name), out);
       }
     } else if (!sameValue(a, b)) {
       out.add(path + ": " + text(a) + " -> " + text(b));
     }
+  }
+
+  /** The fields of either object, sorted, so the message lists them in a stable order. */
+  private static Set<String> fieldNames(JsonNode a, JsonNode b) {
+    Set<String> names = new TreeSet<>();
+    a.fieldNames().forEachRemaining(names::add);
+    b.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   /** Numbers compare by value, so 0 and 0.0 written by different versions are the same setting. */

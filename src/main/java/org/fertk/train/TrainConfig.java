@@ -1,8 +1,12 @@
 package org.fertk.train;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.fertk.data.SplitSpec;
 import org.fertk.util.FerException;
+import org.fertk.util.Json;
 
 /**
  * Everything that determines a training run. Stored in the run folder (run-config.json) and in
@@ -81,6 +85,15 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
       if (!(restartFactor > 0 && restartFactor <= 1)) {
         throw new FerException("--restart-lr-factor must be in (0,1], got " + restartFactor);
       }
+    }
+  }
+
+  /** A run's stored settings (its run-config.json). */
+  public static TrainConfig read(Path file) {
+    try {
+      return Json.MAPPER.readValue(Files.readString(file), TrainConfig.class);
+    } catch (IOException e) {
+      throw new FerException(file + ": unreadable (" + e.getMessage() + ")");
     }
   }
 
