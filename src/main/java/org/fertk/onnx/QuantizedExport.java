@@ -42,20 +42,7 @@ public final class QuantizedExport {
 
   public static Result run(Path in, Path out, FaceDataset calibration, FaceDataset check, double minAgreement,
       int threads) {
-    if (!Files.isRegularFile(in)) {
-      throw new FerException(in + ": file not found");
-    }
-    OnnxIr.Model model;
-    try {
-      model = OnnxIr.Model.parseFrom(Files.readAllBytes(in));
-    } catch (InvalidProtocolBufferException e) {
-      throw new FerException(in + ": not an ONNX model (" + e.getMessage() + ")");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (!model.hasGraph()) {
-      throw new FerException(in + ": not an ONNX model (no graph)");
-    }
+    OnnxIr.Model model = read(in);
     Int8Quantizer.Result q = Int8Quantizer.quantize(model, calibration, threads, in.toString());
     byte[] bytes = q.model().toByteArray();
     Parity agreement;
@@ -78,6 +65,25 @@ public final class QuantizedExport {
       AtomicOutput.write(out, o -> o.write(bytes));
     }
     return r;
+  }
+
+  /** The ONNX model in the file, or a message naming the file. */
+  static OnnxIr.Model read(Path in) {
+    if (!Files.isRegularFile(in)) {
+      throw new FerException(in + ": file not found");
+    }
+    OnnxIr.Model model;
+    try {
+      model = OnnxIr.Model.parseFrom(Files.readAllBytes(in));
+    } catch (InvalidProtocolBufferException e) {
+      throw new FerException(in + ": not an ONNX model (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (!model.hasGraph()) {
+      throw new FerException(in + ": not an ONNX model (no graph)");
+    }
+    return model;
   }
 
   /** Counts the QLinearConv nodes in the graph ONNX Runtime actually runs (its optimised model). */

@@ -52,6 +52,23 @@ class QuantizeCliTest {
   }
 
   @Test
+  void storesWeightsAsFloat16AndTheResultScores() throws Exception {
+    CliTest.Run q = CliTest.run("quantize", "--to", "float16", "--model", onnx.toString(), "--data", data.toString(),
+        "--check", "100");
+    assertEquals(0, q.code(), q.out() + q.err());
+    Path half = onnx.resolveSibling("model-fp16.onnx");
+    assertTrue(q.out().contains("wrote " + half), q.out());
+    assertTrue(q.out().matches("(?s).*\\| same predicted class\\s+\\|\\s+100/100 .*"), q.out());
+    assertTrue(q.out().contains("float16-weight img/s"), q.out());
+    assertTrue(Files.size(half) < 0.55 * Files.size(onnx), Files.size(half) + " vs " + Files.size(onnx));
+
+    Path preds = dir.resolve("fp16-preds.csv");
+    CliTest.Run s = CliTest.run("score", "--model", half.toString(), "--data", data.toString(), "--out", preds.toString());
+    assertEquals(0, s.code(), s.err());
+    assertTrue(s.out().contains("accuracy"), s.out());
+  }
+
+  @Test
   void badInputsEndInOneMessage() throws Exception {
     Path out = dir.resolve("never.onnx");
     CliTest.Run missing = CliTest.run("quantize", "--model", dir.resolve("nope.onnx").toString(), "--out", out.toString());
@@ -64,6 +81,10 @@ class QuantizeCliTest {
     CliTest.Run notOnnx = CliTest.run("quantize", "--model", junk.toString(), "--out", out.toString());
     assertEquals(1, notOnnx.code());
     assertTrue(notOnnx.err().contains("junk.onnx: not an ONNX model"), notOnnx.err());
+
+    CliTest.Run badTarget = CliTest.run("quantize", "--model", onnx.toString(), "--to", "int4");
+    assertEquals(2, badTarget.code());
+    assertTrue(badTarget.err().contains("--to"), badTarget.err());
 
     CliTest.Run usage = CliTest.run("quantize", "--model", onnx.toString(), "--min-agreement", "1.5");
     assertEquals(2, usage.code());
