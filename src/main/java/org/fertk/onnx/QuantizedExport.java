@@ -45,26 +45,40 @@ public final class QuantizedExport {
     OnnxIr.Model model = read(in);
     Int8Quantizer.Result q = Int8Quantizer.quantize(model, calibration, threads, in.toString());
     byte[] bytes = q.model().toByteArray();
-    Parity agreement;
-    double floatIps;
-    double int8Ips;
-    try (OrtEngine fp = OrtEngine.open(in, threads); OrtEngine i8 = OrtEngine.open(bytes, threads, "quantised model")) {
-      agreement = Parity.measure(fp, i8, check, Double.POSITIVE_INFINITY);
+    Checked c = checkAndWrite(in, bytes, "int8 model", check, minAgreement, threads, out,
+        "calibrate on more faces, or lower --min-agreement");
+    return new Result(q, bytes, c.agreement(), minAgreement, c.floatImagesPerSecond(), c.otherImagesPerSecond(),
+        fusedConvolutions(bytes, threads));
+  }
+
+  /** A rewritten model against its float source: agreement on the check faces and both speeds. */
+  record Checked(Parity agreement, double floatImagesPerSecond, double otherImagesPerSecond) {}
+
+  /**
+   * Compares the rewritten model with the float model on the check faces, times both in this
+   * process, and writes it (atomically, when out is not null) only if enough predictions agree.
+   */
+  static Checked checkAndWrite(Path in, byte[] bytes, String what, FaceDataset check, double minAgreement,
+      int threads, Path out, String advice) {
+    Checked c;
+    try (OrtEngine fp = OrtEngine.open(in, threads); OrtEngine other = OrtEngine.open(bytes, threads, what)) {
+      Parity agreement = Parity.measure(fp, other, check, Double.POSITIVE_INFINITY);
       Throughput.Batches batches = Throughput.Batches.of(check, BATCH);
-      floatIps = Throughput.bestImagesPerSecond(fp, batches, 3);
-      int8Ips = Throughput.bestImagesPerSecond(i8, batches, 3);
+      c = new Checked(agreement, Throughput.bestImagesPerSecond(fp, batches, 3),
+          Throughput.bestImagesPerSecond(other, batches, 3));
     }
-    Result r = new Result(q, bytes, agreement, minAgreement, floatIps, int8Ips, fusedConvolutions(bytes, threads));
-    if (r.agreementRate() < minAgreement) {
+    Parity a = c.agreement();
+    double rate = a.argmaxAgree() / (double) a.samples();
+    if (rate < minAgreement) {
       throw new FerException(String.format(java.util.Locale.ROOT,
-          "%s: the int8 model agrees with the float model on %d of %d check faces (%.1f%%), below the required "
-              + "%.1f%%; nothing written (calibrate on more faces, or lower --min-agreement)", in,
-          agreement.argmaxAgree(), agreement.samples(), 100 * r.agreementRate(), 100 * minAgreement));
+          "%s: the %s agrees with the float model on %d of %d check faces (%.1f%%), below the required "
+              + "%.1f%%; nothing written (%s)", in, what, a.argmaxAgree(), a.samples(), 100 * rate,
+          100 * minAgreement, advice));
     }
     if (out != null) {
       AtomicOutput.write(out, o -> o.write(bytes));
     }
-    return r;
+    return c;
   }
 
   /** The ONNX model in the file, or a message naming the file. */
