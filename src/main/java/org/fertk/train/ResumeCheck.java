@@ -1,6 +1,7 @@
 package org.fertk.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,9 @@ import org.fertk.util.Json;
  * sessions would otherwise continue a half-trained run under other settings and label the result
  * with the new ones. Only the epoch count may change (Keras's fit(initial_epoch=...) allows the
  * same), and the data path, which may be spelled differently from another working directory.
+ * One schedule change keeps every finished epoch's learning rate and is therefore allowed too: warm
+ * restarts appended from the epoch where the stored run ended (its last cosine cycle ended there), so
+ * a finished run can go on with another cycle exactly as a run planned that way from the start.
  */
 final class ResumeCheck {
   private static final Set<String> MAY_CHANGE = Set.of("epochs", "data");
@@ -27,13 +31,35 @@ final class ResumeCheck {
       return;
     }
     // Both sides through the same serialiser, so fields missing from older files compare as defaults.
-    List<String> changed = differences(Json.MAPPER.valueToTree(TrainConfig.read(storedConfig)),
-        Json.MAPPER.valueToTree(now));
+    TrainConfig before = TrainConfig.read(storedConfig);
+    ObjectNode a = Json.MAPPER.valueToTree(before);
+    ObjectNode b = Json.MAPPER.valueToTree(now);
+    if (appendsRestarts(before, now)) {
+      a.remove("restarts");
+      b.remove("restarts");
+      if (before.restarts().isEmpty()) { // the factor never applied to the stored run's single cycle
+        a.remove("restartFactor");
+        b.remove("restartFactor");
+      }
+    }
+    List<String> changed = differences(a, b);
     if (!changed.isEmpty()) {
       throw new FerException(storedConfig + ": this run was started with other settings ("
           + String.join("; ", changed) + "). Resume it with the settings it was started with, or train into "
-          + "another folder (only epochs may change on resume)");
+          + "another folder (only epochs may change on resume, and warm restarts may be added from the epoch "
+          + "where the run ended)");
     }
+  }
+
+  /**
+   * True when now's restarts are the stored ones followed by restarts starting exactly at the
+   * stored epoch count: the stored cycles keep their lengths, so no finished epoch's rate changes.
+   */
+  static boolean appendsRestarts(TrainConfig before, TrainConfig now) {
+    List<Integer> old = before.restarts();
+    List<Integer> longer = now.restarts();
+    return longer.size() > old.size() && longer.subList(0, old.size()).equals(old)
+        && longer.get(old.size()) == before.epochs();
   }
 
   /** "path: old -> new" for every leaf that differs, outside the settings that may change. */

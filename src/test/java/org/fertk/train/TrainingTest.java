@@ -259,6 +259,30 @@ class TrainingTest {
   }
 
   @Test
+  void aFinishedCosineRunGoesOnWithAnAppendedRestartExactlyAsIfPlannedSo() throws Exception {
+    String graph = spec("r", LINEAR).toString();
+    Path resumed = dir.resolve("resumed");
+    TrainingTestSupport.train(TrainingTestSupport.config(graph, 2).withSchedule("cosine", 1), resumed);
+
+    // A restart anywhere but the stored end would change the rates of finished epochs: refused.
+    TrainConfig early = TrainingTestSupport.config(graph, 4).restarts(java.util.List.of(3), 0.5).withSchedule("cosine", 1);
+    FerException e = assertThrows(FerException.class,
+        () -> TrainingTestSupport.train(early, resumed, true, new Trainer.Listener() {}));
+    assertTrue(e.getMessage().contains("restarts: [] -> [3]"), e.getMessage());
+
+    TrainConfig longer = TrainingTestSupport.config(graph, 4).restarts(java.util.List.of(2), 0.5).withSchedule("cosine", 1);
+    Trainer.Result r = TrainingTestSupport.train(longer, resumed, true, new Trainer.Listener() {});
+    Trainer.Result fresh = TrainingTestSupport.train(longer, dir.resolve("fresh"));
+    assertEquals(4, r.state().history.size());
+    for (int i = 0; i < 4; i++) {
+      assertEquals(fresh.state().history.get(i).learningRate(), r.state().history.get(i).learningRate(), 1e-12,
+          "epoch " + i + "'s rate");
+    }
+    assertTrue(r.state().history.get(2).learningRate() > 2 * r.state().history.get(1).learningRate(),
+        "the appended cycle starts high again");
+  }
+
+  @Test
   void resumeCheckComparesNumbersByValueAndReportsAbsentFields() {
     var before = Json.parse("{\"l2\": 0, \"epochs\": 5, \"optimizer\": {\"momentum\": 0.9}}", "a");
     var now = Json.parse("{\"l2\": 0.0, \"epochs\": 9, \"optimizer\": {\"momentum\": 0.9, \"nesterov\": true}}", "b");
