@@ -5,13 +5,10 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.fertk.data.Emotion;
 import org.fertk.data.FaceDataset;
@@ -123,7 +120,7 @@ public final class Trainer {
       WeightAverage swa = config.swaStart() == null ? null
           : Files.isRegularFile(savedAverage) ? WeightAverage.read(savedAverage) : new WeightAverage();
       boolean interrupted = false;
-      try (BatchSource batches = new BatchSource(train, classWeights)) {
+      try (BatchSource batches = new BatchSource(train, classWeights, config)) {
         while (!state.stopped && state.nextEpoch < config.epochs()) {
           int epoch = state.nextEpoch;
           EpochLog log = runEpoch(g, batches, data.split(), epoch, state);
@@ -205,9 +202,9 @@ public final class Trainer {
     long t0 = System.nanoTime();
     String task = String.format(Locale.ROOT, "Epoch %d/%d", epoch + 1, config.epochs());
     try (Progress bar = Progress.create(quiet, task, n, "img")) {
-      Future<Batch> next = batches.prepare(order, 0, bs, epoch);
+      Future<BatchSource.Batch> next = batches.prepare(order, 0, bs, epoch);
       for (int b = 0; b < steps; b++) {
-        Batch batch = await(next);
+        BatchSource.Batch batch = await(next);
         if (b + 1 < steps) {
           next = batches.prepare(order, b + 1, bs, epoch);
         }
@@ -265,75 +262,6 @@ public final class Trainer {
       correct += best == y ? 1 : 0;
     }
     return new EvalMetrics(loss / idx.length + penalty, correct / (double) idx.length, idx.length);
-  }
-
-  // ---------------------------------------------------------------- batches
-
-  /** A prepared batch: pixels, targets (one-hot, maybe smoothed) and sample weights. */
-  static final class Batch {
-    final float[] x;
-    final float[] y;
-    final float[] w;
-    int n;
-
-    Batch(int size) {
-      x = new float[size * FaceDataset.PIXELS];
-      y = new float[size * Emotion.COUNT];
-      w = new float[size];
-    }
-  }
-
-  /** Builds batches on a helper thread, reusing two buffers. */
-  final class BatchSource implements AutoCloseable {
-    private final FaceDataset data;
-    private final double[] classWeights;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "batch-prep");
-      t.setDaemon(true);
-      return t;
-    });
-    private final java.util.concurrent.ConcurrentLinkedQueue<Batch> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-    BatchSource(FaceDataset data, double[] classWeights) {
-      this.data = data;
-      this.classWeights = classWeights;
-      free.add(new Batch(config.batchSize()));
-      free.add(new Batch(config.batchSize()));
-    }
-
-    Future<Batch> prepare(int[] order, int b, int bs, int epoch) {
-      Batch batch = free.poll();
-      Batch target = batch != null ? batch : new Batch(bs);
-      return worker.submit(() -> fill(target, order, b, bs, epoch));
-    }
-
-    void recycle(Batch b) {
-      free.add(b);
-    }
-
-    private Batch fill(Batch batch, int[] order, int b, int bs, int epoch) {
-      int start = b * bs;
-      int n = Math.min(bs, order.length - start);
-      batch.n = n;
-      SplittableRandom rng = new SplittableRandom(mix(config.seed(), epoch, b));
-      double s = config.labelSmoothing();
-      float on = (float) (1 - s + s / Emotion.COUNT);
-      float offV = (float) (s / Emotion.COUNT);
-      for (int k = 0; k < n; k++) {
-        int i = order[start + k];
-        config.augmentation().apply(data, i, rng, batch.x, k * FaceDataset.PIXELS);
-        int label = data.label(i);
-        Arrays.fill(batch.y, k * Emotion.COUNT, (k + 1) * Emotion.COUNT, offV);
-        batch.y[k * Emotion.COUNT + label] = on;
-        batch.w[k] = (float) classWeights[label];
-      }
-      return batch;
-    }
-
-    @Override
-    public void close() {
-      worker.shutdownNow();
-    }
   }
 
   private static <T> T await(Future<T> f) {
