@@ -105,6 +105,26 @@ public final class Study {
     return options.out().resolve("runs").resolve(r.id());
   }
 
+  /**
+   * For a run with start_from and no checkpoint of its own: copies the earlier run's last
+   * checkpoint here when there is one (the plan checked that this run continues it exactly), so
+   * the shared epochs are not trained twice. Without one, the run trains from scratch to the same
+   * result.
+   */
+  private boolean continueEarlierRun(StudyPlan.Run r, RunFolder rf) {
+    if (r.startFrom() == null) {
+      return false;
+    }
+    RunFolder from = new RunFolder(options.out().resolve("runs").resolve(r.startFrom()));
+    if (!from.hasCheckpoint()) {
+      say("no checkpoint of run '" + r.startFrom() + "' to start from: training from scratch");
+      return false;
+    }
+    int done = rf.startFrom(from);
+    say("starting from run '" + r.startFrom() + "' after its epoch " + done + " (its last checkpoint)");
+    return true;
+  }
+
   /** Train (or resume, or skip), export, score and analyse one run; returns its test faces. */
   private FaceDataset runOne(StudyPlan.Run r, int index, int total, long t0) {
     RunFolder rf = new RunFolder(runDir(r));
@@ -117,7 +137,7 @@ public final class Study {
       return test;
     }
     if (!Files.isRegularFile(rf.manifest())) {
-      boolean resume = rf.hasCheckpoint();
+      boolean resume = rf.hasCheckpoint() || continueEarlierRun(r, rf);
       int epochs = r.config().epochs();
       Trainer.Listener progress = new Trainer.Listener() {
         private final long start = System.nanoTime();

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.fertk.data.SplitSpec;
 import org.fertk.model.SequentialModel;
+import org.fertk.train.ResumeCheck;
 import org.fertk.train.TrainConfig;
 import org.fertk.train.TrainOptions;
 import org.fertk.util.FerException;
@@ -30,11 +31,18 @@ import org.fertk.util.Json;
 public final class StudyPlan {
   /** Training options a plan may set (snake_case, as on the command line). */
   static final Set<String> OPTIONS = TrainOptions.KEYS;
-  static final Set<String> RUN_KEYS = Set.of("id", "label", "graph", "note", "table", "row", "stated");
+  static final Set<String> RUN_KEYS = Set.of("id", "label", "graph", "note", "table", "row", "stated", "start_from");
   static final Set<String> TOP_KEYS = Set.of("name", "description", "synthetic", "defaults", "runs");
 
-  /** One run of the plan, resolved. */
-  public record Run(String id, String label, Path graph, String note, TrainConfig config, String testKey) {}
+  /**
+   * One run of the plan, resolved.
+   *
+   * @param startFrom null, or the id of an earlier run whose last checkpoint this run continues when
+   *     its own folder has none (its settings then differ only in ways that leave the earlier run's
+   *     epochs as they were: see {@link ResumeCheck})
+   */
+  public record Run(String id, String label, Path graph, String note, TrainConfig config, String testKey,
+      String startFrom) {}
 
   private final String name;
   private final String description;
@@ -112,11 +120,33 @@ public final class StudyPlan {
       SplitSpec s = cfg.split();
       String testKey = s.mode().equals("usage") ? "usage" : String.format(Locale.ROOT, "random-%.0f-seed%d",
           100 * s.testFraction(), s.seed());
-      runs.add(new Run(id, label, graph, r.path("note").asText(""), cfg, testKey));
+      String startFrom = r.hasNonNull("start_from") ? text(r, "start_from", rw) : null;
+      if (startFrom != null) {
+        checkStart(runs, startFrom, graph, cfg, rw);
+      }
+      runs.add(new Run(id, label, graph, r.path("note").asText(""), cfg, testKey, startFrom));
     }
     JsonNode syn = root.path("synthetic");
     return new StudyPlan(root.path("name").asText(file.getFileName().toString().replace(".json", "")),
         root.path("description").asText(""), syn.path("n").asInt(3500), syn.path("seed").asLong(2013), runs);
+  }
+
+  /** start_from must name an earlier run of the same network that this run can continue exactly. */
+  private static void checkStart(List<Run> earlier, String id, Path graph, TrainConfig cfg, String where) {
+    Run from = earlier.stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow(() -> new FerException(
+        where + ": start_from '" + id + "' must name a run listed before it"));
+    if (!from.graph().equals(graph)) {
+      throw new FerException(where + ": start_from '" + id + "' trains another network (" + from.graph() + ")");
+    }
+    if (from.config().epochs() > cfg.epochs()) {
+      throw new FerException(where + ": start_from '" + id + "' trains more epochs (" + from.config().epochs()
+          + ") than this run (" + cfg.epochs() + ")");
+    }
+    List<String> conflicts = ResumeCheck.conflicts(from.config(), cfg);
+    if (!conflicts.isEmpty()) {
+      throw new FerException(where + ": cannot start from '" + id + "': " + String.join("; ", conflicts)
+          + " (" + ResumeCheck.RULE + ")");
+    }
   }
 
   private static void keys(JsonNode node, Set<String> allowed, String where) {

@@ -16,11 +16,12 @@ import org.fertk.util.Json;
  * sessions would otherwise continue a half-trained run under other settings and label the result
  * with the new ones. Only the epoch count may change (Keras's fit(initial_epoch=...) allows the
  * same), and the data path, which may be spelled differently from another working directory.
- * One schedule change keeps every finished epoch's learning rate and is therefore allowed too: warm
- * restarts appended from the epoch where the stored run ended (its last cosine cycle ended there), so
- * a finished run can go on with another cycle exactly as a run planned that way from the start.
+ * Changes that leave every finished epoch as it was are allowed too: warm restarts appended from
+ * the epoch where the stored run ended (its last cosine cycle ended there), and weight averaging
+ * (with or without its own rate) starting at or after that epoch. A finished run can so go on
+ * with another cycle exactly as a run planned that way from the start.
  */
-final class ResumeCheck {
+public final class ResumeCheck {
   private static final Set<String> MAY_CHANGE = Set.of("epochs", "data");
 
   private ResumeCheck() {}
@@ -30,8 +31,24 @@ final class ResumeCheck {
     if (!Files.isRegularFile(storedConfig)) {
       return;
     }
+    List<String> changed = conflicts(TrainConfig.read(storedConfig), now);
+    if (!changed.isEmpty()) {
+      throw new FerException(storedConfig + ": this run was started with other settings ("
+          + String.join("; ", changed) + "). Resume it with the settings it was started with, or train into "
+          + "another folder (" + RULE + ")");
+    }
+  }
+
+  /** What may differ between a run and its continuation, for messages. */
+  public static final String RULE = "only epochs may change on resume, warm restarts may be added and weight "
+      + "averaging may start from the epoch where the run ended";
+
+  /**
+   * "setting: old -> new" for every setting of now that would change an epoch already trained
+   * under before; empty when now can continue before's checkpoint exactly.
+   */
+  public static List<String> conflicts(TrainConfig before, TrainConfig now) {
     // Both sides through the same serialiser, so fields missing from older files compare as defaults.
-    TrainConfig before = TrainConfig.read(storedConfig);
     ObjectNode a = Json.MAPPER.valueToTree(before);
     ObjectNode b = Json.MAPPER.valueToTree(now);
     if (appendsRestarts(before, now)) {
@@ -42,13 +59,13 @@ final class ResumeCheck {
         b.remove("restartFactor");
       }
     }
-    List<String> changed = differences(a, b);
-    if (!changed.isEmpty()) {
-      throw new FerException(storedConfig + ": this run was started with other settings ("
-          + String.join("; ", changed) + "). Resume it with the settings it was started with, or train into "
-          + "another folder (only epochs may change on resume, and warm restarts may be added from the epoch "
-          + "where the run ended)");
+    if (before.swaStart() == null && now.swaStart() != null && now.swaStart() >= before.epochs()) {
+      for (String f : List.of("swaStart", "swaLr")) { // averaging (and its rate) begins after the stored epochs
+        a.remove(f);
+        b.remove(f);
+      }
     }
+    return differences(a, b);
   }
 
   /**

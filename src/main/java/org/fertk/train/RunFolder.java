@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.fertk.util.AtomicOutput;
 
 /** The files of a training run (see DESIGN.md): one place that knows the layout. */
@@ -80,6 +81,51 @@ public record RunFolder(Path dir) {
       AtomicOutput.deleteQuietly(old);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Makes this (empty) run folder continue another run: copies that run's checkpoints and settings
+   * here, so the next resume starts where it stopped and checks the new settings against its own.
+   * Copied into a temp folder first, so an interruption never leaves a half-copied checkpoint.
+   *
+   * @return the epochs the copied checkpoint has finished
+   */
+  public int startFrom(RunFolder source) {
+    if (hasCheckpoint()) {
+      throw new IllegalStateException(dir + " already holds a checkpoint");
+    }
+    Path tmp = dir.resolve("checkpoints.part");
+    try {
+      Files.createDirectories(dir);
+      AtomicOutput.deleteQuietly(tmp);
+      for (Path sub : List.of(source.lastCheckpoint(), source.bestCheckpoint())) {
+        if (Files.isDirectory(sub)) {
+          copyFolder(sub, tmp.resolve(sub.getFileName()));
+        }
+      }
+      if (Files.isRegularFile(source.config())) { // the resume then checks the new settings against it
+        AtomicOutput.writeString(config(), Files.readString(source.config()));
+      }
+      AtomicOutput.deleteQuietly(checkpoints());
+      AtomicOutput.move(tmp, checkpoints());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + source.checkpoints() + " to " + dir + ": " + e.getMessage(), e);
+    }
+    return Trainer.readState(lastCheckpoint()).nextEpoch;
+  }
+
+  /** Copies the files of a flat folder (a checkpoint) into a new folder. */
+  static void copyFolder(Path from, Path to) {
+    try {
+      Files.createDirectories(to);
+      try (var files = Files.list(from)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.copy(f, to.resolve(f.getFileName()));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

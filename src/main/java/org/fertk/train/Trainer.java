@@ -337,23 +337,10 @@ public final class Trainer {
     if (best) {
       Path btmp = run.checkpoints().resolve("best.tmp");
       AtomicOutput.deleteQuietly(btmp);
-      copyFolder(tmp, btmp);
+      RunFolder.copyFolder(tmp, btmp);
       RunFolder.replaceFolder(run.bestCheckpoint(), btmp);
     }
     RunFolder.replaceFolder(run.lastCheckpoint(), tmp);
-  }
-
-  private static void copyFolder(Path from, Path to) {
-    try {
-      Files.createDirectories(to);
-      try (var files = Files.list(from)) {
-        for (Path f : (Iterable<Path>) files::iterator) {
-          Files.copy(f, to.resolve(f.getFileName()));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   static TrainState readState(Path checkpoint) {

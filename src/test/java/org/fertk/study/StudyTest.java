@@ -54,6 +54,41 @@ class StudyTest {
   }
 
   @Test
+  void startFromMustNameAnEarlierRunThatThisRunContinuesExactly() throws Exception {
+    String lstm = "graphs/paper-cnn-lstm.json";
+    String a = run("a", lstm, ", 'lr_schedule': 'cosine'");
+    assertTrue(planError(plan(run("b", lstm, ", 'start_from': 'a'") + ", " + a)).getMessage()
+        .endsWith("run 'b': start_from 'a' must name a run listed before it"));
+    assertTrue(planError(plan(a + ", " + run("b", lstm, ", 'lr_schedule': 'cosine', 'seed': 9, 'start_from': 'a'")))
+        .getMessage().contains("run 'b': cannot start from 'a': seed: 42 -> 9"));
+    assertTrue(planError(plan(a + ", " + run("b", lstm, ", 'lr_schedule': 'cosine', 'epochs': 3, 'cosine_restarts': [2], "
+        + "'start_from': 'a'"))).getMessage().contains("restarts: [] -> [2]"), "a restart must start where 'a' ended");
+    assertTrue(planError(plan(run("a", lstm, ", 'epochs': 2") + ", " + run("b", lstm, ", 'start_from': 'a'")))
+        .getMessage().endsWith("start_from 'a' trains more epochs (2) than this run (1)"));
+    assertTrue(planError(plan(a + ", " + run("b", "graphs/fair-cnn.json", ", 'start_from': 'a'"))).getMessage()
+        .contains("start_from 'a' trains another network"));
+  }
+
+  @Test
+  void aRunWithStartFromContinuesTheEarlierRunsCheckpoint() throws Exception {
+    String lstm = "graphs/paper-cnn-lstm.json";
+    Path p = plan(run("a", lstm, ", 'lr_schedule': 'cosine'") + ", " + run("b", lstm,
+        ", 'lr_schedule': 'cosine', 'epochs': 2, 'cosine_restarts': [1], 'restart_lr_factor': 0.5, 'swa_start': 1, "
+        + "'start_from': 'a'"));
+    Path out = dir.resolve("study");
+    StringWriter log = new StringWriter();
+    new Study(new Study.Options(p, null, out, false, 0, null, 1000, 1), new PrintWriter(log)).run();
+    assertTrue(log.toString().contains("starting from run 'a' after its epoch 1 (its last checkpoint)"), log.toString());
+    assertFalse(log.toString().contains("Epoch 1/2"), "b does not train a's epoch again");
+    List<String> histA = Files.readAllLines(out.resolve("runs/a/history.csv"));
+    List<String> histB = Files.readAllLines(out.resolve("runs/b/history.csv"));
+    assertEquals(3, histB.size(), "header + two epochs");
+    assertEquals(histA.get(1), histB.get(1), "b's first epoch is a's");
+    assertTrue(Files.isRegularFile(out.resolve("runs/b/model.onnx")));
+    assertTrue(Files.readString(out.resolve("runs/b/manifest.json")).contains("\"swa_snapshots\" : 1"));
+  }
+
+  @Test
   void shippedPlansAreValid() {
     StudyPlan paper = StudyPlan.load(Path.of("graphs/plan-paper.json"), Path.of("fer2013.csv"));
     assertEquals(20, paper.runs().size());
@@ -69,6 +104,8 @@ class StudyTest {
     assertEquals(0.25, sgdr.augmentation().erasing());
     assertEquals(0.0, beyond.only(List.of("vgg-thin5-noerase-swa")).runs().get(0).config().augmentation().erasing());
     assertEquals(0.5, beyond.only(List.of("vgg-thin5-strong-swa")).runs().get(0).config().augmentation().erasing());
+    assertEquals("vgg-thin5", beyond.only(List.of("vgg-thin5-swa")).runs().get(0).startFrom());
+    assertEquals(null, beyond.only(List.of("vgg-thin5-strong-swa")).runs().get(0).startFrom());
     StudyPlan quick = StudyPlan.load(Path.of("graphs/plan-quick.json"), Path.of("synthetic.csv"));
     assertEquals(2, quick.runs().size());
     FerException e = assertThrows(FerException.class, () -> quick.only(List.of("nope")));
