@@ -142,7 +142,7 @@ public final class StudyPlan {
       throw new FerException(where + ": start_from '" + id + "' trains more epochs (" + from.config().epochs()
           + ") than this run (" + cfg.epochs() + ")");
     }
-    List<String> conflicts = ResumeCheck.conflicts(from.config(), cfg);
+    List<String> conflicts = ResumeCheck.exactContinuationConflicts(from.config(), cfg);
     if (!conflicts.isEmpty()) {
       throw new FerException(where + ": cannot start from '" + id + "': " + String.join("; ", conflicts)
           + " (" + ResumeCheck.RULE + ")");

@@ -69,6 +69,21 @@ public final class ResumeCheck {
   }
 
   /**
+   * The conflicts of a run meant to reproduce, from before's checkpoint, what it would train from
+   * scratch: as {@link #conflicts}, and a cosine schedule may not be stretched over more epochs
+   * (which a plain resume allows, as Keras does) because that changes the earlier epochs' rates.
+   */
+  public static List<String> exactContinuationConflicts(TrainConfig before, TrainConfig now) {
+    List<String> out = new ArrayList<>(conflicts(before, now));
+    if (before.lrSchedule().equals("cosine") && now.epochs() != before.epochs() && !appendsRestarts(before, now)) {
+      out.add("epochs: " + before.epochs() + " -> " + now.epochs() + " stretches the cosine schedule of the "
+          + "earlier epochs (start a new cycle there: cosine_restarts " + before.restarts().toString().replace("]", "")
+          + (before.restarts().isEmpty() ? "" : ", ") + before.epochs() + ", ...])");
+    }
+    return out;
+  }
+
+  /**
    * True when now's restarts are the stored ones followed by restarts starting exactly at the
    * stored epoch count: the stored cycles keep their lengths, so no finished epoch's rate changes.
    */

@@ -63,6 +63,9 @@ class StudyTest {
         .getMessage().contains("run 'b': cannot start from 'a': seed: 42 -> 9"));
     assertTrue(planError(plan(a + ", " + run("b", lstm, ", 'lr_schedule': 'cosine', 'epochs': 3, 'cosine_restarts': [2], "
         + "'start_from': 'a'"))).getMessage().contains("restarts: [] -> [2]"), "a restart must start where 'a' ended");
+    assertTrue(planError(plan(a + ", " + run("b", lstm, ", 'lr_schedule': 'cosine', 'epochs': 2, 'start_from': 'a'")))
+        .getMessage().contains("epochs: 1 -> 2 stretches the cosine schedule of the earlier epochs "
+            + "(start a new cycle there: cosine_restarts [1, ...])"));
     assertTrue(planError(plan(run("a", lstm, ", 'epochs': 2") + ", " + run("b", lstm, ", 'start_from': 'a'")))
         .getMessage().endsWith("start_from 'a' trains more epochs (2) than this run (1)"));
     assertTrue(planError(plan(a + ", " + run("b", "graphs/fair-cnn.json", ", 'start_from': 'a'"))).getMessage()
