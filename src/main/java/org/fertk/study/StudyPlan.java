@@ -120,7 +120,11 @@ public final class StudyPlan {
       SplitSpec s = cfg.split();
       String testKey = s.mode().equals("usage") ? "usage" : String.format(Locale.ROOT, "random-%.0f-seed%d",
           100 * s.testFraction(), s.seed());
-      String startFrom = r.hasNonNull("start_from") ? text(r, "start_from", rw) : null;
+      JsonNode sf = r.get("start_from");
+      if (sf != null && !sf.isNull() && !sf.isTextual()) {
+        throw new FerException(rw + ": `start_from` must be the id of an earlier run, got " + sf);
+      }
+      String startFrom = sf == null || sf.isNull() ? null : sf.asText();
       if (startFrom != null) {
         checkStart(runs, startFrom, graph, cfg, rw);
       }

@@ -68,6 +68,8 @@ class StudyTest {
             + "(start a new cycle there: cosine_restarts [1, ...])"));
     assertTrue(planError(plan(run("a", lstm, ", 'epochs': 2") + ", " + run("b", lstm, ", 'start_from': 'a'")))
         .getMessage().endsWith("start_from 'a' trains more epochs (2) than this run (1)"));
+    assertTrue(planError(plan(a + ", " + run("b", lstm, ", 'start_from': 1"))).getMessage()
+        .endsWith("run 'b': `start_from` must be the id of an earlier run, got 1"));
     assertTrue(planError(plan(a + ", " + run("b", "graphs/fair-cnn.json", ", 'start_from': 'a'"))).getMessage()
         .contains("start_from 'a' trains another network"));
   }
