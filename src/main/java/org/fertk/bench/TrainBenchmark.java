@@ -27,35 +27,48 @@ import org.tensorflow.types.TInt64;
 /**
  * Training throughput of the full loop (shuffle, batching, augmentation, metrics, progress bar)
  * as a fraction of a bare {@code Session.run} loop over the same graph and batch size, both in
- * this process.
+ * this process. In bfloat16 mixed precision, the bare loop is measured in float32 too, as the
+ * baseline of the speed-up.
  */
 public final class TrainBenchmark {
-  public record Result(String model, double bareImagesPerSecond, double loopImagesPerSecond,
-      long peakRssBytes) {
+  public record Result(String model, String precision, double bareFloat32ImagesPerSecond,
+      double bareImagesPerSecond, double loopImagesPerSecond, long peakRssBytes) {
     public double ratio() {
       return loopImagesPerSecond / bareImagesPerSecond;
+    }
+
+    /** Bare loop in this precision over the bare float32 loop (1 in float32). */
+    public double precisionSpeedup() {
+      return bareImagesPerSecond / bareFloat32ImagesPerSecond;
     }
   }
 
   private TrainBenchmark() {}
 
   public static Result run(Path graph, FaceDataset data, int batches, int batchSize, String augment,
-      int threads, PrintWriter out) {
+      String precision, int threads, PrintWriter out) {
+    boolean bf16 = precision.equals(TrainConfig.BFLOAT16);
     SequentialModel model = SequentialModel.load(graph, 0);
     int n = Math.min(data.size(), batches * batchSize);
     int[] all = Splits.all(data);
     FaceDataset train = data.select(java.util.Arrays.copyOf(all, n));
-    double bare = bare(model, train, batches, batchSize, threads);
-    out.printf("bare Session.run loop: %,.0f img/s%n", bare);
+    double bareFloat32 = bare(model, train, batches, batchSize, threads, false);
+    out.printf("bare Session.run loop, float32: %,.0f img/s%n", bareFloat32);
+    double bare = bareFloat32;
+    if (bf16) {
+      bare = bare(model, train, batches, batchSize, threads, true);
+      out.printf("bare Session.run loop, bfloat16: %,.0f img/s%n", bare);
+    }
     out.flush();
     double loop = loop(graph, model, train, data.select(java.util.Arrays.copyOfRange(all, 0, Math.min(256, data.size()))),
-        batchSize, augment, threads, out);
-    return new Result(model.name(), bare, loop, peakRss());
+        batchSize, augment, precision, threads, out);
+    return new Result(model.name(), precision, bareFloat32, bare, loop, peakRss());
   }
 
-  private static double bare(SequentialModel model, FaceDataset train, int batches, int bs, int threads) {
+  private static double bare(SequentialModel model, FaceDataset train, int batches, int bs, int threads,
+      boolean bf16) {
     List<Tensor> open = new ArrayList<>();
-    try (TrainingGraph g = new TrainingGraph(model, OptimizerConfig.adam(1e-3), threads)) {
+    try (TrainingGraph g = new TrainingGraph(model, OptimizerConfig.adam(1e-3), threads, bf16)) {
       g.initialize(1);
       int distinct = Math.min(8, batches);
       TFloat32[] xs = new TFloat32[distinct];
@@ -96,7 +109,7 @@ public final class TrainBenchmark {
 
   /** Two epochs of the real Trainer; the second (warm) epoch's rate is reported. */
   private static double loop(Path graph, SequentialModel model, FaceDataset train, FaceDataset val, int bs,
-      String augment, int threads, PrintWriter out) {
+      String augment, String precision, int threads, PrintWriter out) {
     Path tmp;
     try {
       tmp = Files.createTempDirectory("fer-bench-train");
@@ -106,7 +119,7 @@ public final class TrainBenchmark {
     try {
       TrainConfig cfg = new TrainConfig(graph.toString(), null, 14, SplitSpec.DEFAULT, 2, bs,
           OptimizerConfig.adam(1e-3), 0, "none", augment, Augmentation.preset(augment), 0, null, null,
-          "constant", 0, java.util.List.of(), 1, null, null, 1);
+          "constant", 0, java.util.List.of(), 1, null, null, precision, 1);
       Trainer.Prepared p = new Trainer.Prepared(model, new SplitSpec.DataSplit(train, val, val, true), "bench", "bench");
       Trainer.Result r = new Trainer(cfg, tmp.resolve("run"), false, out, threads).run(p, false);
       return r.state().history.get(1).imagesPerSecond();

@@ -11,6 +11,8 @@ import org.fertk.data.FaceDataset;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.data.Usage;
+import org.fertk.train.TrainConfig;
+import org.fertk.util.CpuFeatures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -74,17 +76,32 @@ final class BenchCommand {
     @Option(names = "--augment", defaultValue = "none", description = "Augmentation in the full loop.")
     String augment;
 
+    @Option(names = "--precision", defaultValue = "float32",
+        description = "float32, or bfloat16 (also times the bare loop in float32 as the baseline).")
+    String precision;
+
     @Option(names = "--threads", defaultValue = "0")
     int threads;
 
     @Override
     public Integer call() {
+      try {
+        TrainConfig.checkPrecision(precision);
+      } catch (org.fertk.util.FerException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      out().println("machine: " + CpuFeatures.thisMachine().describe());
       FaceDataset d = data == null ? new SyntheticFaces(1).generate(batches * batchSize + 256, 0)
           : DatasetLoader.load(data, ReadOptions.STRICT).dataset().only(Usage.TRAINING);
       for (Path g : graphs) {
-        TrainBenchmark.Result r = TrainBenchmark.run(g, d, batches, batchSize, augment, threads, out());
-        out().printf(Locale.ROOT, "%s: bare %,.0f img/s, full loop %,.0f img/s -> %.1f%% of bare; peak RSS %.0f MB%n",
-            r.model(), r.bareImagesPerSecond(), r.loopImagesPerSecond(), 100 * r.ratio(), r.peakRssBytes() / 1e6);
+        TrainBenchmark.Result r = TrainBenchmark.run(g, d, batches, batchSize, augment, precision, threads, out());
+        out().printf(Locale.ROOT, "%s (%s): bare %,.0f img/s, full loop %,.0f img/s -> %.1f%% of bare; peak RSS %.0f MB%n",
+            r.model(), r.precision(), r.bareImagesPerSecond(), r.loopImagesPerSecond(), 100 * r.ratio(),
+            r.peakRssBytes() / 1e6);
+        if (!r.precision().equals(TrainConfig.FLOAT32)) {
+          out().printf(Locale.ROOT, "%s: bare %s loop is %.2fx the bare float32 loop (%,.0f img/s)%n", r.model(),
+              r.precision(), r.precisionSpeedup(), r.bareFloat32ImagesPerSecond());
+        }
         out().flush();
       }
       return 0;

@@ -109,6 +109,11 @@ final class TrainCommand extends BaseCommand {
   @Option(names = "--seed", defaultValue = "42", description = "Seed for weights, shuffling, augmentation, dropout (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--precision", defaultValue = "float32",
+      description = "float32 or bfloat16 (mixed precision: convolutions and matrix products in bfloat16, weights "
+          + "in float32; about 1.3x faster on CPUs with AVX512_BF16; the exported model is float32).")
+  String precision;
+
   @Option(names = "--threads", defaultValue = "0", description = "TF intra-op threads, 0 = all cores.")
   int threads;
 
@@ -177,7 +182,8 @@ final class TrainCommand extends BaseCommand {
         .put("epochs", epochs).put("batch_size", batchSize).put("optimizer", optimizer).put("momentum", momentum)
         .put("nesterov", nesterov).put("lr_schedule", lrSchedule).put("warmup_epochs", warmupEpochs).put("l2", l2)
         .put("class_weight", classWeight).put("augment", augment).put("random_erasing", erasing)
-        .put("label_smoothing", labelSmoothing).put("seed", seed).put("restart_lr_factor", restartLrFactor);
+        .put("label_smoothing", labelSmoothing).put("seed", seed).put("restart_lr_factor", restartLrFactor)
+        .put("precision", precision);
     cosineRestarts.forEach(o.putArray("cosine_restarts")::add);
     if (swaStart != null) {
       o.put("swa_start", swaStart);

@@ -16,6 +16,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -53,13 +54,30 @@ public class ModelGraph implements AutoCloseable {
   }
 
   protected void openSession(int threads) {
-    session = new Session(graph, sessionConfig(threads));
+    openSession(threads, false);
+  }
+
+  protected void openSession(int threads, boolean bfloat16) {
+    session = new Session(graph, sessionConfig(threads, bfloat16));
   }
 
   /** Intra-op threads = cores (0 = all), inter-op 1: a sequential model has little op parallelism. */
   public static ConfigProto sessionConfig(int threads) {
+    return sessionConfig(threads, false);
+  }
+
+  /**
+   * As {@link #sessionConfig(int)}; bfloat16 turns on grappler's oneDNN auto mixed precision,
+   * which rewrites convolutions, matrix products and their gradients to bfloat16 (with casts
+   * around them) and leaves variables, reductions, softmax and losses in float32.
+   */
+  public static ConfigProto sessionConfig(int threads, boolean bfloat16) {
     int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    return ConfigProto.newBuilder().setIntraOpParallelismThreads(n).setInterOpParallelismThreads(1).build();
+    ConfigProto.Builder b = ConfigProto.newBuilder().setIntraOpParallelismThreads(n).setInterOpParallelismThreads(1);
+    if (bfloat16) {
+      b.getGraphOptionsBuilder().getRewriteOptionsBuilder().setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
+    }
+    return b.build();
   }
 
   public SequentialModel model() {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import org.fertk.data.Emotion;
 import org.fertk.model.SequentialModel;
+import org.fertk.util.CpuFeatures;
 import org.fertk.util.Hashing;
 import org.fertk.util.Json;
 import org.fertk.util.Versions;
@@ -72,6 +73,8 @@ public final class RunManifest {
     t.put("seconds", state.trainSeconds);
     t.put("images_seen", state.imagesSeen);
     t.put("images_per_second", state.trainSeconds > 0 ? state.imagesSeen / state.trainSeconds : 0);
+    t.put("precision", config.precision());
+    t.put("machine", CpuFeatures.thisMachine().describe()); // the seconds above depend on it
 
     ObjectNode met = m.putObject("metrics");
     EpochLog last = state.history.get(state.history.size() - 1);

@@ -19,7 +19,7 @@ public final class TrainOptions {
   public static final Set<String> KEYS = Set.of("epochs", "batch_size", "optimizer", "lr", "momentum", "nesterov",
       "l2", "class_weight", "augment", "random_erasing", "label_smoothing", "early_stopping", "reduce_lr_on_plateau",
       "lr_schedule", "warmup_epochs", "cosine_restarts", "restart_lr_factor", "swa_start", "swa_lr", "seed", "split",
-      "test_fraction", "val_fraction", "synthetic");
+      "test_fraction", "val_fraction", "synthetic", "precision");
   static final Set<String> ES_KEYS = Set.of("monitor", "min_delta", "patience", "mode", "baseline",
       "restore_best_weights", "start_from_epoch");
   static final Set<String> RLR_KEYS = Set.of("monitor", "factor", "patience", "mode", "min_delta", "cooldown", "min_lr");
@@ -50,7 +50,8 @@ public final class TrainOptions {
         str(o, "lr_schedule", "constant").toLowerCase(Locale.ROOT), (int) integer(o, "warmup_epochs", 0),
         intList(o, "cosine_restarts"),
         num(o, "restart_lr_factor", 1), o.hasNonNull("swa_start") ? (int) integer(o, "swa_start", 0) : null,
-        o.hasNonNull("swa_lr") ? num(o, "swa_lr", 0) : null, seed);
+        o.hasNonNull("swa_lr") ? num(o, "swa_lr", 0) : null,
+        str(o, "precision", TrainConfig.FLOAT32).toLowerCase(Locale.ROOT), seed);
   }
 
   /** Keras EarlyStopping arguments; null or false = off, true or "" = all Keras defaults. */

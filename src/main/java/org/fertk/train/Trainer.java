@@ -17,6 +17,7 @@ import org.fertk.data.Splits;
 import org.fertk.model.ModelGraph;
 import org.fertk.model.SequentialModel;
 import org.fertk.util.AtomicOutput;
+import org.fertk.util.CpuFeatures;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
 import org.fertk.util.Progress;
@@ -92,8 +93,12 @@ public final class Trainer {
     AtomicOutput.writeString(run.config(), Json.write(config) + "\n");
     writeSpec(data.model());
     FaceDataset train = data.split().train();
+    if (config.mixedPrecision() && !quiet && !CpuFeatures.thisMachine().nativeBfloat16().orElse(true)) {
+      out.println("note: this processor has no bfloat16 instructions (AVX512_BF16 or AMX): TensorFlow emulates "
+          + "bfloat16 or keeps float32, so --precision bfloat16 will not train faster here");
+    }
     double[] classWeights = ClassWeights.resolve(config.classWeight(), train.classCounts());
-    try (TrainingGraph g = new TrainingGraph(data.model(), config.optimizer(), threads)) {
+    try (TrainingGraph g = new TrainingGraph(data.model(), config.optimizer(), threads, config.mixedPrecision())) {
       if (state == null) {
         state = new TrainState();
         state.learningRate = config.optimizer().learningRate();

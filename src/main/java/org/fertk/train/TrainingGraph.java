@@ -43,6 +43,11 @@ public final class TrainingGraph extends ModelGraph {
   private final OptimizerConfig optimizer;
 
   public TrainingGraph(SequentialModel model, OptimizerConfig optimizer, int threads) {
+    this(model, optimizer, threads, false);
+  }
+
+  /** @param bfloat16 mixed precision for this graph's session (see {@link ModelGraph#sessionConfig(int, boolean)}) */
+  public TrainingGraph(SequentialModel model, OptimizerConfig optimizer, int threads, boolean bfloat16) {
     super(model);
     this.optimizer = optimizer;
     labels = tf.withName("labels").placeholder(TFloat32.class,
@@ -94,7 +99,7 @@ public final class TrainingGraph extends ModelGraph {
     }
     train = tf.withControlDependencies(updates).withName("train").noOp();
     trainableNames = List.copyOf(names);
-    openSession(threads);
+    openSession(threads, bfloat16);
   }
 
   private Op applyUpdate(Ops ot, String name, Variable<TFloat32> v, Operand<TFloat32> grad) {

@@ -40,6 +40,9 @@ class TrainCliTest {
     CliTest.Run epochs = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--epochs", "0");
     assertEquals(2, epochs.code());
     assertTrue(epochs.err().contains("--epochs must be at least 1, got 0"), epochs.err());
+    CliTest.Run precision = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--precision", "float64");
+    assertEquals(2, precision.code());
+    assertTrue(precision.err().contains("--precision must be float32 or bfloat16, got 'float64'"), precision.err());
   }
 
   @Test

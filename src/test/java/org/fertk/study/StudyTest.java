@@ -51,6 +51,8 @@ class StudyTest {
         .endsWith("`cosine_restarts` must be a list of whole epochs, got [\"x\"]"));
     assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json",
         ", 'epochs': 5, 'lr_schedule': 'cosine', 'cosine_restarts': [7]"))).getMessage().contains("--cosine-restarts"));
+    assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", ", 'precision': 'float16'"))).getMessage()
+        .endsWith("run 'a': --precision must be float32 or bfloat16, got 'float16'"));
   }
 
   @Test
@@ -111,6 +113,8 @@ class StudyTest {
     assertEquals(0.5, beyond.only(List.of("vgg-thin5-strong-swa")).runs().get(0).config().augmentation().erasing());
     assertEquals("vgg-thin5", beyond.only(List.of("vgg-thin5-swa")).runs().get(0).startFrom());
     assertEquals(null, beyond.only(List.of("vgg-thin5-strong-swa")).runs().get(0).startFrom());
+    assertEquals("float32", sgdr.precision(), "the default");
+    assertTrue(beyond.only(List.of("vgg-thin5-long-bf16")).runs().get(0).config().mixedPrecision());
     StudyPlan quick = StudyPlan.load(Path.of("graphs/plan-quick.json"), Path.of("synthetic.csv"));
     assertEquals(2, quick.runs().size());
     FerException e = assertThrows(FerException.class, () -> quick.only(List.of("nope")));

@@ -32,6 +32,7 @@ final class TrainingTestSupport {
     Integer swaStart;
     Double swaLr;
     double smoothing;
+    String precision = TrainConfig.FLOAT32;
     long seed = 42;
 
     Cfg(String graph, int epochs) {
@@ -69,6 +70,11 @@ final class TrainingTestSupport {
       return this;
     }
 
+    Cfg precision(String p) {
+      precision = p;
+      return this;
+    }
+
     Cfg smoothing(double s) {
       smoothing = s;
       return this;
@@ -100,7 +106,7 @@ final class TrainingTestSupport {
     TrainConfig build() {
       return new TrainConfig(graph, null, synthetic, new SplitSpec("usage", 0.2, 0, seed), epochs, batch,
           optimizer, 0, "none", augment, Augmentation.preset(augment), smoothing, es, rlr, schedule, warmup,
-          restarts, restartFactor, swaStart, swaLr, seed);
+          restarts, restartFactor, swaStart, swaLr, precision, seed);
     }
   }
 
