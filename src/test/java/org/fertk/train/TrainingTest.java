@@ -164,8 +164,20 @@ class TrainingTest {
   void interruptedAndResumedEqualsUninterrupted() throws Exception {
     TrainConfig cfg = TrainingTestSupport.config(spec("r", RANDOM_NET).toString(), 4).augment("standard")
         .smoothing(0.1).reduceLr(new ReduceLROnPlateau.Config("val_loss", 0.5, 1, "auto", 0, 0, 0)).build();
-    Trainer.Result whole = TrainingTestSupport.train(cfg, dir.resolve("whole"));
-    Path split = dir.resolve("split");
+    assertResumedEqualsWhole(cfg, "");
+  }
+
+  @Test
+  void bfloat16RunsAreAsRepeatableAsFloat32Ones() throws Exception {
+    TrainConfig cfg = TrainingTestSupport.config(spec("r16", RANDOM_NET).toString(), 3).augment("standard")
+        .precision("bfloat16").build();
+    assertResumedEqualsWhole(cfg, "-bf16");
+  }
+
+  /** A run "killed" after its second epoch and resumed ends exactly as the same run left alone. */
+  private void assertResumedEqualsWhole(TrainConfig cfg, String suffix) throws Exception {
+    Trainer.Result whole = TrainingTestSupport.train(cfg, dir.resolve("whole" + suffix));
+    Path split = dir.resolve("split" + suffix);
     Trainer.Result first = TrainingTestSupport.train(cfg, split, false, new Trainer.Listener() {
       @Override
       public boolean onEpochEnd(EpochLog log, int epochs) {
@@ -175,7 +187,7 @@ class TrainingTest {
     assertTrue(first.interrupted());
     assertFalse(Files.exists(new RunFolder(split).manifest()));
     Trainer.Result resumed = TrainingTestSupport.train(cfg, split, true, new Trainer.Listener() {});
-    assertEquals(Files.readString(new RunFolder(dir.resolve("whole")).history()),
+    assertEquals(Files.readString(new RunFolder(dir.resolve("whole" + suffix)).history()),
         Files.readString(new RunFolder(split).history()));
     assertEquals(whole.test().loss(), resumed.test().loss(), 0);
     assertEquals(whole.state().step, resumed.state().step);
