@@ -88,7 +88,7 @@ final class QuantizeCommand extends BaseCommand {
         .row("calibration faces", cal.size())
         .row("check faces (not used for calibration)", chk.size())
         .row("same predicted class", String.format(Locale.ROOT, "%d/%d (%.2f%%; required %.1f%%)",
-            r.agreement().argmaxAgree(), r.agreement().samples(), 100 * r.agreementRate(), 100 * minAgreement))
+            r.agreement().argmaxAgree(), r.agreement().samples(), 100 * r.agreementRate(), 100 * least))
         .row("max abs difference of probabilities", String.format(Locale.ROOT, "%.3g", r.agreement().maxAbsDiff()))
         .row("convolutions run as QLinearConv by ONNX Runtime", (r.fusedConvolutions() < 0 ? "?" : r.fusedConvolutions())
             + " of " + r.quantized().convolutions())
