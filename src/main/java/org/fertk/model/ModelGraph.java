@@ -68,8 +68,9 @@ public class ModelGraph implements AutoCloseable {
 
   /**
    * As {@link #sessionConfig(int)}; bfloat16 turns on grappler's oneDNN auto mixed precision,
-   * which rewrites convolutions, matrix products and their gradients to bfloat16 (with casts
-   * around them) and leaves variables, reductions, softmax and losses in float32.
+   * which runs convolutions, matrix products and their gradients in bfloat16 (with casts around
+   * them), lets the element-wise, pooling and batch-norm ops between them follow their inputs'
+   * type, and keeps variables and their updates, cross-entropy and the L2 penalty in float32.
    */
   public static ConfigProto sessionConfig(int threads, boolean bfloat16) {
     int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();

@@ -25,8 +25,9 @@ import org.fertk.util.Json;
  * @param swaLr null, or a constant learning rate from {@code swaStart} on (SWA's own schedule,
  *     as PyTorch's SWALR); null keeps the schedule running while the weights are averaged
  * @param precision "float32", or "bfloat16": TensorFlow's oneDNN mixed precision (convolutions,
- *     matrix products and their gradients in bfloat16, weights, optimizer state and losses in
- *     float32), about 1.3x faster on CPUs with AVX512_BF16 or AMX; exported models are float32
+ *     matrix products, their gradients and the activations between them in bfloat16; weights,
+ *     optimizer state and the loss in float32), about 1.3x faster on CPUs with AVX512_BF16 or
+ *     AMX; exported models are float32
  */
 public record TrainConfig(String graph, String data, int syntheticCount, SplitSpec split, int epochs,
     int batchSize, OptimizerConfig optimizer, double l2, String classWeight, String augment,

@@ -3,6 +3,7 @@ package org.fertk.util;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -51,7 +52,7 @@ public final class CpuFeatures {
       if (model == null && key.equals("model name")) {
         model = value;
       } else if (flags == null && key.equals("flags")) {
-        flags = Set.of(value.isEmpty() ? new String[0] : value.split("\\s+"));
+        flags = Set.copyOf(Arrays.asList(value.isEmpty() ? new String[0] : value.split("\\s+")));
       }
     }
     return new CpuFeatures(model, flags);

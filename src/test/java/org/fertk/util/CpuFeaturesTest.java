@@ -21,7 +21,7 @@ class CpuFeaturesTest {
     assertTrue(zen.describe().startsWith("AMD EPYC, "), zen.describe());
     assertTrue(zen.describe().endsWith(" cores, bfloat16 in hardware"), zen.describe());
 
-    CpuFeatures amx = CpuFeatures.parse(List.of("model name : Xeon", "flags : avx512f amx_bf16 amx_tile"));
+    CpuFeatures amx = CpuFeatures.parse(List.of("model name : Xeon", "flags : avx512f amx_bf16 amx_tile avx512f"));
     assertEquals(Optional.of(true), amx.nativeBfloat16());
     CpuFeatures old = CpuFeatures.parse(List.of("model name : Core", "flags : sse avx2 fma"));
     assertEquals(Optional.of(false), old.nativeBfloat16());
