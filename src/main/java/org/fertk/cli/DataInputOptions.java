@@ -3,6 +3,7 @@ package org.fertk.cli;
 import org.fertk.data.DatasetLoader;
 import org.fertk.data.LoadedData;
 import org.fertk.data.ReadOptions;
+import org.fertk.util.UsageException;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that reads a dataset. */
@@ -11,8 +12,16 @@ final class DataInputOptions {
       description = "Skip malformed rows or undecodable images and report them, instead of failing.")
   boolean skipBadRows;
 
+  @Option(names = "--max-image-pixels", paramLabel = "N", defaultValue = "100000000",
+      description = "Refuse images declaring more pixels than this, before decoding them "
+          + "(default ${DEFAULT-VALUE}; guards against decompression bombs).")
+  long maxImagePixels;
+
   ReadOptions readOptions() {
-    return ReadOptions.STRICT.withSkipBadRows(skipBadRows);
+    if (maxImagePixels < 1) {
+      throw new UsageException("--max-image-pixels must be positive, got " + maxImagePixels);
+    }
+    return ReadOptions.STRICT.withSkipBadRows(skipBadRows).withMaxImagePixels(maxImagePixels);
   }
 
   /** Loads a file or folder and reports skipped rows on stderr. */

@@ -2,6 +2,7 @@ package org.fertk.cli;
 
 import java.io.PrintWriter;
 import org.fertk.util.FerException;
+import org.fertk.util.UsageException;
 import org.fertk.util.Versions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,6 +73,12 @@ public final class FerCli {
       Throwable t = ex;
       if (t instanceof java.io.UncheckedIOException && t.getCause() != null) {
         t = t.getCause();
+      }
+      if (t instanceof UsageException) {
+        err.println("fer: usage error: " + t.getMessage());
+        err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return USAGE;
       }
       if (t instanceof FerException) {
         err.println("fer: error: " + t.getMessage());

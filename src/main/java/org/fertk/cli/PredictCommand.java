@@ -11,7 +11,7 @@ import java.util.Locale;
 import org.fertk.data.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.ImageFolderReader;
-import org.fertk.data.ReadOptions;
+import org.fertk.data.LoadedData;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Scorer;
 import org.fertk.score.TestTimeAugmentation;
@@ -19,6 +19,7 @@ import org.fertk.util.FerException;
 import org.fertk.util.Json;
 import org.fertk.util.Progress;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -47,10 +48,18 @@ final class PredictCommand extends BaseCommand {
   @Option(names = "--top", defaultValue = "3", description = "How many emotions to list (default ${DEFAULT-VALUE}).")
   int top;
 
+  @Mixin
+  DataInputOptions input;
+
   @Override
   public Integer call() {
     Path m = model != null ? model : defaultModel();
-    FaceDataset faces = ImageFolderReader.readFiles(images, ReadOptions.STRICT, centerCrop).dataset();
+    LoadedData loaded = ImageFolderReader.readFiles(images, input.readOptions(), centerCrop);
+    if (!loaded.skipped().isEmpty()) {
+      err().println(loaded.skippedSummary(10));
+      err().flush();
+    }
+    FaceDataset faces = loaded.dataset();
     float[] probs;
     try (OrtEngine engine = OrtEngine.open(m, 0)) {
       probs = new Scorer(List.of(engine), 64, views).score(faces, Progress.NONE).probs();

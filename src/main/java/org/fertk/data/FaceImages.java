@@ -5,9 +5,12 @@ import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /** Decoding image files and turning any size or colour into a 48x48 grayscale face. */
 public final class FaceImages {
@@ -23,22 +26,76 @@ public final class FaceImages {
 
   /** Reads an image file as 2,304 gray bytes; a clear DataException when it cannot be decoded. */
   public static byte[] read48(Path file, boolean centerCrop) {
-    BufferedImage img;
+    return read48(file, centerCrop, ReadOptions.DEFAULT_MAX_IMAGE_PIXELS);
+  }
+
+  /**
+   * Reads an image file as 2,304 gray bytes, refusing images that declare more than
+   * {@code maxPixels} pixels before any pixel is decoded (a small file can declare a huge image).
+   */
+  public static byte[] read48(Path file, boolean centerCrop, long maxPixels) {
+    BufferedImage img = decode(file, maxPixels);
     try {
-      img = ImageIO.read(file.toFile());
-    } catch (IOException | RuntimeException e) {
-      throw new DataException(file.toString(), "cannot decode image (" + e.getMessage() + ")");
+      return to48(img, centerCrop);
+    } catch (OutOfMemoryError e) {
+      throw new DataException(file.toString(), "not enough memory to convert this "
+          + img.getWidth() + "x" + img.getHeight() + " image (raise the heap with JAVA_OPTS=-Xmx8g)");
     }
-    if (img == null) {
-      throw new DataException(file.toString(), Files.exists(file)
-          ? "cannot decode image (not a PNG, JPEG, BMP or GIF file)" : "file not found");
+  }
+
+  /**
+   * Decodes an image file after checking its declared size against {@code maxPixels}. Every failure,
+   * including an {@link Error} thrown inside the decoder (out of memory on a huge image, a decoder
+   * bug), becomes a DataException naming the file.
+   */
+  public static BufferedImage decode(Path file, long maxPixels) {
+    if (!Files.exists(file)) {
+      throw new DataException(file.toString(), "file not found");
     }
-    return to48(img, centerCrop);
+    if (Files.isDirectory(file)) {
+      throw new DataException(file.toString(), "is a folder, expected an image file");
+    }
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw new DataException(file.toString(), "cannot decode image (not a PNG, JPEG, BMP or GIF file)");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        long w = reader.getWidth(0);
+        long h = reader.getHeight(0);
+        if (w < 1 || h < 1) {
+          throw new DataException(file.toString(), "image declares an empty size " + w + "x" + h);
+        }
+        if (w * h > maxPixels) {
+          throw new DataException(file.toString(), String.format(Locale.ROOT,
+              "image declares %dx%d = %,d pixels, over the limit of %,d (--max-image-pixels raises it)",
+              w, h, w * h, maxPixels));
+        }
+        BufferedImage img = reader.read(0);
+        if (img == null) {
+          throw new DataException(file.toString(), "cannot decode image");
+        }
+        return img;
+      } finally {
+        reader.dispose();
+      }
+    } catch (DataException e) {
+      throw e;
+    } catch (OutOfMemoryError e) {
+      throw new DataException(file.toString(), "not enough memory to decode this image "
+          + "(raise the heap with JAVA_OPTS=-Xmx8g or lower --max-image-pixels)");
+    } catch (IOException | RuntimeException | Error e) {
+      // ImageIO's decoders throw unchecked exceptions and even Errors on corrupt files.
+      throw new DataException(file.toString(), "cannot decode image (" + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+    }
   }
 
   /**
    * Converts to luma (ITU-R 601, as PIL's "L" mode), optionally crops the central square, and
-   * resamples to 48x48: area averaging when shrinking, bilinear when enlarging.
+   * resamples to 48x48: per axis, area averaging when shrinking, bilinear when enlarging.
    */
   public static byte[] to48(BufferedImage img, boolean centerCrop) {
     int w = img.getWidth();
@@ -86,18 +143,32 @@ public final class FaceImages {
     return g;
   }
 
-  /** Resamples the window (x0,y0,cw,ch) of a w-wide gray image to ow x oh. */
+  /**
+   * Resamples the window (x0,y0,cw,ch) of a w-wide gray image to ow x oh, one axis at a time:
+   * rows first, then columns. Each axis has its own weights, so an image shrunk along one axis
+   * and enlarged along the other is averaged along the first and interpolated along the second.
+   */
   static float[] resample(float[] src, int w, int x0, int y0, int cw, int ch, int ow, int oh) {
+    AxisWeights wy = AxisWeights.of(ch, oh);
+    AxisWeights wx = AxisWeights.of(cw, ow);
+    double[] rows = new double[oh * cw];
+    for (int oy = 0; oy < oh; oy++) {
+      double[] k = wy.weights[oy];
+      for (int j = 0; j < k.length; j++) {
+        int base = (y0 + wy.first[oy] + j) * w + x0;
+        double kj = k[j];
+        for (int x = 0; x < cw; x++) {
+          rows[oy * cw + x] += kj * src[base + x];
+        }
+      }
+    }
     float[] out = new float[ow * oh];
-    double sx = (double) cw / ow;
-    double sy = (double) ch / oh;
     for (int oy = 0; oy < oh; oy++) {
       for (int ox = 0; ox < ow; ox++) {
-        double v;
-        if (sx >= 1 && sy >= 1) {
-          v = boxAverage(src, w, x0 + ox * sx, y0 + oy * sy, sx, sy);
-        } else {
-          v = bilinear(src, w, x0, y0, cw, ch, (ox + 0.5) * sx - 0.5, (oy + 0.5) * sy - 0.5);
+        double[] k = wx.weights[ox];
+        double v = 0;
+        for (int j = 0; j < k.length; j++) {
+          v += k[j] * rows[oy * cw + wx.first[ox] + j];
         }
         out[oy * ow + ox] = (float) v;
       }
@@ -105,37 +176,57 @@ public final class FaceImages {
     return out;
   }
 
-  private static double boxAverage(float[] src, int w, double fx0, double fy0, double sx, double sy) {
-    double fx1 = fx0 + sx;
-    double fy1 = fy0 + sy;
-    double sum = 0;
-    double area = 0;
-    for (int y = (int) Math.floor(fy0); y < Math.ceil(fy1); y++) {
-      double wy = Math.min(fy1, y + 1) - Math.max(fy0, y);
-      for (int x = (int) Math.floor(fx0); x < Math.ceil(fx1); x++) {
-        double wx = Math.min(fx1, x + 1) - Math.max(fx0, x);
-        double a = wx * wy;
-        sum += a * src[y * w + x];
-        area += a;
-      }
-    }
-    return sum / area;
-  }
+  /**
+   * One axis of a resampling: output sample o is the weighted sum of input samples first[o],
+   * first[o]+1, ... with weights[o]. Shrinking (in >= out) averages the area each output pixel
+   * covers, computed in integers scaled by out so no window edge is rounded past the last
+   * pixel; enlarging interpolates linearly between pixel centres (the convention of PIL and
+   * OpenCV's INTER_LINEAR).
+   */
+  static final class AxisWeights {
+    final int[] first;
+    final double[][] weights;
 
-  private static double bilinear(float[] src, int w, int x0, int y0, int cw, int ch, double x, double y) {
-    x = Math.max(0, Math.min(cw - 1, x));
-    y = Math.max(0, Math.min(ch - 1, y));
-    int xa = (int) Math.floor(x);
-    int ya = (int) Math.floor(y);
-    int xb = Math.min(cw - 1, xa + 1);
-    int yb = Math.min(ch - 1, ya + 1);
-    double dx = x - xa;
-    double dy = y - ya;
-    double a = src[(y0 + ya) * w + x0 + xa];
-    double b = src[(y0 + ya) * w + x0 + xb];
-    double c = src[(y0 + yb) * w + x0 + xa];
-    double d = src[(y0 + yb) * w + x0 + xb];
-    return (a * (1 - dx) + b * dx) * (1 - dy) + (c * (1 - dx) + d * dx) * dy;
+    private AxisWeights(int n) {
+      first = new int[n];
+      weights = new double[n][];
+    }
+
+    static AxisWeights of(int in, int out) {
+      if (in < 1 || out < 1) {
+        throw new IllegalArgumentException("sizes must be positive: " + in + " -> " + out);
+      }
+      AxisWeights a = new AxisWeights(out);
+      for (int o = 0; o < out; o++) {
+        if (in >= out) {
+          // Output pixel o covers [o*in, (o+1)*in) and input pixel i covers [i*out, (i+1)*out),
+          // both in units of 1/out of an input pixel.
+          long lo = (long) o * in;
+          long hi = lo + in;
+          int i0 = (int) (lo / out);
+          int i1 = (int) ((hi - 1) / out);
+          double[] k = new double[i1 - i0 + 1];
+          for (int i = i0; i <= i1; i++) {
+            long overlap = Math.min(hi, (long) (i + 1) * out) - Math.max(lo, (long) i * out);
+            k[i - i0] = (double) overlap / in;
+          }
+          a.first[o] = i0;
+          a.weights[o] = k;
+        } else {
+          double x = Math.max(0, Math.min(in - 1, (o + 0.5) * in / out - 0.5));
+          int i0 = Math.min(in - 1, (int) Math.floor(x));
+          double t = x - i0;
+          if (i0 + 1 < in && t > 0) {
+            a.first[o] = i0;
+            a.weights[o] = new double[] {1 - t, t};
+          } else {
+            a.first[o] = i0;
+            a.weights[o] = new double[] {1};
+          }
+        }
+      }
+      return a;
+    }
   }
 
   /** A face as a gray image, for grids and reports. */

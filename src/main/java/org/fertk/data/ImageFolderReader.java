@@ -88,7 +88,7 @@ public final class ImageFolderReader {
     // Decoding is independent per file: use all cores.
     java.util.stream.IntStream.range(0, entries.size()).parallel().forEach(i -> {
       try {
-        decoded[i] = FaceImages.read48(entries.get(i).file(), centerCrop);
+        decoded[i] = FaceImages.read48(entries.get(i).file(), centerCrop, options.maxImagePixels());
       } catch (DataException e) {
         errors[i] = e.where();
       }
