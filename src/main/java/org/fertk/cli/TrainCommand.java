@@ -13,10 +13,12 @@ import org.fertk.train.TrainOptions;
 import org.fertk.train.Trainer;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
+import org.fertk.util.UsageException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Train a graph spec natively in TensorFlow Java; writes a run folder with a "
@@ -132,27 +134,13 @@ final class TrainCommand extends BaseCommand {
   @Override
   public Integer call() {
     TrainConfig config;
-    if (resume) {
-      if (out == null) {
-        throw new FerException("--resume needs --out RUN_DIR");
+    try {
+      config = resume ? resumedConfig() : buildConfig();
+    } catch (FerException e) {
+      if (e instanceof UsageException || (graph != null && !Files.isRegularFile(graph)) || resume) {
+        throw e; // a missing file or a stored run is a failed input, not a usage error
       }
-      RunFolder rf = new RunFolder(out);
-      if (!Files.isRegularFile(rf.config())) {
-        throw new FerException(out + ": no run to resume (run-config.json not found)");
-      }
-      config = TrainConfig.read(rf.config());
-      if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
-        config = config.withEpochs(epochs);
-      }
-    } else {
-      try {
-        config = buildConfig();
-      } catch (FerException e) {
-        if (graph != null && !Files.isRegularFile(graph)) {
-          throw e; // a missing file is a failed input, not a usage error
-        }
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-      }
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     Path runDir = out != null ? out : defaultRunDir(config);
     Trainer.Prepared prepared = DataPreparation.prepare(config, input.readOptions(), err());
@@ -170,13 +158,49 @@ final class TrainCommand extends BaseCommand {
     return 0;
   }
 
+  /**
+   * The stored run's settings with the options given on this command line on top: the Trainer
+   * then refuses, listing each, the changes that would alter finished epochs (as `fer study`
+   * does), and --data on other faces. --lr is the rate to continue with, not a setting.
+   */
+  TrainConfig resumedConfig() {
+    if (out == null) {
+      throw new UsageException("--resume needs --out RUN_DIR");
+    }
+    RunFolder rf = new RunFolder(out);
+    if (!Files.isRegularFile(rf.config())) {
+      throw new FerException(out + ": no run to resume (run-config.json not found)");
+    }
+    TrainConfig stored = TrainConfig.read(rf.config());
+    ObjectNode o = TrainOptions.fromConfig(stored);
+    ObjectNode given = options();
+    ParseResult pr = spec.commandLine().getParseResult();
+    for (var opt : spec.options()) {
+      String key = opt.longestName().substring(2).replace('-', '_');
+      if (pr.hasMatchedOption(opt) && TrainOptions.KEYS.contains(key) && !key.equals("lr")) {
+        o.set(key, given.get(key));
+        if (!given.has(key)) {
+          o.remove(key);
+        }
+      }
+    }
+    String g = graph != null ? graph.toString() : stored.graph();
+    String d = data != null ? data.toString() : stored.data();
+    return TrainOptions.toConfig(o, g, d);
+  }
+
   TrainConfig buildConfig() {
     if (graph == null) {
-      throw new FerException("--graph is required (see 'fer graphs' for the specs)");
+      throw new UsageException("--graph is required (see 'fer graphs' for the specs)");
     }
     if (!Files.isRegularFile(graph)) {
       throw new FerException(graph + ": file not found");
     }
+    return TrainOptions.toConfig(options(), graph.toString(), data == null ? null : data.toString());
+  }
+
+  /** This command line's training options by their plan names (what TrainOptions reads). */
+  private ObjectNode options() {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("synthetic", synthetic).put("split", split).put("test_fraction", testFraction).put("val_fraction", valFraction)
         .put("epochs", epochs).put("batch_size", batchSize).put("optimizer", optimizer).put("momentum", momentum)
@@ -200,7 +224,7 @@ final class TrainCommand extends BaseCommand {
     if (reduceLr != null) {
       o.put("reduce_lr_on_plateau", reduceLr);
     }
-    return TrainOptions.toConfig(o, graph.toString(), data == null ? null : data.toString());
+    return o;
   }
 
   static Path defaultRunDir(TrainConfig config) {

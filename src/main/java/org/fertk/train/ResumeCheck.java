@@ -39,6 +39,22 @@ public final class ResumeCheck {
     }
   }
 
+  /**
+   * Throws a user error when the data's content differs from the data the run started on: the
+   * path may differ (another working directory), the faces may not.
+   */
+  static void checkData(RunFolder run, TrainState state, Trainer.Prepared data) {
+    if (state.dataSha256 == null) {
+      state.dataSha256 = data.dataSha256(); // a checkpoint from before the hash was kept: start keeping it
+      return;
+    }
+    if (!state.dataSha256.equals(data.dataSha256())) {
+      throw new FerException(data.dataSource() + ": the data changed since run " + run.dir() + " started (sha256 "
+          + state.dataSha256.substring(0, 12) + "... then, " + data.dataSha256().substring(0, 12) + "... now). "
+          + "Resume it on the data it was started with, or train into another folder");
+    }
+  }
+
   /** What may differ between a run and its continuation, for messages. */
   public static final String RULE = "only epochs may change on resume, warm restarts may be added and weight "
       + "averaging may start from the epoch where the run ended";

@@ -54,6 +54,48 @@ public final class TrainOptions {
         str(o, "precision", TrainConfig.FLOAT32).toLowerCase(Locale.ROOT), seed);
   }
 
+  /**
+   * The options that give back {@code c} through {@link #toConfig}: a stored run's settings in
+   * the terms of `fer train`'s flags, so a resumed run can start from them and take only the flags
+   * the user gave again.
+   */
+  public static ObjectNode fromConfig(TrainConfig c) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("epochs", c.epochs()).put("batch_size", c.batchSize()).put("optimizer", c.optimizer().name())
+        .put("lr", c.optimizer().learningRate()).put("momentum", c.optimizer().momentum())
+        .put("nesterov", c.optimizer().nesterov()).put("l2", c.l2()).put("class_weight", c.classWeight())
+        .put("augment", c.augment()).put("random_erasing", c.augmentation().erasing())
+        .put("label_smoothing", c.labelSmoothing()).put("lr_schedule", c.lrSchedule())
+        .put("warmup_epochs", c.warmupEpochs()).put("restart_lr_factor", c.restartFactor())
+        .put("seed", c.seed()).put("split", c.split().mode()).put("test_fraction", c.split().testFraction())
+        .put("val_fraction", c.split().valFraction()).put("synthetic", c.syntheticCount())
+        .put("precision", c.precision());
+    c.restarts().forEach(o.putArray("cosine_restarts")::add);
+    if (c.swaStart() != null) {
+      o.put("swa_start", c.swaStart());
+    }
+    if (c.swaLr() != null) {
+      o.put("swa_lr", c.swaLr());
+    }
+    EarlyStopping.Config es = c.earlyStopping();
+    if (es != null) {
+      ObjectNode e = o.putObject("early_stopping");
+      e.put("monitor", es.monitor()).put("min_delta", es.minDelta()).put("patience", es.patience())
+          .put("mode", es.mode()).put("restore_best_weights", es.restoreBestWeights())
+          .put("start_from_epoch", es.startFromEpoch());
+      if (es.baseline() != null) {
+        e.put("baseline", es.baseline());
+      }
+    }
+    ReduceLROnPlateau.Config r = c.reduceLr();
+    if (r != null) {
+      o.putObject("reduce_lr_on_plateau").put("monitor", r.monitor()).put("factor", r.factor())
+          .put("patience", r.patience()).put("mode", r.mode()).put("min_delta", r.minDelta())
+          .put("cooldown", r.cooldown()).put("min_lr", r.minLr());
+    }
+    return o;
+  }
+
   /** Keras EarlyStopping arguments; null or false = off, true or "" = all Keras defaults. */
   public static EarlyStopping.Config earlyStopping(JsonNode value, String name) {
     JsonNode v = callbackArgs(value, name, ES_KEYS);

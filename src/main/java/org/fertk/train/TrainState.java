@@ -24,5 +24,10 @@ public final class TrainState {
   public boolean stopped;
   /** Epochs averaged into the final weights by SWA (0 without SWA). */
   public int swaSnapshots;
+  /**
+   * SHA-256 of the data the run started on (null in checkpoints older than this field): a resume
+   * on other faces would continue the run on data its manifest does not name.
+   */
+  public String dataSha256;
   public List<EpochLog> history = new ArrayList<>();
 }

@@ -89,6 +89,7 @@ public final class Trainer {
     }
     if (state != null) {
       ResumeCheck.check(run.config(), config);
+      ResumeCheck.checkData(run, state, data);
     }
     AtomicOutput.writeString(run.config(), Json.write(config) + "\n");
     writeSpec(data.model());
@@ -101,6 +102,7 @@ public final class Trainer {
     try (TrainingGraph g = new TrainingGraph(data.model(), config.optimizer(), threads, config.mixedPrecision())) {
       if (state == null) {
         state = new TrainState();
+        state.dataSha256 = data.dataSha256();
         state.learningRate = config.optimizer().learningRate();
         g.initialize(config.seed());
       } else {

@@ -30,6 +30,43 @@ class TrainCliTest {
   }
 
   @Test
+  void resumeRefusesChangedSettingsAndChangedDataButTakesAllowedChanges() throws Exception {
+    Path csv = dir.resolve("faces.csv");
+    assertEquals(0, CliTest.run("data", "synth", "--n", "70", "--seed", "1", "--out", csv.toString()).code());
+    Path run = dir.resolve("run");
+    CliTest.Run r = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--data", csv.toString(),
+        "--epochs", "1", "--lr-schedule", "cosine", "--out", run.toString(), "-q");
+    assertEquals(0, r.code(), r.err());
+    String config = Files.readString(run.resolve("run-config.json"));
+
+    CliTest.Run changed = CliTest.run("train", "--resume", "--out", run.toString(), "--epochs", "2",
+        "--batch-size", "32", "--graph", "graphs/fair-cnn-lstm.json", "--augment", "minimal", "-q");
+    assertEquals(1, changed.code(), changed.out());
+    for (String s : new String[] {"batchSize: 64 -> 32", "graph: \"graphs/paper-cnn-lstm.json\" -> "
+        + "\"graphs/fair-cnn-lstm.json\"", "augment: \"none\" -> \"minimal\""}) {
+      assertTrue(changed.err().contains(s), s + " in " + changed.err());
+    }
+    assertEquals(config, Files.readString(run.resolve("run-config.json")), "a refused resume changes nothing");
+
+    Path other = dir.resolve("other.csv");
+    assertEquals(0, CliTest.run("data", "synth", "--n", "70", "--seed", "2", "--out", other.toString()).code());
+    CliTest.Run data = CliTest.run("train", "--resume", "--out", run.toString(), "--epochs", "2", "--data",
+        other.toString(), "-q");
+    assertEquals(1, data.code());
+    assertTrue(data.err().contains("other.csv: the data changed since run " + run + " started"), data.err());
+    Files.copy(csv, other, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // same faces, other path: fine
+
+    // a warm restart appended where the run ended and averaging from there leave epoch 1 as it was
+    CliTest.Run allowed = CliTest.run("train", "--resume", "--out", run.toString(), "--epochs", "3",
+        "--data", other.toString(), "--cosine-restarts", "1", "--swa-start", "1", "-q");
+    assertEquals(0, allowed.code(), allowed.err());
+    org.fertk.train.TrainConfig now = org.fertk.train.TrainConfig.read(run.resolve("run-config.json"));
+    assertEquals(java.util.List.of(1), now.restarts());
+    assertEquals(1, now.swaStart());
+    assertEquals(4, Files.readAllLines(run.resolve("history.csv")).size());
+  }
+
+  @Test
   void badOptionValuesAreUsageErrors() {
     CliTest.Run es = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--early-stopping", "patience=x");
     assertEquals(2, es.code());
