@@ -52,6 +52,7 @@ public final class FerCli {
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setParameterExceptionHandler(new UsageErrorHandler());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionStrategy(CommandPaths::execute);
     return cl;
   }
 

@@ -41,6 +41,11 @@ final class PredictCommand extends BaseCommand {
   @Option(names = "--json", description = "JSON output.")
   boolean json;
 
+  @Option(names = "--logits",
+      description = "The model ends without a softmax: apply one to its outputs (without this, outputs that are "
+          + "not probabilities are refused).")
+  boolean logits;
+
   @Option(names = "--tta", defaultValue = "none", converter = TtaConverter.class,
       description = "Test-time augmentation as in fer score: none (default), flip or crops.")
   TestTimeAugmentation views;
@@ -62,7 +67,7 @@ final class PredictCommand extends BaseCommand {
     FaceDataset faces = loaded.dataset();
     float[] probs;
     try (OrtEngine engine = OrtEngine.open(m, 0)) {
-      probs = new Scorer(List.of(engine), 64, views).score(faces, Progress.NONE).probs();
+      probs = new Scorer(List.of(engine), 64, views).withLogits(logits).score(faces, Progress.NONE).probs();
     }
     int k = Math.max(1, Math.min(Emotion.COUNT, top));
     ArrayNode all = Json.MAPPER.createArrayNode();

@@ -46,6 +46,11 @@ final class ScoreCommand extends BaseCommand {
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads, 0 = all cores.")
   int threads;
 
+  @Option(names = "--logits",
+      description = "The model ends without a softmax: apply one to its outputs (without this, outputs that are "
+          + "not probabilities are refused).")
+  boolean logits;
+
   @Option(names = "--tta", defaultValue = "none", converter = TtaConverter.class,
       description = "Test-time augmentation: 'flip' averages each face with its mirror, 'crops' over ten views "
           + "(centre and four corner shifts of 4 px, each mirrored), 'none' (default).")
@@ -80,7 +85,7 @@ final class ScoreCommand extends BaseCommand {
       }
       Scorer.Result r;
       try (Progress bar = Progress.create(quiet, "Scoring", faces.size(), "img")) {
-        r = new Scorer(engines, batchSize, views).score(faces, bar);
+        r = new Scorer(engines, batchSize, views).withLogits(logits).score(faces, bar);
       }
       Predictions.write(out, faces, r.probs());
       writeSidecar(r, faces.size());

@@ -13,6 +13,11 @@ public interface Engine extends AutoCloseable {
   /** Short name for messages ("onnxruntime", "tensorflow"). */
   String name();
 
+  /** The model file or folder, for messages about its outputs. */
+  default String source() {
+    return name();
+  }
+
   @Override
   void close();
 }

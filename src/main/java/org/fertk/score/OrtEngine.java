@@ -22,7 +22,12 @@ import org.fertk.util.FerException;
  * give {@code probs [N,7]}.
  */
 public final class OrtEngine implements Engine {
-  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "fer");
+  private static final OrtEnvironment ENV = environmentFromCachedLibraries();
+
+  private static OrtEnvironment environmentFromCachedLibraries() {
+    OrtNative.useCachedLibraries();
+    return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "fer");
+  }
 
   private final OrtSession session;
   private final String input;
@@ -39,15 +44,35 @@ public final class OrtEngine implements Engine {
     return ENV;
   }
 
-  public static OrtEngine open(Path file, int threads) {
-    if (!Files.isRegularFile(file)) {
-      throw new FerException(file + ": file not found");
-    }
+  public static OrtEngine open(Path path, int threads) {
+    Path file = modelFile(path);
     try {
       return open(ENV.createSession(file.toString(), options(threads)), file.toString());
     } catch (OrtException e) {
       throw new FerException(file + ": not a loadable ONNX model (" + firstLine(e.getMessage()) + ")");
     }
+  }
+
+  /**
+   * The ONNX file a path names: the file itself, or model.onnx inside a run folder or a shipped
+   * model folder (models/best); otherwise a message saying what is wrong with the path.
+   */
+  public static Path modelFile(Path path) {
+    if (Files.isDirectory(path)) {
+      Path inside = path.resolve("model.onnx");
+      if (Files.isRegularFile(inside)) {
+        return inside;
+      }
+      throw new FerException(path + ": is a folder without model.onnx (give an ONNX file, or a run folder "
+          + "after `fer export`)");
+    }
+    if (!Files.exists(path)) {
+      throw new FerException(path + ": file not found");
+    }
+    if (!Files.isRegularFile(path)) {
+      throw new FerException(path + ": not a regular file");
+    }
+    return path;
   }
 
   public static OrtEngine open(byte[] model, int threads, String what) {
@@ -115,6 +140,11 @@ public final class OrtEngine implements Engine {
     } catch (OrtException e) {
       throw new FerException(source + ": ONNX Runtime failed: " + firstLine(e.getMessage()));
     }
+  }
+
+  @Override
+  public String source() {
+    return source;
   }
 
   @Override

@@ -41,6 +41,7 @@ public final class Scorer {
   private final List<Engine> engines;
   private final int batchSize;
   private final TestTimeAugmentation tta;
+  private boolean logits;
 
   public Scorer(List<Engine> engines, int batchSize, TestTimeAugmentation tta) {
     if (engines.isEmpty()) {
@@ -49,6 +50,16 @@ public final class Scorer {
     this.engines = engines;
     this.batchSize = batchSize;
     this.tta = tta;
+  }
+
+  /**
+   * Declares that the models emit logits (no final softmax): softmax is applied to each model's
+   * output before views and models are averaged. Without it, outputs that are not probabilities
+   * are refused.
+   */
+  public Scorer withLogits(boolean emitsLogits) {
+    this.logits = emitsLogits;
+    return this;
   }
 
   public Result score(FaceDataset data, Progress progress) {
@@ -74,7 +85,7 @@ public final class Scorer {
           next = prep.submit(() -> fill(data, nb * batchSize, sets[nb % 2]));
         }
         long s = System.nanoTime();
-        float[] p = predictAveraged(cur, count);
+        float[] p = predictAveraged(cur, count, (long) b * batchSize);
         millis[b] = (System.nanoTime() - s) / 1e6;
         System.arraycopy(p, 0, probs, b * batchSize * Emotion.COUNT, p.length);
         progress.step(count, null);
@@ -85,11 +96,16 @@ public final class Scorer {
     return new Result(probs, n, (System.nanoTime() - t0) / 1e9, millis);
   }
 
-  private float[] predictAveraged(FloatBuffer[] views, int count) {
+  private float[] predictAveraged(FloatBuffer[] views, int count, long firstRow) {
     List<float[]> outs = new ArrayList<>();
     for (Engine e : engines) {
       for (FloatBuffer v : views) {
-        outs.add(e.predict(v, count));
+        float[] o = e.predict(v, count);
+        ModelOutputs.checkProbabilities(o, count, firstRow, e.source(), logits);
+        if (logits) {
+          ModelOutputs.softmaxRows(o, count);
+        }
+        outs.add(o);
       }
     }
     if (outs.size() == 1) {

@@ -16,9 +16,16 @@ import org.tensorflow.types.TFloat32;
 /** Scores with the SavedModel in TF Java (for comparing engines and for the export parity check). */
 public final class TfEngine implements Engine {
   private final SavedModelBundle bundle;
+  private final String source;
 
-  private TfEngine(SavedModelBundle bundle) {
+  private TfEngine(SavedModelBundle bundle, String source) {
     this.bundle = bundle;
+    this.source = source;
+  }
+
+  @Override
+  public String source() {
+    return source;
   }
 
   /** Opens RUN_DIR/saved_model, or a SavedModel folder given directly. */
@@ -26,7 +33,7 @@ public final class TfEngine implements Engine {
     Path dir = savedModelDir(path);
     try {
       return new TfEngine(SavedModelBundle.loader(dir.toString()).withTags("serve")
-          .withConfigProto(ModelGraph.sessionConfig(threads)).load());
+          .withConfigProto(ModelGraph.sessionConfig(threads)).load(), dir.toString());
     } catch (RuntimeException e) {
       throw new FerException(dir + ": cannot load the SavedModel (" + e.getMessage() + ")");
     }

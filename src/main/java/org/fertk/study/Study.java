@@ -57,6 +57,12 @@ public final class Study {
   }
 
   public Result run() {
+    try (org.fertk.util.FolderLock lock = org.fertk.util.FolderLock.acquire(options.out())) {
+      return runLocked();
+    }
+  }
+
+  private Result runLocked() {
     Path dataFile = options.data();
     if (dataFile != null && !Files.exists(dataFile)) {
       throw new org.fertk.util.FerException(dataFile + ": file not found");

@@ -19,6 +19,7 @@ import org.fertk.model.SequentialModel;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.CpuFeatures;
 import org.fertk.util.FerException;
+import org.fertk.util.FolderLock;
 import org.fertk.util.Json;
 import org.fertk.util.Progress;
 
@@ -78,11 +79,20 @@ public final class Trainer {
 
   /** Trains from scratch, or from the last checkpoint when resume is set and one exists. */
   public Result run(Prepared data, boolean resume) {
-    try {
-      Files.createDirectories(run.dir());
-    } catch (IOException e) {
-      throw new FerException("cannot create run folder " + run.dir() + ": " + e.getMessage());
+    boolean existed = Files.exists(run.dir());
+    try (FolderLock lock = FolderLock.acquire(run.dir())) {
+      try {
+        return runLocked(data, resume);
+      } catch (RuntimeException e) {
+        if (!existed && !run.hasCheckpoint()) {
+          AtomicOutput.deleteQuietly(run.dir()); // nothing worth resuming: leave no half-made run folder
+        }
+        throw e;
+      }
     }
+  }
+
+  private Result runLocked(Prepared data, boolean resume) {
     TrainState state = resume && run.hasCheckpoint() ? readState(run.lastCheckpoint()) : null;
     if (state == null && !resume && run.hasCheckpoint()) {
       throw new FerException(run.dir() + " already holds a training run; use --resume to continue it or choose another --out");

@@ -43,18 +43,60 @@ public final class AtomicOutput {
   public static void writePath(Path target, PathWriter body) {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
+    ProtectedInputs.checkWritable(target);
+    if (Files.isDirectory(abs)) {
+      throw new FerException("cannot write " + target + ": it is a folder; give a file name");
+    }
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+      removeStaleTemps(abs);
+      tmp = Files.createTempFile(dir, tempPrefix(abs) + PID + ".", TEMP_SUFFIX);
       body.write(tmp);
       readableByAll(tmp);
       move(tmp, abs);
       tmp = null;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      throw IoErrors.cannotWrite(target, e);
+    } catch (UncheckedIOException e) {
+      throw IoErrors.cannotWrite(target, e.getCause());
     } finally {
       deleteQuietly(tmp);
+    }
+  }
+
+  /**
+   * Temporary files are ".NAME.pid<PID>.<random>.fer-tmp": hidden, recognisably ours, and naming
+   * the process that writes them, so the next write of NAME removes those of killed processes.
+   */
+  static final String TEMP_SUFFIX = ".fer-tmp";
+
+  private static final long PID = ProcessHandle.current().pid();
+
+  private static String tempPrefix(Path abs) {
+    return "." + abs.getFileName() + ".pid";
+  }
+
+  /** Deletes the temporary files of target left by processes that no longer run (killed ones). */
+  static void removeStaleTemps(Path target) {
+    String prefix = tempPrefix(target);
+    try (var files = Files.list(target.getParent())) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String n = f.getFileName().toString();
+        if (n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX)) {
+          int dot = n.indexOf('.', prefix.length());
+          try {
+            long pid = Long.parseLong(n.substring(prefix.length(), dot));
+            if (pid != PID && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == false) {
+              Files.deleteIfExists(f);
+            }
+          } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            // not one of ours after all
+          }
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // best effort: a leftover temp file is harmless
     }
   }
 

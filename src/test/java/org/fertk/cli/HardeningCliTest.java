@@ -1,11 +1,16 @@
 package org.fertk.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.fertk.onnx.proto.OnnxIr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,5 +36,153 @@ class HardeningCliTest {
     assertTrue(skipped.out().startsWith("data/faces/synthetic-happy.png: "), skipped.out());
     assertTrue(skipped.err().contains("skipped 1 bad row"), skipped.err());
     assertEquals(2, CliTest.run("predict", bomb.toString(), "--max-image-pixels", "0").code());
+  }
+
+  static final String MODEL = "models/paper-cnn/model.onnx";
+
+  private Path synth(String name, int n) {
+    Path f = dir.resolve(name);
+    assertEquals(0, CliTest.run("data", "synth", "--n", String.valueOf(n), "--seed", "4", "--out", f.toString()).code());
+    return f;
+  }
+
+  @Test
+  void noOutputMayOverwriteAnInputEvenThroughALink() throws Exception {
+    Path data = synth("in.csv", 20);
+    byte[] before = Files.readAllBytes(data);
+    CliTest.Run same = CliTest.run("score", "--model", MODEL, "--data", data.toString(), "--out", data.toString(), "-q");
+    assertEquals(2, same.code());
+    assertTrue(same.err().contains("--out " + data + " is also this command's input (--data " + data + ")"), same.err());
+    Path link = Files.createSymbolicLink(dir.resolve("link.csv"), data);
+    assertEquals(2, CliTest.run("score", "--model", MODEL, "--data", data.toString(), "--out", link.toString()).code());
+    Path model = dir.resolve("m.onnx");
+    Files.copy(Path.of(MODEL), model);
+    CliTest.Run m = CliTest.run("score", "--model", model.toString(), "--data", data.toString(), "--out", model.toString());
+    assertEquals(2, m.code());
+    assertTrue(m.err().contains("(--model " + model + ")"), m.err());
+    CliTest.Run q = CliTest.run("quantize", "--model", model.toString(), "--out", model.toString());
+    assertEquals(2, q.code(), q.err());
+    CliTest.Run show = CliTest.run("data", "show", data.toString(), "--out", link.toString());
+    assertEquals(2, show.code());
+    assertArrayEquals(before, Files.readAllBytes(data));
+    assertArrayEquals(Files.readAllBytes(Path.of(MODEL)), Files.readAllBytes(model));
+  }
+
+  /** The shipped CNN with its final Softmax removed (it then emits logits), or with NaN weights. */
+  private Path brokenModel(String name, boolean dropSoftmax, boolean nanWeights) throws Exception {
+    OnnxIr.Model m = OnnxIr.Model.parseFrom(Files.readAllBytes(Path.of(MODEL)));
+    OnnxIr.Graph.Builder g = m.getGraph().toBuilder();
+    if (dropSoftmax) {
+      int last = g.getNodeCount() - 1;
+      assertEquals("Softmax", g.getNode(last).getOpType());
+      String logits = g.getNode(last).getInput(0);
+      String out = g.getNode(last).getOutput(0);
+      g.removeNode(last);
+      for (int i = 0; i < g.getNodeCount(); i++) {
+        if (g.getNode(i).getOutputList().contains(logits)) {
+          g.setNode(i, g.getNode(i).toBuilder().setOutput(g.getNode(i).getOutputList().indexOf(logits), out));
+        }
+      }
+    }
+    if (nanWeights) {
+      int k = 0;
+      while (g.getInitializer(k).getDataType() != 1 || g.getInitializer(k).getRawData().size() < 400) {
+        k++; // the first float weight tensor, not a shape
+      }
+      OnnxIr.Tensor t = g.getInitializer(k);
+      ByteBuffer b = ByteBuffer.allocate(t.getRawData().size()).order(ByteOrder.LITTLE_ENDIAN);
+      while (b.remaining() >= 4) {
+        b.putFloat(Float.NaN);
+      }
+      g.setInitializer(k, t.toBuilder().setRawData(com.google.protobuf.ByteString.copyFrom(b.array())));
+    }
+    Path f = dir.resolve(name);
+    Files.write(f, m.toBuilder().setGraph(g).build().toByteArray());
+    return f;
+  }
+
+  @Test
+  void outputsThatAreNotProbabilitiesAreRefusedOrSoftmaxedOnRequest() throws Exception {
+    Path data = synth("faces.csv", 20);
+    Path logits = brokenModel("logits.onnx", true, false);
+    Path out = dir.resolve("p.csv");
+    CliTest.Run r = CliTest.run("score", "--model", logits.toString(), "--data", data.toString(), "--out", out.toString(), "-q");
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains(logits + ": output for face 0 is not a probability distribution"), r.err());
+    assertTrue(r.err().contains("--logits"), r.err());
+    assertFalse(Files.exists(out));
+    CliTest.Run p = CliTest.run("predict", "--model", logits.toString(), "data/faces/synthetic-happy.png");
+    assertEquals(1, p.code());
+
+    // with --logits the result equals the original model's (which applies the same softmax)
+    Path ref = dir.resolve("ref.csv");
+    assertEquals(0, CliTest.run("score", "--model", MODEL, "--data", data.toString(), "--out", ref.toString(), "-q").code());
+    CliTest.Run ok = CliTest.run("score", "--model", logits.toString(), "--logits", "--data", data.toString(), "--out",
+        out.toString(), "-q");
+    assertEquals(0, ok.code(), ok.err());
+    List<String> a = Files.readAllLines(ref);
+    List<String> b = Files.readAllLines(out);
+    for (int i = 1; i < a.size(); i++) {
+      String[] x = a.get(i).split(",");
+      String[] y = b.get(i).split(",");
+      assertEquals(x[2], y[2], "same class on row " + i);
+      for (int c = 3; c < 10; c++) {
+        assertEquals(Double.parseDouble(x[c]), Double.parseDouble(y[c]), 1e-5);
+      }
+    }
+
+    Path nan = brokenModel("nan.onnx", false, true);
+    CliTest.Run n = CliTest.run("score", "--model", nan.toString(), "--data", data.toString(), "--out", out.toString(), "-q");
+    assertEquals(1, n.code());
+    assertTrue(n.err().contains(nan + ": output for face 0 holds NaN"), n.err());
+    CliTest.Run np = CliTest.run("predict", "--model", nan.toString(), "--logits", "data/faces/synthetic-happy.png");
+    assertEquals(1, np.code(), "--logits does not let NaN through");
+  }
+
+  @Test
+  void pathMessagesSayWhatIsWrongWithWhichPath() throws Exception {
+    Path data = synth("faces.csv", 20);
+    Path file = dir.resolve("plain.txt");
+    Files.writeString(file, "x");
+    CliTest.Run under = CliTest.run("score", "--model", MODEL, "--data", data.toString(), "--out",
+        file.resolve("p.csv").toString(), "-q");
+    assertEquals(1, under.code());
+    assertEquals("fer: error: cannot write " + file.resolve("p.csv") + ": " + file + " is a file, not a folder\n",
+        under.err());
+    Path folder = Files.createDirectories(dir.resolve("a-folder"));
+    CliTest.Run intoFolder = CliTest.run("data", "synth", "--n", "20", "--out", folder.toString());
+    assertEquals(1, intoFolder.code());
+    assertEquals("fer: error: cannot write " + folder + ": it is a folder; give a file name\n", intoFolder.err());
+    CliTest.Run modelFolder = CliTest.run("score", "--model", folder.toString(), "--data", data.toString(),
+        "--out", dir.resolve("p.csv").toString());
+    assertEquals(1, modelFolder.code());
+    assertTrue(modelFolder.err().contains(folder + ": is a folder without model.onnx"), modelFolder.err());
+    // a run or shipped model folder is taken for its model.onnx
+    CliTest.Run shipped = CliTest.run("predict", "--model", "models/paper-cnn", "data/faces/synthetic-sad.png");
+    assertEquals(0, shipped.code(), shipped.err());
+  }
+
+  @Test
+  void staleTempFilesOfKilledProcessesAreRemovedAndSkippedRowsStayTraceable() throws Exception {
+    Path data = dir.resolve("mixed.csv");
+    Files.writeString(data, Files.readString(synth("ok.csv", 20)).replaceFirst("\n(\\d),[^\n]*\n", "\n$1,1 2 3,Training\n"));
+    Process p = new ProcessBuilder("true").start();
+    p.waitFor();
+    Path stale = dir.resolve(".pred.csv.pid" + p.pid() + ".123.fer-tmp");
+    Path live = dir.resolve(".pred.csv.pid" + ProcessHandle.current().parent().orElseThrow().pid() + ".9.fer-tmp");
+    Files.writeString(stale, "half");
+    Files.writeString(live, "busy");
+    Path out = dir.resolve("pred.csv");
+    CliTest.Run r = CliTest.run("score", "--model", MODEL, "--data", data.toString(), "--out", out.toString(),
+        "--skip-bad-rows", "-q");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains(data + ":2: expected 2304 pixels"), r.err());
+    assertFalse(Files.exists(stale), "a killed process's temp file is removed");
+    assertTrue(Files.exists(live), "a running process's temp file is left alone");
+    List<String> rows = Files.readAllLines(out);
+    assertTrue(rows.get(0).endsWith(",source"), rows.get(0));
+    assertEquals(20, rows.size(), "19 faces");
+    assertTrue(rows.get(1).startsWith("0,") && rows.get(1).endsWith(",3"), "first good face is line 3: " + rows.get(1));
+    assertTrue(rows.get(19).endsWith(",21"), rows.get(19));
   }
 }

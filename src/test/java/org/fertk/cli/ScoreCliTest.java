@@ -44,7 +44,7 @@ class ScoreCliTest {
         "--out", out.toString(), "-q", "--batch-size", "7");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("img/s; per-batch latency p50"), r.out());
-    assertEquals(Predictions.HEADER, Files.readAllLines(out).get(0));
+    assertEquals(Predictions.HEADER + ",source", Files.readAllLines(out).get(0));
     assertEquals("index,true_label,pred_label,p_angry,p_disgust,p_fear,p_happy,p_sad,p_surprise,p_neutral",
         Predictions.HEADER);
     List<String[]> rows = rows(out);

@@ -1,0 +1,68 @@
+package org.fertk.score;
+
+import java.util.Locale;
+import org.fertk.data.Emotion;
+import org.fertk.util.FerException;
+
+/**
+ * What a model's output rows must be before anything is printed or written: probabilities
+ * (finite, in [0,1], summing to 1). A model that emits logits (no final softmax) is refused
+ * unless the user says so, in which case softmax is applied here; a NaN row is never turned into
+ * class 0 by an argmax.
+ */
+final class ModelOutputs {
+  /** Rows of a softmax in float32 sum to 1 within a few ulps; an int8 model's within ~1e-4. */
+  static final double SUM_TOLERANCE = 1e-3;
+  static final double RANGE_TOLERANCE = 1e-5;
+
+  private ModelOutputs() {}
+
+  /** Numerically stable softmax of each of the first count rows, in place. */
+  static void softmaxRows(float[] o, int count) {
+    for (int r = 0; r < count; r++) {
+      int base = r * Emotion.COUNT;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < Emotion.COUNT; c++) {
+        max = Math.max(max, o[base + c]);
+      }
+      double sum = 0;
+      double[] e = new double[Emotion.COUNT];
+      for (int c = 0; c < Emotion.COUNT; c++) {
+        e[c] = Math.exp(o[base + c] - max);
+        sum += e[c];
+      }
+      for (int c = 0; c < Emotion.COUNT; c++) {
+        o[base + c] = (float) (e[c] / sum);
+      }
+    }
+  }
+
+  /** Throws a user error naming the model and the first row that is not a probability distribution. */
+  static void checkProbabilities(float[] o, int count, long firstRow, String model, boolean logits) {
+    for (int r = 0; r < count; r++) {
+      int base = r * Emotion.COUNT;
+      double sum = 0;
+      double min = Double.POSITIVE_INFINITY;
+      double max = Double.NEGATIVE_INFINITY;
+      boolean finite = true;
+      for (int c = 0; c < Emotion.COUNT; c++) {
+        float p = o[base + c];
+        finite &= Float.isFinite(p);
+        sum += p;
+        min = Math.min(min, p);
+        max = Math.max(max, p);
+      }
+      String problem = null;
+      if (!finite) {
+        problem = "holds NaN or infinite values (broken weights or a diverged model?)";
+      } else if (!logits && (min < -RANGE_TOLERANCE || max > 1 + RANGE_TOLERANCE
+          || Math.abs(sum - 1) > SUM_TOLERANCE)) {
+        problem = String.format(Locale.ROOT, "is not a probability distribution (values %.4g..%.4g, sum %.4g): "
+            + "the model seems to end without a softmax; pass --logits to apply one", min, max, sum);
+      }
+      if (problem != null) {
+        throw new FerException(model + ": output for face " + (firstRow + r) + " " + problem);
+      }
+    }
+  }
+}
