@@ -2,6 +2,7 @@ package org.fertk.cli;
 
 import java.io.PrintWriter;
 import org.fertk.util.FerException;
+import org.fertk.util.Printable;
 import org.fertk.util.UsageException;
 import org.fertk.util.Versions;
 import picocli.CommandLine;
@@ -76,15 +77,15 @@ public final class FerCli {
         t = t.getCause();
       }
       if (t instanceof UsageException) {
-        err.println("fer: usage error: " + t.getMessage());
+        err.println("fer: usage error: " + Printable.message(t.getMessage()));
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return USAGE;
       }
       if (t instanceof FerException) {
-        err.println("fer: error: " + t.getMessage());
+        err.println("fer: error: " + Printable.message(t.getMessage()));
       } else if (t instanceof java.io.IOException) {
-        err.println("fer: error: " + t.getMessage());
+        err.println("fer: error: " + Printable.message(t.getMessage()));
       } else if (t instanceof OutOfMemoryError) {
         err.println("fer: error: out of memory; raise the heap with JAVA_OPTS=-Xmx8g");
       } else {
@@ -104,7 +105,7 @@ public final class FerCli {
     public int handleParseException(ParameterException ex, String[] args) {
       CommandLine cl = ex.getCommandLine();
       PrintWriter err = cl.getErr();
-      err.println("fer: usage error: " + ex.getMessage());
+      err.println("fer: usage error: " + Printable.message(ex.getMessage()));
       CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
       err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
       err.flush();

@@ -4,6 +4,7 @@ package org.fertk.data;
 public record BadRow(String file, long line, String problem) {
   /** "file:line: problem", or "file: problem" for whole files such as images. */
   public String describe() {
-    return line > 0 ? file + ":" + line + ": " + problem : file + ": " + problem;
+    String p = org.fertk.util.Printable.value(problem, org.fertk.util.Printable.MAX_CHARS);
+    return line > 0 ? file + ":" + line + ": " + p : file + ": " + p;
   }
 }

@@ -140,6 +140,16 @@ public final class Fer2013CsvReader {
       throw new DataException(name, n == 0 && b < 0 ? "file is empty" : "line 1: empty header line");
     }
     List<String> names = CsvBlockParser.parseFields(name, text, 1);
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      String key = names.get(i).strip().toLowerCase(Locale.ROOT);
+      Integer first = seen.putIfAbsent(key, i);
+      if (first != null && !key.isEmpty()) {
+        // which of the two would be read is a guess: refuse rather than pick one silently
+        throw new DataException(new BadRow(name, 1, "column '" + names.get(i) + "' appears twice in the header "
+            + "(columns " + (first + 1) + " and " + (i + 1) + ")"));
+      }
+    }
     int emotion = -1;
     int pixels = -1;
     int usage = -1;

@@ -185,4 +185,20 @@ class HardeningCliTest {
     assertTrue(rows.get(1).startsWith("0,") && rows.get(1).endsWith(",3"), "first good face is line 3: " + rows.get(1));
     assertTrue(rows.get(19).endsWith(",21"), rows.get(19));
   }
+
+  @Test
+  void messagesShowControlBytesEscapedAndLongValuesCut() throws Exception {
+    Path f = dir.resolve("nul.csv");
+    Files.writeString(f, "emotion,pixels,Usage\n\u0000\u001b[31m," + "7 ".repeat(2304).trim() + ",Training\n");
+    CliTest.Run r = CliTest.run("data", "stats", f.toString());
+    assertEquals(1, r.code());
+    assertFalse(r.err().contains("\u0000") || r.err().contains("\u001b"), r.err());
+    assertTrue(r.err().contains("\\0\\x1b[31m"), r.err());
+    Path g = dir.resolve("long.csv");
+    Files.writeString(g, "emotion,pixels,Usage\n" + "x".repeat(5000) + "," + "7 ".repeat(2304).trim() + ",Training\n");
+    CliTest.Run longer = CliTest.run("data", "stats", g.toString());
+    assertEquals(1, longer.code());
+    assertTrue(longer.err().length() < 700, longer.err());
+    assertTrue(org.fertk.util.Printable.message("y".repeat(5000)).endsWith("... (4600 more characters)"));
+  }
 }

@@ -198,4 +198,12 @@ class Fer2013CsvReaderTest {
     assertEquals(List.of(3L, 5L), d.skipped().stream().map(BadRow::line).toList());
     assertTrue(d.skippedSummary(10).startsWith("skipped 2 bad rows\n  " + f + ":3: emotion label 9"));
   }
+
+  @Test
+  void aColumnNamedTwiceIsRefused() throws IOException {
+    Path f = CsvFixtures.write(dir, "twice.csv", CsvFixtures.validCsv(3).replaceFirst("emotion,pixels,Usage",
+        "emotion,pixels,Usage,Emotion"));
+    DataException e = assertThrows(DataException.class, () -> read(f));
+    assertEquals(f + ":1: column 'Emotion' appears twice in the header (columns 1 and 4)", e.getMessage());
+  }
 }
