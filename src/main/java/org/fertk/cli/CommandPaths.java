@@ -29,6 +29,7 @@ final class CommandPaths {
     while (leaf.subcommand() != null) {
       leaf = leaf.subcommand();
     }
+    OptionRules.check(leaf);
     List<Path> inputs = new ArrayList<>();
     List<ArgSpec> inputArgs = new ArrayList<>();
     for (ArgSpec a : leaf.matchedArgs()) {

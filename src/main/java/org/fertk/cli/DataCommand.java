@@ -10,7 +10,9 @@ import org.fertk.data.SampleGrid;
 import org.fertk.data.SplitSpec;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.data.Usage;
+import org.fertk.util.AtomicOutput;
 import org.fertk.util.FerException;
+import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -67,10 +69,10 @@ final class DataCommand {
     @Override
     public Integer call() {
       if (perClass < 1 || perClass > 64) {
-        throw new FerException("--per-class must be between 1 and 64, got " + perClass);
+        throw new UsageException("--per-class must be between 1 and 64, got " + perClass);
       }
       if (scale < 1 || scale > 8) {
-        throw new FerException("--scale must be between 1 and 8, got " + scale);
+        throw new UsageException("--scale must be between 1 and 8, got " + scale);
       }
       FaceDataset d = input.load(file, err()).dataset();
       if (split != null) {
@@ -101,10 +103,10 @@ final class DataCommand {
     @Override
     public Integer call() {
       if (n < 1) {
-        throw new FerException("--n must be positive, got " + n);
+        throw new UsageException("--n must be positive, got " + n);
       }
       if (!(testFraction >= 0 && testFraction < 1)) {
-        throw new FerException("--test-fraction must be in [0,1), got " + testFraction);
+        throw new UsageException("--test-fraction must be in [0,1), got " + testFraction);
       }
       FaceDataset d = new SyntheticFaces(seed).generate(n, testFraction);
       Fer2013CsvWriter.write(d, out);
@@ -142,31 +144,52 @@ final class DataCommand {
     DataInputOptions input;
 
     @Override
-    public Integer call() throws Exception {
-      SplitSpec spec = new SplitSpec(by.toLowerCase(Locale.ROOT), testFraction, valFraction, seed);
+    public Integer call() {
+      SplitSpec spec;
+      try {
+        spec = new SplitSpec(by.toLowerCase(Locale.ROOT), testFraction, valFraction, seed);
+      } catch (FerException e) {
+        throw new UsageException(e.getMessage());
+      }
       FaceDataset d = input.load(file, err()).dataset();
       SplitSpec.DataSplit s = spec.apply(d);
-      Files.createDirectories(outDir);
       String ext = gzip ? ".csv.gz" : ".csv";
       boolean random = spec.mode().equals("random");
-      write(random ? s.train().withUsage(Usage.TRAINING) : s.train(), outDir.resolve("train" + ext));
+      java.util.Map<String, FaceDataset> parts = new java.util.LinkedHashMap<>();
+      parts.put("train", random ? s.train().withUsage(Usage.TRAINING) : s.train());
       if (!s.valIsTest()) {
-        write(random ? s.val().withUsage(Usage.TRAINING) : s.val(), outDir.resolve("val" + ext));
+        parts.put("val", random ? s.val().withUsage(Usage.TRAINING) : s.val());
       }
-      write(random ? s.test().withUsage(Usage.PUBLIC_TEST) : s.test(), outDir.resolve("test" + ext));
+      parts.put("test", random ? s.test().withUsage(Usage.PUBLIC_TEST) : s.test());
+      for (var e : parts.entrySet()) {
+        if (e.getValue().size() == 0) {
+          throw new FerException(file + ": the split leaves no faces for " + e.getKey() + ext
+              + (spec.mode().equals("usage") ? " (the file has no " + (e.getKey().equals("test") ? "PublicTest"
+                  : "Training") + " rows; try --by random)" : " (too few faces for the fractions asked)"));
+        }
+      }
+      // the whole folder at once: no file of an earlier split (val.csv, .csv beside .csv.gz) survives
+      AtomicOutput.replaceFolder(outDir, Split::isSplitFile, tmp -> {
+        for (var e : parts.entrySet()) {
+          Fer2013CsvWriter.write(e.getValue(), tmp.resolve(e.getKey() + ext));
+        }
+      });
+      for (var e : parts.entrySet()) {
+        out().printf("wrote %,d faces to %s%n", e.getValue().size(), outDir.resolve(e.getKey() + ext));
+      }
       return 0;
     }
 
-    private void write(FaceDataset d, Path p) {
-      Fer2013CsvWriter.write(d, p);
-      out().printf("wrote %,d faces to %s%n", d.size(), p);
+    /** The files a split folder holds, so that a re-split may replace it. */
+    static boolean isSplitFile(String name) {
+      return name.matches("(train|val|test)\\.csv(\\.gz)?");
     }
   }
 
   static Usage parseUsage(String s) {
     Usage u = Usage.fromAlias(s);
     if (u == null) {
-      throw new FerException("unknown split '" + s + "' (expected Training, PublicTest or PrivateTest)");
+      throw new UsageException("unknown split '" + s + "' (expected Training, PublicTest or PrivateTest)");
     }
     return u;
   }

@@ -27,10 +27,7 @@ final class DataInputOptions {
   /** Loads a file or folder and reports skipped rows on stderr. */
   LoadedData load(java.nio.file.Path path, java.io.PrintWriter err) {
     LoadedData d = DatasetLoader.load(path, readOptions());
-    if (!d.skipped().isEmpty()) {
-      err.println(d.skippedSummary(10));
-      err.flush();
-    }
+    d.report(err);
     return d;
   }
 }

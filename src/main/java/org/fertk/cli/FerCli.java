@@ -2,6 +2,7 @@ package org.fertk.cli;
 
 import java.io.PrintWriter;
 import org.fertk.util.FerException;
+import org.fertk.util.IoErrors;
 import org.fertk.util.Printable;
 import org.fertk.util.UsageException;
 import org.fertk.util.Versions;
@@ -73,8 +74,9 @@ public final class FerCli {
       PrintWriter err = cl.getErr();
       boolean verbose = hasVerbose(pr);
       Throwable t = ex;
-      if (t instanceof java.io.UncheckedIOException && t.getCause() != null) {
-        t = t.getCause();
+      if (t instanceof java.io.UncheckedIOException u && u.getCause() != null
+          && (u.getMessage() == null || u.getMessage().equals(u.getCause().toString()))) {
+        t = t.getCause(); // a bare wrapper: the cause says it all
       }
       if (t instanceof UsageException) {
         err.println("fer: usage error: " + Printable.message(t.getMessage()));
@@ -84,8 +86,14 @@ public final class FerCli {
       }
       if (t instanceof FerException) {
         err.println("fer: error: " + Printable.message(t.getMessage()));
-      } else if (t instanceof java.io.IOException) {
+      } else if (IoErrors.isDiskFull(t)) {
+        // TensorFlow's checkpoint writer and plain file writes end here: say so, and where
+        err.println("fer: error: no space left on the device (" + Printable.message(firstLine(diskFullMessage(t)))
+            + "); free some space and run the command again");
+      } else if (t instanceof java.io.UncheckedIOException) {
         err.println("fer: error: " + Printable.message(t.getMessage()));
+      } else if (t instanceof java.io.IOException io) {
+        err.println("fer: error: " + Printable.message(describe(io)));
       } else if (t instanceof OutOfMemoryError) {
         err.println("fer: error: out of memory; raise the heap with JAVA_OPTS=-Xmx8g");
       } else {
@@ -97,6 +105,34 @@ public final class FerCli {
       err.flush();
       return FAILURE;
     }
+  }
+
+  /** The message of the exception in the chain that mentions the full disk (it names the file). */
+  static String diskFullMessage(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c.getMessage() != null && IoErrors.isDiskFull(new Exception(c.getMessage()))) {
+        return c.getMessage();
+      }
+    }
+    return String.valueOf(t.getMessage());
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** An IOException whose message is only a path (as NIO's are) gets its kind named too. */
+  static String describe(java.io.IOException e) {
+    if (e instanceof java.nio.file.FileSystemException f) {
+      String what = e instanceof java.nio.file.NoSuchFileException ? "not found"
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : e instanceof java.nio.file.NotDirectoryException ? "not a folder"
+          : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+          : f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+      return f.getFile() + ": " + what;
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   /** Bad options: the message and a pointer to --help, exit 2. */

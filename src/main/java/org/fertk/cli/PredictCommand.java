@@ -60,10 +60,7 @@ final class PredictCommand extends BaseCommand {
   public Integer call() {
     Path m = model != null ? model : defaultModel();
     LoadedData loaded = ImageFolderReader.readFiles(images, input.readOptions(), centerCrop);
-    if (!loaded.skipped().isEmpty()) {
-      err().println(loaded.skippedSummary(10));
-      err().flush();
-    }
+    loaded.report(err());
     FaceDataset faces = loaded.dataset();
     float[] probs;
     try (OrtEngine engine = OrtEngine.open(m, 0)) {

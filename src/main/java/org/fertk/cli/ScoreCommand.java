@@ -130,10 +130,7 @@ final class ScoreCommand extends BaseCommand {
 
   private FaceDataset load() {
     LoadedData d = DatasetLoader.load(data, input.readOptions().withRequireLabels(false), centerCrop);
-    if (!d.skipped().isEmpty()) {
-      err().println(d.skippedSummary(10));
-      err().flush();
-    }
+    d.report(err());
     FaceDataset faces = d.dataset();
     if (split != null) {
       Usage u = DataCommand.parseUsage(split);

@@ -190,6 +190,10 @@ final class TrainCommand extends BaseCommand {
   }
 
   TrainConfig buildConfig() {
+    ParseResult pr = spec.commandLine().getParseResult();
+    if (pr.hasMatchedOption("--test-fraction") && split.equalsIgnoreCase("usage")) {
+      throw new UsageException("--test-fraction applies to --split random only (--split usage tests on PublicTest)");
+    }
     if (graph == null) {
       throw new UsageException("--graph is required (see 'fer graphs' for the specs)");
     }

@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -21,28 +23,66 @@ public final class ImageFolderReader {
       throw new DataException(root.toString(), Files.exists(root) ? "not a folder" : "folder not found");
     }
     List<Entry> entries = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
     List<Path> children = list(root);
     boolean classFolders = children.stream().anyMatch(p -> Files.isDirectory(p)
         && Emotion.fromName(p.getFileName().toString()) != null);
     if (classFolders) {
       collectClasses(root, null, entries);
     } else {
-      for (Path split : children) {
-        if (!Files.isDirectory(split)) {
-          continue;
-        }
-        Usage u = Usage.fromAlias(split.getFileName().toString());
-        if (u == null) {
-          throw new DataException(split.toString(), "unknown split folder (expected train, test, "
-              + "val, Training, PublicTest or PrivateTest, or class folders angry..neutral)");
-        }
-        collectClasses(split, u, entries);
+      Map<Path, Usage> splits = splitFolders(children);
+      StringBuilder mapping = new StringBuilder(root + ": split folders ");
+      for (Map.Entry<Path, Usage> s : splits.entrySet()) {
+        collectClasses(s.getKey(), s.getValue(), entries);
+        mapping.append(mapping.charAt(mapping.length() - 1) == ' ' ? "" : ", ")
+            .append(s.getKey().getFileName()).append(" -> ").append(s.getValue().label())
+            .append(s.getValue() == Usage.PUBLIC_TEST ? " (validation: select models on it)"
+                : s.getValue() == Usage.PRIVATE_TEST ? " (test: held out)" : "");
       }
+      notes.add(mapping.toString());
     }
     if (entries.isEmpty()) {
       throw new DataException(root.toString(), "no images found (expected <root>/<split>/<class>/*.png|jpg)");
     }
-    return decode(root.toString(), entries, options, centerCrop);
+    LoadedData d = decode(root.toString(), entries, options, centerCrop);
+    return new LoadedData(d.dataset(), d.skipped(), List.copyOf(notes));
+  }
+
+  /**
+   * Maps split folders to FER2013's splits. A validation folder (val, valid, validation) is the
+   * selection split, PublicTest; a test folder is PublicTest too when there is no validation
+   * folder (the usual train/test layout), and the held-out PrivateTest when there is one, so a
+   * train/val/test layout never merges the selection and the test split.
+   */
+  static Map<Path, Usage> splitFolders(List<Path> children) {
+    Map<Path, Usage> out = new LinkedHashMap<>();
+    List<Path> dirs = children.stream().filter(Files::isDirectory).toList();
+    boolean hasValidation = dirs.stream().anyMatch(d -> isValidationName(d.getFileName().toString()));
+    Map<Usage, Path> taken = new java.util.EnumMap<>(Usage.class);
+    for (Path split : dirs) {
+      String name = split.getFileName().toString();
+      Usage u = Usage.fromAlias(name);
+      if (u == null) {
+        throw new DataException(split.toString(), "unknown split folder (expected train, val, test, "
+            + "Training, PublicTest or PrivateTest, or class folders angry..neutral)");
+      }
+      if (hasValidation && u == Usage.PUBLIC_TEST && !isValidationName(name)
+          && !name.equalsIgnoreCase("PublicTest")) {
+        u = Usage.PRIVATE_TEST; // "test" beside a validation folder is the held-out test split
+      }
+      Path other = taken.putIfAbsent(u, split);
+      if (other != null) {
+        throw new DataException(split.toString(), "split folder maps to " + u.label() + " as "
+            + other.getFileName() + " does; keep one folder per split");
+      }
+      out.put(split, u);
+    }
+    return out;
+  }
+
+  private static boolean isValidationName(String name) {
+    String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+    return n.equals("val") || n.equals("valid") || n.equals("validation");
   }
 
   /** Unlabelled faces from image files given one by one. */

@@ -27,10 +27,7 @@ public final class DataPreparation {
     } else {
       Path p = Path.of(config.data());
       LoadedData ld = DatasetLoader.load(p, read.withRequireLabels(true));
-      if (!ld.skipped().isEmpty() && err != null) {
-        err.println(ld.skippedSummary(10));
-        err.flush();
-      }
+      ld.report(err);
       data = ld.dataset();
       if (!data.allLabelled()) {
         throw new FerException(p + ": every face needs a label for training");

@@ -18,6 +18,9 @@ public record OptimizerConfig(String name, double learningRate, double beta1, do
     if (!(momentum >= 0 && momentum < 1)) {
       throw new FerException("--momentum must be in [0,1), got " + momentum);
     }
+    if (name.equals("adam") && (momentum != 0 || nesterov)) {
+      throw new FerException("--momentum and --nesterov apply to --optimizer sgd only (Adam keeps its own moments)");
+    }
     if (nesterov && name.equals("sgd") && momentum == 0) {
       throw new FerException("--nesterov needs --momentum > 0");
     }

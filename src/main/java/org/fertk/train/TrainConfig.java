@@ -59,6 +59,13 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     if (lrSchedule.equals("cosine") && reduceLr != null) {
       throw new FerException("--reduce-lr-on-plateau cannot be combined with --lr-schedule cosine");
     }
+    ClassWeights.resolve(classWeight, new int[org.fertk.data.Emotion.COUNT]); // the format, before any run folder exists
+    if (warmupEpochs > 0 && !lrSchedule.equals("cosine")) {
+      throw new FerException("--warmup-epochs applies to --lr-schedule cosine only");
+    }
+    if (restarts.isEmpty() && restartFactor != 1) {
+      throw new FerException("--restart-lr-factor needs --cosine-restarts");
+    }
     if (warmupEpochs < 0 || warmupEpochs >= epochs && warmupEpochs > 0) {
       throw new FerException("--warmup-epochs must be in [0, epochs), got " + warmupEpochs);
     }

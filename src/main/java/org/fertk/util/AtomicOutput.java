@@ -8,6 +8,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
  * Writes a file through a temporary sibling and renames it into place, so a failure half way
@@ -103,9 +104,58 @@ public final class AtomicOutput {
   /** Temporary files are created private (0600); a finished output gets the usual 0644. */
   private static void readableByAll(Path p) {
     try {
-      java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+          Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
     } catch (UnsupportedOperationException | IOException e) {
       // not a POSIX file system: keep the default
+    }
+  }
+
+  /**
+   * Writes a whole folder of outputs at once: the body fills a temporary sibling folder, which
+   * then replaces the target, so no file of an earlier run stays beside the new ones and a
+   * failure leaves the old folder as it was. A target holding anything but files whose names
+   * {@code ours} accepts is refused rather than deleted, as is one holding an input of the command.
+   */
+  public static void replaceFolder(Path target, java.util.function.Predicate<String> ours, PathWriter body) {
+    Path abs = target.toAbsolutePath().normalize();
+    ProtectedInputs.checkFolderWritable(abs);
+    if (Files.exists(abs) && !Files.isDirectory(abs)) {
+      throw new FerException("cannot write " + target + ": it is a file, expected a folder");
+    }
+    if (Files.isDirectory(abs)) {
+      try (var s = Files.list(abs)) {
+        List<String> foreign = s.map(p -> p.getFileName().toString()).filter(n -> !ours.test(n)).sorted().toList();
+        if (!foreign.isEmpty()) {
+          throw new FerException(target + ": holds other files (" + String.join(", ", foreign.subList(0,
+              Math.min(5, foreign.size()))) + (foreign.size() > 5 ? ", ..." : "") + "); write into a new or empty folder");
+        }
+      } catch (IOException e) {
+        throw IoErrors.cannotWrite(target, e);
+      }
+    }
+    Path tmp = null;
+    Path old = null;
+    try {
+      Files.createDirectories(abs.getParent());
+      removeStaleTemps(abs);
+      tmp = Files.createTempDirectory(abs.getParent(), tempPrefix(abs) + PID + ".");
+      body.write(tmp);
+      readableByAll(tmp);
+      if (Files.exists(abs)) {
+        old = Files.createTempDirectory(abs.getParent(), tempPrefix(abs) + PID + ".old.");
+        Files.delete(old);
+        Files.move(abs, old);
+      }
+      move(tmp, abs);
+      tmp = null;
+    } catch (IOException e) {
+      throw IoErrors.cannotWrite(target, e);
+    } catch (UncheckedIOException e) {
+      throw IoErrors.cannotWrite(target, e.getCause());
+    } finally {
+      deleteQuietly(tmp);
+      deleteQuietly(old);
     }
   }
 

@@ -42,6 +42,17 @@ public final class ProtectedInputs {
     }
   }
 
+  /** Throws a user error when replacing the folder {@code dir} would delete a registered input. */
+  public static void checkFolderWritable(Path dir) {
+    Path real = realTarget(dir);
+    for (Path f : FILES) {
+      if (real != null && f.startsWith(real)) {
+        throw new FerException(dir + ": holds " + f.getFileName() + ", one of this command's inputs; refusing to "
+            + "replace the folder (choose another output folder)");
+      }
+    }
+  }
+
   /** Where a write to {@code target} would land: the file a link points to, or the parent's real path. */
   public static Path realTarget(Path target) {
     try {

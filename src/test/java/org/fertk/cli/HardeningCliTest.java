@@ -201,4 +201,59 @@ class HardeningCliTest {
     assertTrue(longer.err().length() < 700, longer.err());
     assertTrue(org.fertk.util.Printable.message("y".repeat(5000)).endsWith("... (4600 more characters)"));
   }
+
+  @Test
+  void splitReplacesTheWholeFolderAndRefusesEmptySplitsAndForeignFolders() throws Exception {
+    Path data = synth("faces.csv", 70);
+    Path out = dir.resolve("split");
+    assertEquals(0, CliTest.run("data", "split", data.toString(), "--val-fraction", "0.1", "--out", out.toString()).code());
+    assertTrue(Files.exists(out.resolve("val.csv")));
+    CliTest.Run again = CliTest.run("data", "split", data.toString(), "--gzip", "--out", out.toString());
+    assertEquals(0, again.code(), again.err());
+    try (var s = Files.list(out)) {
+      assertEquals(List.of("test.csv.gz", "train.csv.gz"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+          "no stale val.csv or .csv files from the first split");
+    }
+    Path empty = dir.resolve("empty-split");
+    CliTest.Run none = CliTest.run("data", "split", data.toString(), "--by", "random", "--val-fraction", "0.01",
+        "--out", empty.toString());
+    assertEquals(1, none.code());
+    assertTrue(none.err().contains("the split leaves no faces for val.csv"), none.err());
+    assertFalse(Files.exists(empty), "nothing written");
+    Path mine = Files.createDirectories(dir.resolve("mine"));
+    Files.writeString(mine.resolve("notes.txt"), "keep");
+    CliTest.Run foreign = CliTest.run("data", "split", data.toString(), "--out", mine.toString());
+    assertEquals(1, foreign.code());
+    assertTrue(foreign.err().contains("holds other files (notes.txt)"), foreign.err());
+    CliTest.Run inside = CliTest.run("data", "split", out.resolve("train.csv.gz").toString(), "--by", "random",
+        "--out", out.toString());
+    assertEquals(1, inside.code());
+    assertTrue(inside.err().contains("one of this command's inputs"), inside.err());
+    assertTrue(Files.exists(out.resolve("train.csv.gz")));
+  }
+
+  @Test
+  void badOptionValuesAreUsageErrorsCheckedBeforeAnythingIsWritten() {
+    Path run = dir.resolve("run");
+    String[][] usage = {
+      {"train", "--graph", "graphs/paper-cnn-lstm.json", "--class-weight", "1,2,3", "--out", run.toString()},
+      {"train", "--graph", "graphs/paper-cnn-lstm.json", "--momentum", "0.9", "--out", run.toString()},
+      {"train", "--graph", "graphs/paper-cnn-lstm.json", "--optimizer", "adam", "--nesterov", "--out", run.toString()},
+      {"train", "--graph", "graphs/paper-cnn-lstm.json", "--warmup-epochs", "2", "--out", run.toString()},
+      {"train", "--graph", "graphs/paper-cnn-lstm.json", "--test-fraction", "0.3", "--out", run.toString()},
+      {"train", "--graph", "graphs/paper-cnn-lstm.json", "--threads", "-3", "--out", run.toString()},
+      {"data", "synth", "--n", "0", "--out", dir.resolve("s.csv").toString()},
+      {"data", "split", "data/synthetic-sample.csv.gz", "--test-fraction", "0", "--by", "random", "--out", run.toString()},
+      {"score", "--model", MODEL, "--data", "data/synthetic-sample.csv.gz", "--threads", "-1", "--out",
+          dir.resolve("p.csv").toString()},
+      {"predict", "--top", "0", "data/faces/synthetic-sad.png"},
+    };
+    for (String[] args : usage) {
+      CliTest.Run r = CliTest.run(args);
+      assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+      assertTrue(r.err().startsWith("fer: usage error: "), r.err());
+      assertFalse(Files.exists(run), String.join(" ", args) + " left a run folder");
+      assertFalse(Files.exists(dir.resolve("s.csv")) || Files.exists(dir.resolve("p.csv")));
+    }
+  }
 }

@@ -107,4 +107,29 @@ class ImageFolderReaderTest {
     assertEquals(0, squeezed.pixel(0, 24, 2));
     assertEquals(FaceDataset.UNKNOWN, cropped.label(0));
   }
+
+  @Test
+  void trainValTestFoldersStayThreeSplitsAndTheMappingIsSaid() throws IOException {
+    writeImage(dir.resolve("train/happy/a.png"), 48, 48, Color.WHITE, "png");
+    writeImage(dir.resolve("val/sad/b.png"), 48, 48, Color.GRAY, "png");
+    writeImage(dir.resolve("test/angry/c.png"), 48, 48, Color.BLACK, "png");
+    LoadedData d = ImageFolderReader.readFolder(dir, ReadOptions.STRICT, false);
+    FaceDataset f = d.dataset();
+    assertEquals(1, f.indicesOf(Usage.TRAINING).length);
+    assertEquals(Emotion.SAD.ordinal(), f.label(f.indicesOf(Usage.PUBLIC_TEST)[0]), "val is the selection split");
+    assertEquals(Emotion.ANGRY.ordinal(), f.label(f.indicesOf(Usage.PRIVATE_TEST)[0]), "test is held out");
+    assertEquals(List.of(dir + ": split folders test -> PrivateTest (test: held out), train -> Training, "
+        + "val -> PublicTest (validation: select models on it)"), d.notes());
+  }
+
+  @Test
+  void trainTestFoldersKeepTestAsTheSelectionSplitAndTwoNamesForOneSplitAreRefused() throws IOException {
+    writeImage(dir.resolve("train/happy/a.png"), 48, 48, Color.WHITE, "png");
+    writeImage(dir.resolve("test/sad/b.png"), 48, 48, Color.GRAY, "png");
+    assertEquals(1, ImageFolderReader.readFolder(dir, ReadOptions.STRICT, false).dataset()
+        .indicesOf(Usage.PUBLIC_TEST).length);
+    writeImage(dir.resolve("PublicTest/sad/c.png"), 48, 48, Color.GRAY, "png");
+    DataException e = assertThrows(DataException.class, () -> ImageFolderReader.readFolder(dir, ReadOptions.STRICT, false));
+    assertTrue(e.getMessage().contains("split folder maps to PublicTest as PublicTest does"), e.getMessage());
+  }
 }
