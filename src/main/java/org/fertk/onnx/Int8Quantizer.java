@@ -248,7 +248,8 @@ public final class Int8Quantizer {
     g.clearInitializer().addAllInitializer(inits);
     return model.toBuilder().setGraph(g).addMetadataProps(OnnxIr.StringStringEntry.newBuilder()
         .setKey("fer.quantization").setValue(String.format(java.util.Locale.ROOT, "int8 static QDQ: %d convolutions "
-            + "with per-channel symmetric int8 weights and int32 bias, %d uint8 activation tensors calibrated by "
+            + "with per-channel symmetric int8 weights (7-bit range, safe from int16 saturation) and int32 bias, %d uint8 "
+            + "activation tensors calibrated by "
             + "min/max on %d faces", convs.size(), ranges.size(), faces))).build();
   }
 

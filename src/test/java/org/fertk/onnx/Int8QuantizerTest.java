@@ -51,14 +51,14 @@ class Int8QuantizerTest {
 
   @Test
   void weightsArePerChannelSymmetricInt8AndBiasInt32AtTheProductScale() {
-    // channel 0: max |w| 1.0 -> scale 1/127; channel 1: max 2.0 -> 2/127
+    // 7-bit weights: channel 0: max |w| 1.0 -> scale 1/63; channel 1: max 2.0 -> 2/63
     float[] w = {0.5f, -1.0f, 0.25f, 0f, 2.0f, 1.0f, -0.5f, 0.1f};
     QuantizedWeights q = QuantizedWeights.of(w, List.of(2L, 1L, 2L, 2L), new float[] {0.01f, -0.02f}, 1f / 255);
-    assertArrayEquals(new float[] {1f / 127, 2f / 127}, q.weightScales(), 1e-9f);
-    // 0.5 * 127 = 63.5 -> 64, 0.25 * 127 = 31.75 -> 32, 0.1 * 63.5 = 6.35 -> 6
-    assertArrayEquals(new byte[] {64, -127, 32, 0, 127, 64, -32, 6}, q.weights());
-    // bias scale = input scale * weight scale: 0.01 / (1/255/127) = 323.85 -> 324
-    assertArrayEquals(new int[] {324, -324}, q.bias());
+    assertArrayEquals(new float[] {1f / 63, 2f / 63}, q.weightScales(), 1e-9f);
+    // 0.5 / (1f/63) = 31.499998 in float -> 31, 0.25 * 63 = 15.75 -> 16, 0.1 * 31.5 = 3.15 -> 3
+    assertArrayEquals(new byte[] {31, -63, 16, 0, 63, 31, -16, 3}, q.weights());
+    // bias scale = input scale * weight scale: 0.01 / (1/255/63) = 160.65 -> 161
+    assertArrayEquals(new int[] {161, -161}, q.bias());
     assertArrayEquals(new long[] {2, 1, 2, 2}, q.dims());
     QuantizedWeights zero = QuantizedWeights.of(new float[4], List.of(1L, 1L, 2L, 2L), null, 1f);
     assertArrayEquals(new float[] {1f}, zero.weightScales(), "an all-zero channel keeps a positive scale");
