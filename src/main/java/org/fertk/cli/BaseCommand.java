@@ -17,4 +17,9 @@ abstract class BaseCommand implements Callable<Integer> {
   PrintWriter err() {
     return spec.commandLine().getErr();
   }
+
+  /** -q / --progress none, given anywhere on the command line. */
+  boolean quiet() {
+    return spec.root().userObject() instanceof FerCli f && f.quietMode();
+  }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import org.fertk.util.Progress;
 import org.fertk.util.ProtectedInputs;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
@@ -30,6 +31,9 @@ final class CommandPaths {
       leaf = leaf.subcommand();
     }
     OptionRules.check(leaf);
+    if (top.commandSpec().userObject() instanceof FerCli f) {
+      Progress.setMode(f.quietMode() ? Progress.Mode.NONE : f.progress);
+    }
     List<Path> inputs = new ArrayList<>();
     List<ArgSpec> inputArgs = new ArrayList<>();
     for (ArgSpec a : leaf.matchedArgs()) {

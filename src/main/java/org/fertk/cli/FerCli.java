@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import org.fertk.util.FerException;
 import org.fertk.util.IoErrors;
 import org.fertk.util.Printable;
+import org.fertk.util.Progress;
 import org.fertk.util.UsageException;
 import org.fertk.util.Versions;
 import picocli.CommandLine;
@@ -35,6 +36,20 @@ public final class FerCli {
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
       description = "Print stack traces for errors.")
   boolean verbose;
+
+  @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+      description = "Print results only: no progress bars, no per-epoch lines (same as --progress none).")
+  boolean quiet;
+
+  @Option(names = "--progress", scope = ScopeType.INHERIT, defaultValue = "auto", paramLabel = "MODE",
+      description = "auto (bars on a terminal, none when stderr is piped; one line per epoch either way), bar, "
+          + "epochs (one line per epoch and no bars, as Keras' verbose=2) or none (default ${DEFAULT-VALUE}).")
+  Progress.Mode progress;
+
+  /** True when only results are printed. */
+  boolean quietMode() {
+    return quiet || progress == Progress.Mode.NONE;
+  }
 
   public static void main(String[] args) {
     System.exit(run(args));

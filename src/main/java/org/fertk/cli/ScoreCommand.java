@@ -62,8 +62,6 @@ final class ScoreCommand extends BaseCommand {
   @Option(names = "--center-crop", description = "Crop images to their central square before resizing.")
   boolean centerCrop;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
-  boolean quiet;
 
   @Mixin
   DataInputOptions input;
@@ -84,7 +82,7 @@ final class ScoreCommand extends BaseCommand {
         engines.add(eng.equals("tf") ? TfEngine.open(m, threads) : OrtEngine.open(m, threads));
       }
       Scorer.Result r;
-      try (Progress bar = Progress.create(quiet, "Scoring", faces.size(), "img")) {
+      try (Progress bar = Progress.create(quiet(), "Scoring", faces.size(), "img")) {
         r = new Scorer(engines, batchSize, views).withLogits(logits).score(faces, bar);
       }
       Predictions.write(out, faces, r.probs());

@@ -35,8 +35,6 @@ final class StudyCommand extends BaseCommand {
   @Option(names = "--threads", defaultValue = "0", description = "TF / ORT intra-op threads, 0 = all cores.")
   int threads;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress output.")
-  boolean quiet;
 
   @Override
   public Integer call() {
@@ -44,8 +42,8 @@ final class StudyCommand extends BaseCommand {
     Path p = plan != null ? plan : home.resolve(data == null ? QUICK_PLAN : PAPER_PLAN);
     Path o = out != null ? out : Path.of("out", "study-" + p.getFileName().toString().replaceFirst("\\.json$", "")
         .replaceFirst("^plan-", "") + (data == null ? "" : "-" + data.getFileName().toString().replaceAll("\\..*$", "")));
-    Study.Result r = new Study(new Study.Options(p, data, o, quiet, threads, only, bootstrap, seed), out()).run();
-    if (quiet) {
+    Study.Result r = new Study(new Study.Options(p, data, o, quiet(), threads, only, bootstrap, seed), out()).run();
+    if (quiet()) {
       out().println(r.reports().get(0));
     }
     return 0;

@@ -125,8 +125,6 @@ final class TrainCommand extends BaseCommand {
   @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
   boolean resume;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress bars or epoch lines.")
-  boolean quiet;
 
   @Mixin
   DataInputOptions input;
@@ -144,13 +142,13 @@ final class TrainCommand extends BaseCommand {
     }
     Path runDir = out != null ? out : defaultRunDir(config);
     Trainer.Prepared prepared = DataPreparation.prepare(config, input.readOptions(), err());
-    if (!quiet) {
+    if (!quiet()) {
       out().printf("Training %s on %s (%,d train / %,d val%s), %d epochs, run folder %s%n",
           prepared.model().name(), prepared.dataSource(), prepared.split().train().size(),
           prepared.split().val().size(), prepared.split().valIsTest() ? " = test" : "", config.epochs(), runDir);
       out().flush();
     }
-    Trainer.Result r = new Trainer(config, runDir, quiet, out(), threads)
+    Trainer.Result r = new Trainer(config, runDir, quiet(), out(), threads)
         .withLearningRate(resume ? lr : null).run(prepared, resume);
     out().printf(Locale.ROOT, "%s: val_accuracy %.4f, test_accuracy %.4f after %d epochs (%.0f s, %,.0f img/s)%n",
         runDir, r.finalVal().accuracy(), r.test().accuracy(), r.state().history.size(),

@@ -163,6 +163,7 @@ public final class Study {
         }
       };
       new Trainer(r.config(), rf.dir(), options.quiet(), out, options.threads()).withListener(progress)
+          .withResumeHint("the same fer study command (a study resumes every unfinished run)")
           .run(prepared, resume);
     }
     if (!Files.isRegularFile(rf.onnx())) {

@@ -81,6 +81,8 @@ public final class Trainer {
   public Result run(Prepared data, boolean resume) {
     boolean existed = Files.exists(run.dir());
     try (FolderLock lock = FolderLock.acquire(run.dir())) {
+      Thread onInterrupt = new Thread(this::sayWhatWasSaved, "fer-interrupted");
+      Runtime.getRuntime().addShutdownHook(onInterrupt);
       try {
         return runLocked(data, resume);
       } catch (RuntimeException e) {
@@ -88,8 +90,39 @@ public final class Trainer {
           AtomicOutput.deleteQuietly(run.dir()); // nothing worth resuming: leave no half-made run folder
         }
         throw e;
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(onInterrupt);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running or has run
+        }
       }
     }
+  }
+
+  /** How to continue this run; the CLI sets the command that does it. */
+  private String resumeHint;
+
+  public Trainer withResumeHint(String command) {
+    this.resumeHint = command;
+    return this;
+  }
+
+  /**
+   * Runs when the process is stopped (Ctrl-C, kill) while training: says which checkpoint holds
+   * the work and how to go on from it. Written to the terminal's stderr directly, since the
+   * launcher's stderr filter receives the same signal.
+   */
+  private void sayWhatWasSaved() {
+    java.io.PrintStream err = Progress.directErr();
+    String how = resumeHint != null ? resumeHint : "fer train --resume --out " + run.dir();
+    if (run.hasCheckpoint()) {
+      int done = readState(run.lastCheckpoint()).nextEpoch;
+      err.printf("%nfer: interrupted; epochs 1-%d are saved in %s. Continue with: %s%n", done, run.lastCheckpoint(), how);
+    } else {
+      err.printf("%nfer: interrupted before the first epoch ended; nothing to resume in %s%n", run.dir());
+    }
+    err.flush();
   }
 
   private Result runLocked(Prepared data, boolean resume) {

@@ -256,4 +256,33 @@ class HardeningCliTest {
       assertFalse(Files.exists(dir.resolve("s.csv")) || Files.exists(dir.resolve("p.csv")));
     }
   }
+
+  @Test
+  void quietAndProgressModesWorkOnEveryCommandAndPipedOutputHasNoCarriageReturns() throws Exception {
+    Path data = synth("faces.csv", 70);
+    for (String[] args : new String[][] {{"data", "stats", data.toString()}, {"graphs"}, {"-q", "graphs"},
+        {"analyze", "--help"}, {"bench", "--help"}}) {
+      String[] quiet = java.util.Arrays.copyOf(args, args.length + 1);
+      quiet[args.length] = "-q";
+      assertEquals(0, CliTest.run(quiet).code(), String.join(" ", quiet));
+      String[] verbose = java.util.Arrays.copyOf(args, args.length + 1);
+      verbose[args.length] = "--verbose";
+      assertEquals(0, CliTest.run(verbose).code(), String.join(" ", verbose));
+    }
+    Path run = dir.resolve("run");
+    CliTest.Run epochs = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--data", data.toString(),
+        "--epochs", "2", "--out", run.toString(), "--progress", "epochs");
+    assertEquals(0, epochs.code(), epochs.err());
+    assertTrue(epochs.out().contains("Epoch 1/2 - loss ") && epochs.out().contains("Epoch 2/2 - loss "), epochs.out());
+    assertFalse(epochs.err().contains("\r") || epochs.out().contains("\r"), "no bar: " + epochs.err());
+    CliTest.Run quiet = CliTest.run("train", "--resume", "--out", run.toString(), "--epochs", "3", "-q");
+    assertEquals(0, quiet.code(), quiet.err());
+    assertFalse(quiet.out().contains("Epoch 3/3"), quiet.out());
+    assertEquals(1, quiet.out().lines().count(), "only the result: " + quiet.out());
+    CliTest.Run piped = CliTest.run("score", "--model", MODEL, "--data", data.toString(), "--out",
+        dir.resolve("p.csv").toString());
+    assertEquals(0, piped.code());
+    assertFalse(piped.err().contains("\r"), piped.err());
+    assertEquals(2, CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--progress", "loud").code());
+  }
 }
