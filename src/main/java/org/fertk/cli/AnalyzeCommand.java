@@ -27,7 +27,7 @@ final class AnalyzeCommand extends BaseCommand {
   @Option(names = "--manifest", description = "The run's manifest.json (model and training facts).")
   Path manifest;
 
-  @Option(names = "--run", description = "A run folder: sets --history and --manifest.")
+  @Option(names = {"--model", "--run"}, description = "The model's run folder: sets --history and --manifest.")
   Path run;
 
   @Option(names = "--data", description = "The scored data, for the sample grid (with --split as scored).")

@@ -21,13 +21,18 @@ import picocli.CommandLine.Parameters;
     description = "Benchmarks, each as a ratio against a baseline run in the same process.",
     subcommands = {BenchCommand.Load.class, BenchCommand.Train.class, BenchCommand.Score.class,
         BenchCommand.Analyze.class})
-final class BenchCommand {
-  private BenchCommand() {}
+final class BenchCommand extends BaseCommand {
+  /** Bare `fer bench`: its help. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(out());
+    return 0;
+  }
 
   @Command(name = "load", mixinStandardHelpOptions = true,
       description = "Time loading a FER2013 CSV(.gz) against a plain commons-csv loop.")
   static final class Load extends BaseCommand {
-    @Parameters(paramLabel = "FILE")
+    @Parameters(paramLabel = "FILE", description = "FER2013 CSV(.gz) to load.")
     Path file;
 
     @Option(names = "--repeat", defaultValue = "5", description = "Timed loads (default ${DEFAULT-VALUE}).")
@@ -70,7 +75,7 @@ final class BenchCommand {
     @Option(names = "--batches", defaultValue = "100", description = "Batches per measurement (default ${DEFAULT-VALUE}).")
     int batches;
 
-    @Option(names = "--batch-size", defaultValue = "64")
+    @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--augment", defaultValue = "none", description = "Augmentation in the full loop.")
@@ -80,7 +85,7 @@ final class BenchCommand {
         description = "float32, or bfloat16 (also times the bare loop in float32 as the baseline).")
     String precision;
 
-    @Option(names = "--threads", defaultValue = "0")
+    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads, 0 = all cores.")
     int threads;
 
     @Override
@@ -111,7 +116,7 @@ final class BenchCommand {
   @Command(name = "score", mixinStandardHelpOptions = true,
       description = "Inference img/s: bare ORT loop, bare TF Java loop, and end-to-end fer score (CSV in, predictions out).")
   static final class Score extends BaseCommand {
-    @Option(names = "--run", required = true, split = ",", description = "Run folder(s) with saved_model/ and model.onnx.")
+    @Option(names = {"--model", "--run"}, required = true, split = ",", description = "Run folder(s) with saved_model/ and model.onnx.")
     java.util.List<Path> runs;
 
     @Option(names = "--data", description = "FER2013 CSV(.gz); default synthetic faces.")
@@ -120,13 +125,13 @@ final class BenchCommand {
     @Option(names = "--split", defaultValue = "PublicTest", description = "Split to score, or 'all' (default ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--batch-size", defaultValue = "64")
+    @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--repeat", defaultValue = "3")
+    @Option(names = "--repeat", defaultValue = "3", description = "Timed passes; the best is reported (default ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--threads", defaultValue = "0")
+    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads, 0 = all cores.")
     int threads;
 
     @Option(names = "--ceiling-gflops", defaultValue = "190", description = "This machine's fp32 sgemm ceiling (default ${DEFAULT-VALUE}).")
@@ -165,7 +170,7 @@ final class BenchCommand {
     @Option(names = "--bootstrap", defaultValue = "1000", description = "Resamples (default ${DEFAULT-VALUE}).")
     int resamples;
 
-    @Option(names = "--repeat", defaultValue = "3")
+    @Option(names = "--repeat", defaultValue = "3", description = "Timed passes; the best is reported (default ${DEFAULT-VALUE}).")
     int repeat;
 
     @Override

@@ -38,10 +38,10 @@ final class CompareCommand extends BaseCommand {
   @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
   int resamples;
 
-  @Option(names = "--seed", defaultValue = "42")
+  @Option(names = "--seed", defaultValue = "42", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--title", defaultValue = "Model comparison")
+  @Option(names = "--title", defaultValue = "Model comparison", description = "Report title (default '${DEFAULT-VALUE}').")
   String title;
 
   @Override

@@ -22,10 +22,17 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     subcommands = {DataCommand.Stats.class, DataCommand.Show.class, DataCommand.Synth.class,
         DataCommand.Split.class})
-final class DataCommand {
+final class DataCommand extends BaseCommand {
+  /** Bare `fer data`: its help. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(out());
+    return 0;
+  }
+
 
   @Command(name = "stats", mixinStandardHelpOptions = true,
-      description = "Class distribution per split, counts and % (the study's Table 1).")
+      description = "Class distribution per split, counts and %% (the study's Table 1).")
   static final class Stats extends BaseCommand {
     @Parameters(paramLabel = "FILE", description = "FER2013 CSV(.gz) or image folder.")
     Path file;
@@ -194,5 +201,5 @@ final class DataCommand {
     return u;
   }
 
-  private DataCommand() {}
+  DataCommand() {}
 }

@@ -42,7 +42,7 @@ final class ExportCommand extends BaseCommand {
   @Option(names = "--no-verify", description = "Skip the TF vs ONNX Runtime parity check.")
   boolean noVerify;
 
-  @Option(names = "--threads", defaultValue = "0")
+  @Option(names = "--threads", defaultValue = "0", description = "TF and ORT intra-op threads for the parity check, 0 = all cores.")
   int threads;
 
   @Override

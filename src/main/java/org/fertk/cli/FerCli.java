@@ -27,7 +27,17 @@ import picocli.CommandLine.ScopeType;
         QuantizeCommand.class, ScoreCommand.class, PredictCommand.class, AnalyzeCommand.class, CompareCommand.class,
         StudyCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
-public final class FerCli {
+public final class FerCli implements java.util.concurrent.Callable<Integer> {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  /** Bare `fer`: the help. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 0;
+  }
+
   /** Exit code for a failure (bad input file, failed check). */
   public static final int FAILURE = 1;
   /** Exit code for a usage error (unknown option, bad option value). */

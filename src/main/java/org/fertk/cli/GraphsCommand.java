@@ -41,7 +41,7 @@ final class GraphsCommand extends BaseCommand {
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "Keras-style summary of a spec.")
   static final class Show extends BaseCommand {
-    @Parameters(paramLabel = "FILE")
+    @Parameters(paramLabel = "FILE", description = "Architecture spec (Keras JSON), e.g. graphs/vgg-bn-thin5.json.")
     Path file;
 
     @Override

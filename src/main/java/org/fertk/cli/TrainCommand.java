@@ -33,7 +33,7 @@ final class TrainCommand extends BaseCommand {
   @Option(names = "--synthetic", defaultValue = "3500", description = "Synthetic faces when no --data (default ${DEFAULT-VALUE}).")
   int synthetic;
 
-  @Option(names = "--split", defaultValue = "usage", description = "usage (Training/PublicTest) or random (default ${DEFAULT-VALUE}).")
+  @Option(names = {"--split-by", "--split"}, defaultValue = "usage", description = "How to split the data: usage (train on Training, test on PublicTest) or random (default ${DEFAULT-VALUE}; --split is the old spelling).")
   String split;
 
   @Option(names = "--test-fraction", defaultValue = "0.2", description = "For --split random (default ${DEFAULT-VALUE}).")
@@ -174,7 +174,7 @@ final class TrainCommand extends BaseCommand {
     ObjectNode given = options();
     ParseResult pr = spec.commandLine().getParseResult();
     for (var opt : spec.options()) {
-      String key = opt.longestName().substring(2).replace('-', '_');
+      String key = opt.longestName().equals("--split-by") ? "split" : opt.longestName().substring(2).replace('-', '_');
       if (pr.hasMatchedOption(opt) && TrainOptions.KEYS.contains(key) && !key.equals("lr")) {
         o.set(key, given.get(key));
         if (!given.has(key)) {
