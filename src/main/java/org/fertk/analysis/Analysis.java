@@ -44,10 +44,13 @@ public final class Analysis {
     }
     Evaluation e = Evaluator.evaluate(p);
     Bootstrap.Result ci = Bootstrap.intervals(p, e, resamples, seed, 0.95);
+    Calibration cal = Calibration.of(p, Calibration.BINS);
+    PrCurve[] pr = PrCurve.perClass(p);
     writeTables(dir, e, ci);
+    Json.writeFile(dir.resolve("metrics.json"), metricsJson(e, ci, cal, pr));
     Report report = new Report(in.title());
     addModelSection(report, "", manifest);
-    addEvaluation(report, dir, "", "", e, ci, history, in.faces(), p);
+    addEvaluation(report, dir, "", "", e, ci, history, selectionLabel(manifest), in.faces(), p, true);
     report.write(dir);
     return new Output(p, e, ci, report);
   }
@@ -58,6 +61,40 @@ public final class Analysis {
     AtomicOutput.writeString(dir.resolve("confusion-normalised.csv"), Tables.csv(Tables.confusion(e, true)));
     AtomicOutput.writeString(dir.resolve("roc-points.csv"), Tables.csv(Tables.rocPoints(e)));
     Json.writeFile(dir.resolve("metrics.json"), metricsJson(e, ci));
+  }
+
+  /**
+   * What the validation curve of a run is: held-out faces, or the test split itself when the run
+   * selected on it (FER2013's PublicTest, which is the selection split by design).
+   */
+  static String selectionLabel(JsonNode manifest) {
+    if (manifest == null) {
+      return "validation";
+    }
+    JsonNode split = manifest.path("hyperparameters").path("split");
+    if (split.path("valFraction").asDouble(0) > 0) {
+      return String.format(Locale.ROOT, "validation (%.0f%% of the training faces, held out)",
+          100 * split.path("valFraction").asDouble());
+    }
+    return split.path("mode").asText("usage").equals("random") ? "test split (random hold-out), used for selection"
+        : "PublicTest, used for selection (not a held-out test)";
+  }
+
+  static ObjectNode metricsJson(Evaluation e, Bootstrap.Result ci, Calibration cal, PrCurve[] pr) {
+    ObjectNode m = metricsJson(e, ci);
+    m.put("expected_calibration_error", cal.ece());
+    m.put("maximum_calibration_error", cal.mce());
+    m.put("calibration_bins", cal.bins());
+    m.put("average_precision_macro", PrCurve.macroAveragePrecision(pr));
+    for (int c = 0; c < Emotion.COUNT; c++) {
+      ObjectNode o = (ObjectNode) m.path("per_class").path(Emotion.of(c).key());
+      if (pr[c].defined()) {
+        o.put("average_precision", pr[c].averagePrecision());
+      } else {
+        o.putNull("average_precision");
+      }
+    }
+    return m;
   }
 
   static ObjectNode metricsJson(Evaluation e, Bootstrap.Result ci) {
@@ -124,9 +161,14 @@ public final class Analysis {
         tr.path("seconds").asDouble(), tr.path("images_per_second").asDouble())));
   }
 
-  /** Metrics, tables and figures of one model; figure files are prefixed for comparisons. */
+  /**
+   * Metrics, tables and figures of one model; figure files are prefixed for comparisons, which
+   * draw the curves of all models on shared figures instead (allFigures false: tables and the
+   * confusion matrix only).
+   */
   static void addEvaluation(Report report, Path dir, String prefix, String filePrefix, Evaluation e,
-      Bootstrap.Result ci, List<EpochLog> history, FaceDataset faces, PredictionSet p) {
+      Bootstrap.Result ci, List<EpochLog> history, String valLabel, FaceDataset faces, PredictionSet p,
+      boolean allFigures) {
     String who = prefix.isEmpty() ? "" : prefix + ": ";
     Report.Section m = report.section(who + "Metrics");
     m.blocks().add(new Report.TableBlock("", Tables.summary(e, ci)));
@@ -136,20 +178,41 @@ public final class Analysis {
     Report.Section cf = report.section(who + "Confusion matrix");
     Path confusion = dir.resolve(f + "confusion.png");
     Plots.confusion(e, who + "confusion matrix", confusion);
-    cf.blocks().add(new Report.Figure("Confusion matrix (counts; colour = share of the true class)", confusion));
+    cf.blocks().add(new Report.Figure("Confusion matrix (counts; colour = share of the true class, scale on the right)",
+        confusion));
     cf.blocks().add(new Report.TableBlock("Row-normalised", Tables.confusion(e, true)));
+    if (!allFigures) {
+      return;
+    }
     Report.Section roc = report.section(who + "ROC curves");
     Path rocPng = dir.resolve(f + "roc.png");
     Plots.roc(e, who + "one-vs-rest ROC curves", rocPng);
     roc.blocks().add(new Report.Figure("One-vs-rest ROC curve per class, AUC in the legend", rocPng));
+    Report.Section prs = report.section(who + "Precision-recall curves");
+    PrCurve[] pr = PrCurve.perClass(p);
+    Path prPng = dir.resolve(f + "precision-recall.png");
+    Plots.precisionRecall(pr, who + "one-vs-rest precision-recall curves", prPng);
+    prs.blocks().add(new Report.Text(String.format(Locale.ROOT, "Average precision (scikit-learn's definition) per "
+        + "class in the legend; mean over classes %.3f. Rare classes (disgust) are where a ROC curve looks good "
+        + "and the precision-recall curve does not.", PrCurve.macroAveragePrecision(pr))));
+    prs.blocks().add(new Report.Figure("Precision against recall per class as the threshold falls", prPng));
+    Report.Section cal = report.section(who + "Calibration");
+    Calibration c = Calibration.of(p, Calibration.BINS);
+    Path relPng = dir.resolve(f + "reliability.png");
+    Plots.reliability(List.of("model"), List.of(c), who + "reliability diagram", relPng);
+    cal.blocks().add(new Report.Text(String.format(Locale.ROOT, "Does 80%% mean 80%%? Faces are binned by the "
+        + "probability of the predicted class (what `fer predict` prints), %d bins. Expected calibration error "
+        + "%.3f: the stated confidence is off from the accuracy at that confidence by %.1f points on average "
+        + "(worst bin %.1f points). %s", c.bins(), c.ece(), 100 * c.ece(), 100 * c.mce(), overOrUnder(c))));
+    cal.blocks().add(new Report.Figure("Accuracy against stated confidence; grey bars: share of faces per bin", relPng));
     if (history != null && !history.isEmpty()) {
       Report.Section tc = report.section(who + "Training curves");
       Path acc = dir.resolve(f + "curves-accuracy.png");
       Path loss = dir.resolve(f + "curves-loss.png");
-      Plots.trainingCurve(history, true, who + "accuracy", acc);
-      Plots.trainingCurve(history, false, who + "loss", loss);
-      tc.blocks().add(new Report.Figure("Training and validation accuracy per epoch", acc));
-      tc.blocks().add(new Report.Figure("Training and validation loss per epoch", loss));
+      Plots.trainingCurve(history, true, who + "accuracy", valLabel, acc);
+      Plots.trainingCurve(history, false, who + "loss", valLabel, loss);
+      tc.blocks().add(new Report.Figure("Training and " + valLabel + " accuracy per epoch", acc));
+      tc.blocks().add(new Report.Figure("Training and " + valLabel + " loss per epoch", loss));
     }
     Report.Section d = report.section(who + "Data");
     Path dist = dir.resolve(f + "class-distribution.png");
@@ -160,6 +223,21 @@ public final class Analysis {
       Plots.sampleGrid(faces, p, 6, who + "correct predictions per class, then the most confident mistakes", grid);
       d.blocks().add(new Report.Figure("Sample faces with true and predicted labels", grid));
     }
+  }
+
+  /** Whether the model claims more than it achieves, weighted by faces. */
+  static String overOrUnder(Calibration c) {
+    double over = 0;
+    int n = 0;
+    for (int b = 0; b < c.bins(); b++) {
+      if (c.count()[b] > 0) {
+        over += c.count()[b] * (c.meanConfidence()[b] - c.accuracy()[b]);
+        n += c.count()[b];
+      }
+    }
+    over /= Math.max(1, n);
+    return over > 0.005 ? "On the whole it is overconfident." : over < -0.005 ? "On the whole it is underconfident."
+        : "On the whole neither over- nor underconfident.";
   }
 
   static String slug(String s) {

@@ -72,16 +72,74 @@ public final class Comparison {
         + "below 25 discordant faces, else chi-square with continuity correction), and a paired bootstrap interval of "
         + "the accuracy difference."));
     sg.blocks().add(new Report.TableBlock("", sig));
+    addOverlays(report, dir, entries, preds, evals);
     for (int i = 0; i < entries.size(); i++) {
       Entry en = entries.get(i);
       RunFolder rf = new RunFolder(en.runDir());
-      List<EpochLog> history = Files.isRegularFile(rf.history()) ? History.read(rf.history()) : null;
       JsonNode manifest = Files.isRegularFile(rf.manifest()) ? Json.read(rf.manifest()) : null;
       Analysis.addModelSection(report, en.label(), manifest);
-      Analysis.addEvaluation(report, dir, en.label(), fileKey(en), evals.get(i), cis.get(i), history, faces, preds.get(i));
+      Analysis.addEvaluation(report, dir, en.label(), fileKey(en), evals.get(i), cis.get(i), null,
+          Analysis.selectionLabel(manifest), faces, preds.get(i), false);
     }
     report.write(dir);
     return new Output(table, sig, evals, report);
+  }
+
+  /** ROC, per-class F1 and calibration of every model on shared figures, so they compare at a glance. */
+  static void addOverlays(Report report, Path dir, List<Entry> entries, List<PredictionSet> preds,
+      List<Evaluation> evals) {
+    List<String> names = entries.stream().map(Entry::label).toList();
+    List<RocCurve> micro = new ArrayList<>();
+    List<Calibration> cals = new ArrayList<>();
+    for (PredictionSet p : preds) {
+      micro.add(microRoc(p));
+      cals.add(Calibration.of(p, Calibration.BINS));
+    }
+    Report.Section s = report.section("All models on one figure");
+    Path roc = dir.resolve("overlay-roc.png");
+    Plots.rocOverlay(names, micro, "ROC, micro-averaged over the classes", roc);
+    s.blocks().add(new Report.Figure("Micro-averaged one-vs-rest ROC curve of each model (every face and class "
+        + "pooled), AUC in the legend", roc));
+    Path f1 = dir.resolve("overlay-f1.png");
+    Plots.perClassF1(names, evals, "F1 per class", f1);
+    s.blocks().add(new Report.Figure("F1 per class, one bar per model", f1));
+    List<List<EpochLog>> histories = new ArrayList<>();
+    String valLabel = null;
+    for (Entry en : entries) {
+      RunFolder rf = new RunFolder(en.runDir());
+      histories.add(Files.isRegularFile(rf.history()) ? History.read(rf.history()) : null);
+      if (valLabel == null && Files.isRegularFile(rf.manifest())) {
+        valLabel = Analysis.selectionLabel(Json.read(rf.manifest()));
+      }
+    }
+    if (histories.stream().anyMatch(h -> h != null && !h.isEmpty())) {
+      Path acc = dir.resolve("overlay-curves-accuracy.png");
+      Path loss = dir.resolve("overlay-curves-loss.png");
+      Plots.curvesOverlay(names, histories, true, "Accuracy per epoch", acc);
+      Plots.curvesOverlay(names, histories, false, "Loss per epoch", loss);
+      String what = valLabel == null ? "validation" : valLabel;
+      s.blocks().add(new Report.Figure("Training (dashed, augmented faces) and validation (solid; " + what
+          + ") accuracy per epoch", acc));
+      s.blocks().add(new Report.Figure("Training (dashed) and validation (solid) loss per epoch", loss));
+    }
+    Path rel = dir.resolve("overlay-reliability.png");
+    Plots.reliability(names, cals, "Reliability: accuracy against stated confidence", rel);
+    s.blocks().add(new Report.Figure("Reliability diagram of each model, expected calibration error in the legend "
+        + "(" + Calibration.BINS + " bins)", rel));
+  }
+
+  /** The ROC curve of all (face, class) pairs pooled: positive where the class is the true one. */
+  static RocCurve microRoc(PredictionSet p) {
+    int n = p.size() * org.fertk.data.Emotion.COUNT;
+    boolean[] pos = new boolean[n];
+    double[] score = new double[n];
+    for (int i = 0; i < p.size(); i++) {
+      for (int c = 0; c < org.fertk.data.Emotion.COUNT; c++) {
+        pos[i * org.fertk.data.Emotion.COUNT + c] = p.truth()[i] == c;
+        score[i * org.fertk.data.Emotion.COUNT + c] = p.proba()[i][c];
+      }
+    }
+    return RocCurve.of(pos, score);
   }
 
   static Table studyTable(List<Entry> entries, List<Evaluation> evals, List<Bootstrap.Result> cis) {

@@ -21,6 +21,7 @@ import org.fertk.util.AtomicOutput;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -35,6 +36,9 @@ public final class Plots {
   private static final Color[] CLASS_COLORS = {new Color(0xd62728), new Color(0x8c564b), new Color(0x9467bd),
     new Color(0x2ca02c), new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x7f7f7f)};
 
+  private static final Color[] MODEL_COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+    new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
+
   private Plots() {}
 
   static {
@@ -43,8 +47,16 @@ public final class Plots {
 
   /** Training and validation accuracy or loss per epoch (the study's Figures 2 and 5). */
   public static void trainingCurve(List<EpochLog> history, boolean accuracy, String title, Path png) {
-    XYSeries train = new XYSeries("training");
-    XYSeries val = new XYSeries("validation");
+    trainingCurve(history, accuracy, title, "validation", png);
+  }
+
+  /**
+   * @param valLabel what the validation series is: "validation" for faces held out of training,
+   *     or the name of the test split when that split was used for model selection
+   */
+  public static void trainingCurve(List<EpochLog> history, boolean accuracy, String title, String valLabel, Path png) {
+    XYSeries train = new XYSeries("training (augmented faces, running mean over the epoch)");
+    XYSeries val = new XYSeries(valLabel);
     for (EpochLog l : history) {
       train.add(l.epoch() + 1, accuracy ? l.accuracy() : l.loss());
       val.add(l.epoch() + 1, accuracy ? l.valAccuracy() : l.valLoss());
@@ -55,6 +67,9 @@ public final class Plots {
     JFreeChart chart = ChartFactory.createXYLineChart(title, "epoch", accuracy ? "accuracy" : "loss", ds,
         PlotOrientation.VERTICAL, true, false, false);
     XYPlot plot = chart.getXYPlot();
+    // whole epochs only: a one-epoch run must not read "1E0" on every tick
+    ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
+    ((NumberAxis) plot.getDomainAxis()).setNumberFormatOverride(new java.text.DecimalFormat("0"));
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, history.size() <= 30);
     r.setSeriesPaint(0, new Color(0x1f77b4));
     r.setSeriesPaint(1, new Color(0xff7f0e));
@@ -113,7 +128,8 @@ public final class Plots {
     int cell = 70;
     int left = 110;
     int top = 70;
-    BufferedImage img = new BufferedImage(left + 7 * cell + 30, top + 7 * cell + 60, BufferedImage.TYPE_INT_RGB);
+    int scaleX = left + 7 * cell + 30;
+    BufferedImage img = new BufferedImage(scaleX + 90, top + 7 * cell + 60, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = canvas(img);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
     g.drawString(title, 10, 24);
@@ -136,8 +152,195 @@ public final class Plots {
     g.drawRect(left, top, 7 * cell, 7 * cell);
     g.setColor(Color.BLACK);
     g.drawString("rows: true emotion; colour: share of the row", left, top + 7 * cell + 30);
+    colourScale(g, scaleX, top, 7 * cell);
     g.dispose();
     writeImage(img, png);
+  }
+
+  /** The colour bar of the heatmap: share of the row from 0 (bottom) to 1 (top), ticks every 0.2. */
+  private static void colourScale(Graphics2D g, int x, int y, int h) {
+    int w = 18;
+    for (int k = 0; k < h; k++) {
+      g.setColor(blend(1 - k / (double) (h - 1)));
+      g.drawLine(x, y + k, x + w, y + k);
+    }
+    g.setColor(Color.GRAY);
+    g.drawRect(x, y, w, h);
+    g.setColor(Color.BLACK);
+    for (int t = 0; t <= 5; t++) {
+      int ty = y + h - (int) Math.round(t / 5.0 * h);
+      g.drawLine(x + w, ty, x + w + 4, ty);
+      g.drawString(String.format(Locale.ROOT, "%.1f", t / 5.0), x + w + 7, ty + 5);
+    }
+  }
+
+  /** One-vs-rest precision-recall curve per class, average precision in the legend. */
+  public static void precisionRecall(PrCurve[] curves, String title, Path png) {
+    XYSeriesCollection ds = new XYSeriesCollection();
+    List<Integer> drawn = new ArrayList<>();
+    for (int c = 0; c < curves.length; c++) {
+      PrCurve pr = curves[c];
+      String label = Emotion.of(c).title() + (pr.defined() ? String.format(Locale.ROOT, " (AP %.3f)",
+          pr.averagePrecision()) : " (AP undefined)");
+      XYSeries xs = new XYSeries(label, false, true);
+      for (int k = 0; k < pr.recall().length; k++) {
+        xs.add(pr.recall()[k], pr.precision()[k]);
+      }
+      ds.addSeries(xs);
+      drawn.add(c);
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart(title, "recall", "precision", ds, PlotOrientation.VERTICAL,
+        true, false, false);
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+    for (int i = 0; i < drawn.size(); i++) {
+      r.setSeriesPaint(i, CLASS_COLORS[drawn.get(i)]);
+      r.setSeriesStroke(i, new BasicStroke(2f));
+    }
+    chart.getXYPlot().setRenderer(r);
+    unitAxes(chart.getXYPlot());
+    style(chart);
+    write(chart, png);
+  }
+
+  /**
+   * Reliability diagram: accuracy against stated confidence per bin for each model (a line per
+   * model, ECE in the legend), the diagonal being perfect calibration; with one model, the share
+   * of faces in each bin is drawn as grey bars so sparse bins read as such.
+   */
+  public static void reliability(List<String> names, List<Calibration> cals, String title, Path png) {
+    XYSeriesCollection ds = new XYSeriesCollection();
+    for (int m = 0; m < cals.size(); m++) {
+      Calibration cal = cals.get(m);
+      XYSeries xs = new XYSeries(String.format(Locale.ROOT, "%s (ECE %.3f)", names.get(m), cal.ece()), false, true);
+      for (int b = 0; b < cal.bins(); b++) {
+        if (cal.count()[b] > 0) {
+          xs.add(cal.meanConfidence()[b], cal.accuracy()[b]);
+        }
+      }
+      ds.addSeries(xs);
+    }
+    XYSeries diag = new XYSeries("perfect calibration", false, true);
+    diag.add(0, 0);
+    diag.add(1, 1);
+    ds.addSeries(diag);
+    JFreeChart chart = ChartFactory.createXYLineChart(title, "confidence (top probability)", "accuracy", ds,
+        PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+    for (int m = 0; m < cals.size(); m++) {
+      r.setSeriesPaint(m, MODEL_COLORS[m % MODEL_COLORS.length]);
+      r.setSeriesStroke(m, new BasicStroke(2f));
+    }
+    r.setSeriesPaint(cals.size(), Color.GRAY);
+    r.setSeriesShapesVisible(cals.size(), false);
+    r.setSeriesStroke(cals.size(), new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f,
+        new float[] {6f, 6f}, 0f));
+    plot.setRenderer(0, r);
+    if (cals.size() == 1) {
+      Calibration cal = cals.get(0);
+      int total = java.util.Arrays.stream(cal.count()).sum();
+      XYSeries share = new XYSeries("share of faces in the bin", false, true);
+      for (int b = 0; b < cal.bins(); b++) {
+        share.add((b + 0.5) / cal.bins(), cal.count()[b] / (double) Math.max(1, total));
+      }
+      XYSeriesCollection bars = new XYSeriesCollection(share);
+      bars.setIntervalWidth(1.0 / cal.bins());
+      org.jfree.chart.renderer.xy.XYBarRenderer br = new org.jfree.chart.renderer.xy.XYBarRenderer(0.1);
+      br.setSeriesPaint(0, new Color(0, 0, 0, 40));
+      br.setShadowVisible(false);
+      br.setBarPainter(new org.jfree.chart.renderer.xy.StandardXYBarPainter());
+      plot.setDataset(1, bars);
+      plot.setRenderer(1, br);
+    }
+    unitAxes(plot);
+    style(chart);
+    write(chart, png);
+  }
+
+  /** Micro-averaged one-vs-rest ROC curve of each model (every face-class pair pooled), on one chart. */
+  public static void rocOverlay(List<String> names, List<RocCurve> micro, String title, Path png) {
+    XYSeriesCollection ds = new XYSeriesCollection();
+    for (int m = 0; m < micro.size(); m++) {
+      RocCurve rc = micro.get(m);
+      XYSeries xs = new XYSeries(String.format(Locale.ROOT, "%s (micro AUC %.3f)", names.get(m), rc.auc()), false, true);
+      for (int k = 0; k < rc.fpr().length; k++) {
+        xs.add(rc.fpr()[k], rc.tpr()[k]);
+      }
+      ds.addSeries(xs);
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart(title, "false positive rate", "true positive rate", ds,
+        PlotOrientation.VERTICAL, true, false, false);
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+    for (int m = 0; m < micro.size(); m++) {
+      r.setSeriesPaint(m, MODEL_COLORS[m % MODEL_COLORS.length]);
+      r.setSeriesStroke(m, new BasicStroke(2f));
+    }
+    chart.getXYPlot().setRenderer(r);
+    unitAxes(chart.getXYPlot());
+    style(chart);
+    write(chart, png);
+  }
+
+  /** F1 per class, one bar per model in each class group. */
+  public static void perClassF1(List<String> names, List<Evaluation> evals, String title, Path png) {
+    DefaultCategoryDataset ds = new DefaultCategoryDataset();
+    for (int m = 0; m < evals.size(); m++) {
+      for (int c = 0; c < Emotion.COUNT; c++) {
+        ds.addValue(evals.get(m).f1()[c], names.get(m), Emotion.of(c).title());
+      }
+    }
+    JFreeChart chart = ChartFactory.createBarChart(title, "emotion", "F1", ds, PlotOrientation.VERTICAL, true,
+        false, false);
+    org.jfree.chart.renderer.category.BarRenderer br =
+        (org.jfree.chart.renderer.category.BarRenderer) chart.getCategoryPlot().getRenderer();
+    br.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+    br.setShadowVisible(false);
+    for (int m = 0; m < evals.size(); m++) {
+      br.setSeriesPaint(m, MODEL_COLORS[m % MODEL_COLORS.length]);
+    }
+    chart.getCategoryPlot().getRangeAxis().setRange(0, 1);
+    style(chart);
+    write(chart, png);
+  }
+
+  /** Training (dashed) and validation (solid) curves of every model on one chart. */
+  public static void curvesOverlay(List<String> names, List<List<EpochLog>> histories, boolean accuracy, String title,
+      Path png) {
+    XYSeriesCollection ds = new XYSeriesCollection();
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+    int k = 0;
+    for (int m = 0; m < names.size(); m++) {
+      List<EpochLog> h = histories.get(m);
+      if (h == null || h.isEmpty()) {
+        continue;
+      }
+      XYSeries train = new XYSeries(names.get(m) + " training", false, true);
+      XYSeries val = new XYSeries(names.get(m) + " validation", false, true);
+      for (EpochLog l : h) {
+        train.add(l.epoch() + 1, accuracy ? l.accuracy() : l.loss());
+        val.add(l.epoch() + 1, accuracy ? l.valAccuracy() : l.valLoss());
+      }
+      ds.addSeries(train);
+      ds.addSeries(val);
+      Color c = MODEL_COLORS[m % MODEL_COLORS.length];
+      r.setSeriesPaint(k, c);
+      r.setSeriesStroke(k, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {5f, 4f}, 0f));
+      r.setSeriesPaint(k + 1, c);
+      r.setSeriesStroke(k + 1, new BasicStroke(2f));
+      k += 2;
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart(title, "epoch", accuracy ? "accuracy" : "loss", ds,
+        PlotOrientation.VERTICAL, true, false, false);
+    chart.getXYPlot().setRenderer(r);
+    ((NumberAxis) chart.getXYPlot().getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
+    ((NumberAxis) chart.getXYPlot().getDomainAxis()).setNumberFormatOverride(new java.text.DecimalFormat("0"));
+    style(chart);
+    write(chart, png);
+  }
+
+  private static void unitAxes(XYPlot plot) {
+    plot.getDomainAxis().setRange(0, 1.0001);
+    plot.getRangeAxis().setRange(0, 1.0001);
   }
 
   private static Color blend(double v) {

@@ -177,8 +177,8 @@ class AnalysisTest {
     FaceDataset faces = new SyntheticFaces(1).generate(n, 0);
     Path out = dir.resolve("report");
     Analysis.Output o = Analysis.run(new Analysis.Inputs(preds, history, null, faces, "Test report"), out, 1000, 1);
-    List<String> figures = List.of("confusion.png", "roc.png", "curves-accuracy.png", "curves-loss.png",
-        "class-distribution.png", "samples.png");
+    List<String> figures = List.of("confusion.png", "roc.png", "precision-recall.png", "reliability.png",
+        "curves-accuracy.png", "curves-loss.png", "class-distribution.png", "samples.png");
     String md = Files.readString(out.resolve("report.md"));
     String html = Files.readString(out.resolve("report.html"));
     for (String f : figures) {
@@ -195,6 +195,52 @@ class AnalysisTest {
       assertTrue(Files.exists(out.resolve(t)), t);
     }
     assertEquals(o.evaluation().accuracy(), Json.read(out.resolve("metrics.json")).path("accuracy").asDouble(), 1e-12);
+    var metrics = Json.read(out.resolve("metrics.json"));
+    assertTrue(metrics.path("expected_calibration_error").isNumber() && metrics.path("average_precision_macro").isNumber());
+    assertTrue(metrics.path("per_class").path("happy").path("average_precision").isNumber());
+    assertTrue(md.contains("Expected calibration error"), md);
+  }
+
+  /** Hand-computed: 4 faces, confidences 0.95 (right), 0.95 (wrong), 0.5 (right), 0.3 (wrong), 10 bins. */
+  @Test
+  void expectedCalibrationErrorByHand() {
+    double[][] proba = {
+      {0.95, 0.05, 0, 0, 0, 0, 0}, {0.95, 0.05, 0, 0, 0, 0, 0},
+      {0.5, 0.4, 0.1, 0, 0, 0, 0}, {0.3, 0.2, 0.2, 0.1, 0.1, 0.05, 0.05}};
+    PredictionSet p = PredictionSet.of("t", new int[] {0, 1, 0, 2}, new int[] {0, 0, 0, 0}, proba);
+    Calibration c = Calibration.of(p, 10);
+    // bin (0.9,1]: 2 faces, confidence 0.95, accuracy 0.5 -> gap 0.45; bin (0.4,0.5]: 1 face, 0.5 vs 1 -> 0.5;
+    // bin (0.2,0.3]: 1 face, 0.3 vs 0 -> 0.3. ECE = 2/4*0.45 + 1/4*0.5 + 1/4*0.3 = 0.425; MCE 0.5
+    assertEquals(0.425, c.ece(), 1e-12);
+    assertEquals(0.5, c.mce(), 1e-12);
+    assertEquals(2, c.count()[9]);
+    assertEquals(1, c.count()[4]);
+    assertEquals(1, c.count()[2]);
+    assertTrue(Double.isNaN(c.accuracy()[0]));
+  }
+
+  /** scikit-learn's documented example: average_precision_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) = 0.8333. */
+  @Test
+  void averagePrecisionAsScikitLearnDefinesIt() {
+    PrCurve pr = PrCurve.of(new boolean[] {false, false, true, true}, new double[] {0.1, 0.4, 0.35, 0.8});
+    assertEquals(5.0 / 6, pr.averagePrecision(), 1e-12);
+    // ties move together: scores all equal give precision = prevalence at recall 1
+    PrCurve tied = PrCurve.of(new boolean[] {true, false, false, false}, new double[] {0.5, 0.5, 0.5, 0.5});
+    assertEquals(0.25, tied.averagePrecision(), 1e-12);
+    assertEquals(1, tied.recall().length);
+    assertTrue(Double.isNaN(PrCurve.of(new boolean[] {false}, new double[] {0.3}).averagePrecision()));
+  }
+
+  @Test
+  void curvesOfAOneEpochRunAndTheSelectionSplitAreLabelledPlainly() throws Exception {
+    var manifest = Json.parse("{\"hyperparameters\": {\"split\": {\"mode\": \"usage\", \"valFraction\": 0.0}}}", "m");
+    assertEquals("PublicTest, used for selection (not a held-out test)", Analysis.selectionLabel(manifest));
+    var held = Json.parse("{\"hyperparameters\": {\"split\": {\"mode\": \"usage\", \"valFraction\": 0.1}}}", "m");
+    assertEquals("validation (10% of the training faces, held out)", Analysis.selectionLabel(held));
+    Path png = dir.resolve("one.png");
+    Plots.trainingCurve(List.of(new EpochLog(0, 0.3, 1.8, 0.28, 1.85, 0.001, 1, 100)), true, "one epoch",
+        Analysis.selectionLabel(manifest), png);
+    assertTrue(ImageIO.read(png.toFile()).getWidth() > 100);
   }
 
   @Test
