@@ -26,6 +26,11 @@ final class StudyCommand extends BaseCommand {
   @Option(names = "--only", split = ",", description = "Run only these run ids of the plan.")
   List<String> only;
 
+  @Option(names = "--epochs", paramLabel = "N",
+      description = "Try the plan small: at most N epochs per run (into a folder of its own, '-tryN'), to see it "
+          + "work before a full run takes hours.")
+  Integer epochs;
+
   @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
   int bootstrap;
 
@@ -41,8 +46,9 @@ final class StudyCommand extends BaseCommand {
     Path home = System.getenv("FER_HOME") == null ? Path.of("") : Path.of(System.getenv("FER_HOME"));
     Path p = plan != null ? plan : home.resolve(data == null ? QUICK_PLAN : PAPER_PLAN);
     Path o = out != null ? out : Path.of("out", "study-" + p.getFileName().toString().replaceFirst("\\.json$", "")
-        .replaceFirst("^plan-", "") + (data == null ? "" : "-" + data.getFileName().toString().replaceAll("\\..*$", "")));
-    Study.Result r = new Study(new Study.Options(p, data, o, quiet(), threads, only, bootstrap, seed), out()).run();
+        .replaceFirst("^plan-", "") + (data == null ? "" : "-" + data.getFileName().toString().replaceAll("\\..*$", ""))
+        + (epochs == null ? "" : "-try" + epochs));
+    Study.Result r = new Study(new Study.Options(p, data, o, quiet(), threads, only, bootstrap, seed, epochs), out()).run();
     if (quiet()) {
       out().println(r.reports().get(0));
     }

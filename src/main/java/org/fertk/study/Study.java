@@ -40,8 +40,14 @@ import org.fertk.util.Progress;
  */
 public final class Study {
   /** Where the study reads and writes. */
+  /** @param trialEpochs null, or at most this many epochs per run (see {@link StudyPlan#trial}) */
   public record Options(Path plan, Path data, Path out, boolean quiet, int threads, List<String> only,
-      int bootstrap, long seed) {}
+      int bootstrap, long seed, Integer trialEpochs) {
+    public Options(Path plan, Path data, Path out, boolean quiet, int threads, List<String> only, int bootstrap,
+        long seed) {
+      this(plan, data, out, quiet, threads, only, bootstrap, seed, null);
+    }
+  }
 
   /** The reports written, one per test set. */
   public record Result(List<Path> reports, List<Comparison.Output> comparisons) {}
@@ -70,6 +76,9 @@ public final class Study {
     // validate the whole plan (specs, options) before generating data or training anything
     StudyPlan plan = StudyPlan.load(options.plan(), dataFile != null ? dataFile : options.out().resolve("data/synthetic.csv.gz"))
         .only(options.only());
+    if (options.trialEpochs() != null) {
+      plan = plan.trial(options.trialEpochs());
+    }
     if (dataFile == null) {
       dataFile = syntheticData(plan);
     }

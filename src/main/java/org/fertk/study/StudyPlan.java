@@ -208,4 +208,15 @@ public final class StudyPlan {
         runs.stream().filter(r -> ids.contains(r.id())).toList());
   }
 
+  /**
+   * The plan cut to a few epochs per run, to try it before spending hours on it: every run trains
+   * at most {@code epochs} epochs, restarts and weight averaging that would start later are
+   * dropped, and no run continues another (their shared epochs no longer match).
+   */
+  public StudyPlan trial(int epochs) {
+    return new StudyPlan(name, description, syntheticCount, syntheticSeed, runs.stream()
+        .map(r -> new Run(r.id(), r.label(), r.graph(), r.note(), r.config().trial(epochs), r.testKey(), null))
+        .toList());
+  }
+
 }

@@ -133,6 +133,19 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
   }
 
   /**
+   * These settings over at most {@code n} epochs (a trial of a long run): restarts and weight
+   * averaging that would begin at or after epoch n are dropped, the warm-up shortened to fit.
+   */
+  public TrainConfig trial(int n) {
+    int e = Math.min(epochs, n);
+    List<Integer> r = restarts.stream().filter(x -> x < e && x > Math.min(warmupEpochs, e - 1)).toList();
+    Integer swa = swaStart != null && swaStart < e ? swaStart : null;
+    return new TrainConfig(graph, data, syntheticCount, split, e, batchSize, optimizer, l2, classWeight, augment,
+        augmentation, labelSmoothing, earlyStopping, reduceLr, lrSchedule, Math.min(warmupEpochs, e - 1), r,
+        r.isEmpty() ? 1 : restartFactor, swa, swa == null ? null : swaLr, precision, seed);
+  }
+
+  /**
    * Learning rate for a step under the schedule (before ReduceLROnPlateau's changes). Cosine:
    * linear warm-up, then in each cycle a half cosine from the cycle's peak to 0; cycle k peaks at
    * base * restartFactor^k. Without restarts this is one cycle over all epochs. A constant SWA

@@ -161,7 +161,9 @@ class ScoreCliTest {
     assertTrue(c.out().contains("| one | two |"), c.out());
     String md = Files.readString(cmp.resolve("report.md"));
     assertTrue(md.contains("McNemar") && md.contains("p-value"), md);
-    assertTrue(md.contains("](run-roc.png)") && md.contains("](run2-confusion.png)"), md);
+    assertTrue(md.contains("](overlay-roc.png)") && md.contains("](overlay-f1.png)") && md.contains("](overlay-reliability.png)")
+        && md.contains("](run2-confusion.png)"), md);
+    assertFalse(md.contains("](run-roc.png)"), "one overlaid ROC figure, not one per model");
     CliTest.Run missing = CliTest.run("compare", run.toString(), dir.toString(), "--out", dir.resolve("x").toString());
     assertEquals(1, missing.code());
     assertTrue(missing.err().contains("no predictions-PublicTest.csv (score it first"), missing.err());

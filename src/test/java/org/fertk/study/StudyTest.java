@@ -96,6 +96,24 @@ class StudyTest {
   }
 
   @Test
+  void aTrialOfEveryShippedPlanIsValidAndShort() {
+    for (String f : List.of("graphs/plan-paper.json", "graphs/plan-beyond.json", "graphs/plan-quick.json")) {
+      StudyPlan full = StudyPlan.load(Path.of(f), Path.of("fer2013.csv"));
+      StudyPlan trial = full.trial(2);
+      assertEquals(full.runs().size(), trial.runs().size());
+      for (StudyPlan.Run r : trial.runs()) {
+        assertTrue(r.config().epochs() <= 2, r.id());
+        assertEquals(null, r.startFrom(), r.id());
+        assertTrue(r.config().swaStart() == null || r.config().swaStart() < 2, r.id());
+      }
+    }
+    var sgdr = StudyPlan.load(Path.of("graphs/plan-beyond.json"), Path.of("x.csv")).only(List.of("vgg-thin5-sgdr"))
+        .trial(80).runs().get(0).config();
+    assertEquals(List.of(75), sgdr.restarts(), "a restart within the trial stays");
+    assertEquals(80, sgdr.epochs());
+  }
+
+  @Test
   void shippedPlansAreValid() {
     StudyPlan paper = StudyPlan.load(Path.of("graphs/plan-paper.json"), Path.of("fer2013.csv"));
     assertEquals(20, paper.runs().size());
