@@ -189,17 +189,7 @@ public final class Plots {
       ds.addSeries(xs);
       drawn.add(c);
     }
-    JFreeChart chart = ChartFactory.createXYLineChart(title, "recall", "precision", ds, PlotOrientation.VERTICAL,
-        true, false, false);
-    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
-    for (int i = 0; i < drawn.size(); i++) {
-      r.setSeriesPaint(i, CLASS_COLORS[drawn.get(i)]);
-      r.setSeriesStroke(i, new BasicStroke(2f));
-    }
-    chart.getXYPlot().setRenderer(r);
-    unitAxes(chart.getXYPlot());
-    style(chart);
-    write(chart, png);
+    unitSquareLines(title, "recall", "precision", ds, drawn.stream().map(c -> CLASS_COLORS[c]).toList(), png);
   }
 
   /**
@@ -268,12 +258,21 @@ public final class Plots {
       }
       ds.addSeries(xs);
     }
-    JFreeChart chart = ChartFactory.createXYLineChart(title, "false positive rate", "true positive rate", ds,
-        PlotOrientation.VERTICAL, true, false, false);
-    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+    List<Color> paints = new ArrayList<>();
     for (int m = 0; m < micro.size(); m++) {
-      r.setSeriesPaint(m, MODEL_COLORS[m % MODEL_COLORS.length]);
-      r.setSeriesStroke(m, new BasicStroke(2f));
+      paints.add(MODEL_COLORS[m % MODEL_COLORS.length]);
+    }
+    unitSquareLines(title, "false positive rate", "true positive rate", ds, paints, png);
+  }
+
+  /** Lines on the unit square, series k in paints[k], with a legend. */
+  private static void unitSquareLines(String title, String x, String y, XYSeriesCollection ds, List<Color> paints,
+      Path png) {
+    JFreeChart chart = ChartFactory.createXYLineChart(title, x, y, ds, PlotOrientation.VERTICAL, true, false, false);
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+    for (int k = 0; k < paints.size(); k++) {
+      r.setSeriesPaint(k, paints.get(k));
+      r.setSeriesStroke(k, new BasicStroke(2f));
     }
     chart.getXYPlot().setRenderer(r);
     unitAxes(chart.getXYPlot());

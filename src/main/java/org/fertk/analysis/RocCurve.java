@@ -15,15 +15,8 @@ public record RocCurve(double[] fpr, double[] tpr, double[] thresholds, double a
   /** @param positive true where the example belongs to the class; score = its probability. */
   public static RocCurve of(boolean[] positive, double[] score) {
     int n = score.length;
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
-    long pos = 0;
-    for (boolean p : positive) {
-      pos += p ? 1 : 0;
-    }
+    Integer[] order = Ranking.byFallingScore(score);
+    long pos = Ranking.positives(positive);
     long neg = n - pos;
     if (pos == 0 || neg == 0) {
       return new RocCurve(new double[0], new double[0], new double[0], Double.NaN);

@@ -31,15 +31,20 @@ final class OrtNative {
     if (platform == null) {
       return;
     }
-    Path dir = cacheRoot().resolve("onnxruntime-" + Versions.onnxruntime()).resolve(platform);
     try {
-      for (String lib : List.of(System.mapLibraryName("onnxruntime"), System.mapLibraryName("onnxruntime4j_jni"))) {
-        extract("/ai/onnxruntime/native/" + platform + "/" + lib, dir.resolve(lib));
-      }
-      System.setProperty(PROPERTY, dir.toString());
+      System.setProperty(PROPERTY, extractTo(cacheRoot(), platform).toString());
     } catch (IOException | RuntimeException e) {
       // read-only home, full disk: ONNX Runtime extracts to the temp directory as it always did
     }
+  }
+
+  /** Copies the platform's two libraries under root (once per version) and returns their folder. */
+  static Path extractTo(Path root, String platform) throws IOException {
+    Path dir = root.resolve("onnxruntime-" + Versions.onnxruntime()).resolve(platform);
+    for (String lib : List.of(System.mapLibraryName("onnxruntime"), System.mapLibraryName("onnxruntime4j_jni"))) {
+      extract("/ai/onnxruntime/native/" + platform + "/" + lib, dir.resolve(lib));
+    }
+    return dir;
   }
 
   /** Copies a library out of the jar unless an identical-size copy is already there. */
@@ -81,7 +86,7 @@ final class OrtNative {
   }
 
   /** ONNX Runtime's folder name for this platform, or null where we do not know it. */
-  private static String platform() {
+  static String platform() {
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
     String a = arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch.equals("aarch64") ? "aarch64" : null;

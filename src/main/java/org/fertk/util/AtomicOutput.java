@@ -43,18 +43,38 @@ public final class AtomicOutput {
 
   public static void writePath(Path target, PathWriter body) {
     Path abs = target.toAbsolutePath();
-    Path dir = abs.getParent();
     ProtectedInputs.checkWritable(target);
     if (Files.isDirectory(abs)) {
       throw new FerException("cannot write " + target + ": it is a folder; give a file name");
     }
+    replaceVia(target, abs, false, body);
+  }
+
+  /**
+   * The one write path: a temporary sibling (file or folder) named for this process is filled by
+   * the body, then renamed over the target (a replaced folder is moved aside first and deleted
+   * after); on any failure the temporary is removed and the target is as it was.
+   */
+  private static void replaceVia(Path target, Path abs, boolean folder, PathWriter body) {
+    Path dir = abs.getParent();
     Path tmp = null;
+    Path old = null;
     try {
       Files.createDirectories(dir);
       removeStaleTemps(abs);
-      tmp = Files.createTempFile(dir, tempPrefix(abs) + PID + ".", TEMP_SUFFIX);
+      String prefix = tempPrefix(abs) + PID + ".";
+      tmp = folder ? Files.createTempDirectory(dir, prefix) : Files.createTempFile(dir, prefix, TEMP_SUFFIX);
+      if (folder) { // createTempDirectory takes no suffix: rename so that a killed run's folder is recognisable
+        Path named = dir.resolve(tmp.getFileName() + TEMP_SUFFIX);
+        Files.move(tmp, named);
+        tmp = named;
+      }
       body.write(tmp);
       readableByAll(tmp);
+      if (folder && Files.exists(abs)) {
+        old = dir.resolve(tmp.getFileName().toString().replace(TEMP_SUFFIX, ".old" + TEMP_SUFFIX));
+        Files.move(abs, old);
+      }
       move(tmp, abs);
       tmp = null;
     } catch (IOException e) {
@@ -63,6 +83,7 @@ public final class AtomicOutput {
       throw IoErrors.cannotWrite(target, e.getCause());
     } finally {
       deleteQuietly(tmp);
+      deleteQuietly(old);
     }
   }
 
@@ -88,8 +109,8 @@ public final class AtomicOutput {
           int dot = n.indexOf('.', prefix.length());
           try {
             long pid = Long.parseLong(n.substring(prefix.length(), dot));
-            if (pid != PID && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == false) {
-              Files.deleteIfExists(f);
+            if (pid != PID && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+              deleteQuietly(f);
             }
           } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
             // not one of ours after all
@@ -134,29 +155,7 @@ public final class AtomicOutput {
         throw IoErrors.cannotWrite(target, e);
       }
     }
-    Path tmp = null;
-    Path old = null;
-    try {
-      Files.createDirectories(abs.getParent());
-      removeStaleTemps(abs);
-      tmp = Files.createTempDirectory(abs.getParent(), tempPrefix(abs) + PID + ".");
-      body.write(tmp);
-      readableByAll(tmp);
-      if (Files.exists(abs)) {
-        old = Files.createTempDirectory(abs.getParent(), tempPrefix(abs) + PID + ".old.");
-        Files.delete(old);
-        Files.move(abs, old);
-      }
-      move(tmp, abs);
-      tmp = null;
-    } catch (IOException e) {
-      throw IoErrors.cannotWrite(target, e);
-    } catch (UncheckedIOException e) {
-      throw IoErrors.cannotWrite(target, e.getCause());
-    } finally {
-      deleteQuietly(tmp);
-      deleteQuietly(old);
-    }
+    replaceVia(target, abs, true, body);
   }
 
   /** Renames a finished temporary file or folder over the target (atomically where possible). */
