@@ -66,6 +66,24 @@ class FolderLockTest {
   }
 
   @Test
+  void aStudyFolderIsLockedToo() throws Exception {
+    Path study = dir.resolve("study");
+    Process p = holder(study);
+    try {
+      java.io.StringWriter err = new java.io.StringWriter();
+      picocli.CommandLine cl = FerCli.newCommandLine();
+      cl.setErr(new java.io.PrintWriter(err));
+      cl.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+      assertEquals(1, cl.execute("study", "--out", study.toString(), "-q"));
+      assertTrue(err.toString().contains(study + ": in use by another fer process (pid " + p.pid() + ")"), err.toString());
+      assertFalse(Files.exists(study.resolve("data")), "nothing generated");
+    } finally {
+      p.getOutputStream().close();
+      assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
   void aKilledHolderReleasesTheLock() throws Exception {
     Path study = dir.resolve("study");
     Process p = holder(study);
