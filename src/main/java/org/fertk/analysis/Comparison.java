@@ -261,7 +261,6 @@ public final class Comparison {
 
   /** The JSON `fer score` writes beside a predictions file (throughput, model, data). */
   public static Path sidecar(Path predictions) {
-    String n = predictions.getFileName().toString();
-    return predictions.resolveSibling((n.endsWith(".csv") ? n.substring(0, n.length() - 4) : n) + ".json");
+    return org.fertk.score.Predictions.sidecar(predictions);
   }
 }

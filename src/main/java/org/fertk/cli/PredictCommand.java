@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.fertk.data.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.ImageFolderReader;
 import org.fertk.data.LoadedData;
+import org.fertk.data.Scores;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Scorer;
 import org.fertk.score.TestTimeAugmentation;
@@ -62,29 +61,26 @@ final class PredictCommand extends BaseCommand {
     LoadedData loaded = ImageFolderReader.readFiles(images, input.readOptions(), centerCrop);
     loaded.report(err());
     FaceDataset faces = loaded.dataset();
-    float[] probs;
+    Scores scores;
     try (OrtEngine engine = OrtEngine.open(m, 0)) {
-      probs = new Scorer(List.of(engine), 64, views).withLogits(logits).score(faces, Progress.NONE).probs();
+      scores = new Scorer(List.of(engine), 64, views).withLogits(logits).score(faces, Progress.NONE).scores();
     }
     int k = Math.max(1, Math.min(Emotion.COUNT, top));
     ArrayNode all = Json.MAPPER.createArrayNode();
     for (int i = 0; i < faces.size(); i++) {
-      List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6));
-      final int row = i;
-      order.sort(Comparator.comparingDouble((Integer c) -> -probs[row * Emotion.COUNT + c]));
+      int[] order = scores.ranking(i);
       if (json) {
         ObjectNode o = all.addObject();
         o.put("image", faces.name(i));
         ArrayNode t = o.putArray("top");
         for (int j = 0; j < k; j++) {
-          t.addObject().put("emotion", Emotion.of(order.get(j)).key())
-              .put("probability", probs[i * Emotion.COUNT + order.get(j)]);
+          t.addObject().put("emotion", Emotion.of(order[j]).key()).put("probability", scores.probability(i, order[j]));
         }
       } else {
         StringBuilder sb = new StringBuilder(faces.name(i)).append(':');
         for (int j = 0; j < k; j++) {
-          sb.append(String.format(Locale.ROOT, " %s %.1f%%", Emotion.of(order.get(j)).key(),
-              100 * probs[i * Emotion.COUNT + order.get(j)]));
+          sb.append(String.format(Locale.ROOT, " %s %.1f%%", Emotion.of(order[j]).key(),
+              100 * scores.probability(i, order[j])));
           sb.append(j + 1 < k ? "," : "");
         }
         out().println(sb);

@@ -86,7 +86,7 @@ final class ScoreCommand extends BaseCommand {
         r = new Scorer(engines, batchSize, views).withLogits(logits).score(faces, bar);
       }
       Predictions.write(out, faces, r.probs());
-      writeSidecar(r, faces.size());
+      writeSidecar(r);
       out().printf(Locale.ROOT, "scored %,d faces with %s%s%s in %.2f s: %,.0f img/s; per-batch latency p50 %.1f ms, "
               + "p95 %.1f ms (batch %d, %d threads)%n", faces.size(), engines.get(0).name(),
           engines.size() > 1 ? " (ensemble of " + engines.size() + ")" : "",
@@ -94,10 +94,7 @@ final class ScoreCommand extends BaseCommand {
           r.seconds(), r.imagesPerSecond(), r.percentileMillis(50), r.percentileMillis(95), batchSize,
           threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
       if (faces.allLabelled()) {
-        int correct = 0;
-        for (int i = 0; i < faces.size(); i++) {
-          correct += Predictions.argmax(r.probs(), i) == faces.label(i) ? 1 : 0;
-        }
+        int correct = r.scores().correct(faces);
         out().printf(Locale.ROOT, "accuracy %.4f (%,d / %,d)%n", correct / (double) faces.size(), correct, faces.size());
       }
       out().println("wrote " + out);
@@ -108,22 +105,9 @@ final class ScoreCommand extends BaseCommand {
   }
 
   /** Throughput and provenance beside the predictions, for `fer compare`. */
-  private void writeSidecar(Scorer.Result r, int faces) {
-    var o = org.fertk.util.Json.MAPPER.createObjectNode();
-    var ms = o.putArray("models");
-    models.forEach(m -> ms.add(m.toString()));
-    o.put("engine", engine);
-    var ds = o.putArray("data");
-    data.forEach(d -> ds.add(d.toString()));
-    o.put("split", split);
-    o.put("tta", views.name());
-    o.put("faces", faces);
-    o.put("batch_size", batchSize);
-    o.put("seconds", r.seconds());
-    o.put("images_per_second", r.imagesPerSecond());
-    o.put("latency_p50_ms", r.percentileMillis(50));
-    o.put("latency_p95_ms", r.percentileMillis(95));
-    org.fertk.util.Json.writeFile(org.fertk.analysis.Comparison.sidecar(out), o);
+  private void writeSidecar(Scorer.Result r) {
+    Predictions.writeSidecar(out, models.stream().map(Path::toString).toList(), engine,
+        data.stream().map(Path::toString).toList(), split, views.name(), batchSize, r);
   }
 
   private FaceDataset load() {

@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.util.Locale;
 import org.fertk.data.Emotion;
 import org.fertk.data.FaceDataset;
+import org.fertk.data.Scores;
 import org.fertk.score.Engine;
 import org.fertk.util.TextTable;
 
@@ -25,18 +26,10 @@ public record Parity(int samples, double maxAbsDiff, int argmaxAgree, double tol
     float[] a = reference.predict(batch, n);
     float[] b = candidate.predict(batch, n);
     double max = 0;
-    int agree = 0;
-    for (int i = 0; i < n; i++) {
-      int ia = 0;
-      int ib = 0;
-      for (int c = 0; c < Emotion.COUNT; c++) {
-        int k = i * Emotion.COUNT + c;
-        max = Math.max(max, Math.abs(a[k] - b[k]));
-        ia = a[k] > a[i * Emotion.COUNT + ia] ? c : ia;
-        ib = b[k] > b[i * Emotion.COUNT + ib] ? c : ib;
-      }
-      agree += ia == ib ? 1 : 0;
+    for (int k = 0; k < n * Emotion.COUNT; k++) {
+      max = Math.max(max, Math.abs(a[k] - b[k]));
     }
+    int agree = new Scores(a).agreement(new Scores(b));
     return new Parity(n, Double.isNaN(max) ? Double.POSITIVE_INFINITY : max, agree, tolerance);
   }
 

@@ -4,8 +4,10 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.fertk.data.Emotion;
 import org.fertk.data.FaceDataset;
+import org.fertk.data.Scores;
 import org.fertk.util.AtomicOutput;
 
 /**
@@ -31,6 +33,33 @@ public final class Predictions {
 
   private Predictions() {}
 
+  /** Where the throughput and provenance of a predictions file are kept: NAME.json beside NAME.csv. */
+  public static Path sidecar(Path predictions) {
+    String n = predictions.getFileName().toString();
+    return predictions.resolveSibling((n.endsWith(".csv") ? n.substring(0, n.length() - 4) : n) + ".json");
+  }
+
+  /**
+   * The side file of a predictions file, one format whoever scored: the models, engine, data,
+   * split and test-time augmentation, and the speed measured.
+   */
+  public static void writeSidecar(Path predictions, List<String> models, String engine, List<String> data,
+      String split, String tta, int batchSize, Scorer.Result r) {
+    var o = org.fertk.util.Json.MAPPER.createObjectNode();
+    models.forEach(o.putArray("models")::add);
+    o.put("engine", engine);
+    data.forEach(o.putArray("data")::add);
+    o.put("split", split);
+    o.put("tta", tta);
+    o.put("faces", r.images());
+    o.put("batch_size", batchSize);
+    o.put("seconds", r.seconds());
+    o.put("images_per_second", r.imagesPerSecond());
+    o.put("latency_p50_ms", r.percentileMillis(50));
+    o.put("latency_p95_ms", r.percentileMillis(95));
+    org.fertk.util.Json.writeFile(sidecar(predictions), o);
+  }
+
   /** Input line or image file of face i, quoted as CSV where needed. */
   static String source(FaceDataset data, int i) {
     String name = data.name(i);
@@ -42,19 +71,9 @@ public final class Predictions {
     return quote ? '"' + name.replace("\"", "\"\"") + '"' : name;
   }
 
-  public static int argmax(float[] probs, int row) {
-    int best = 0;
-    int base = row * Emotion.COUNT;
-    for (int c = 1; c < Emotion.COUNT; c++) {
-      if (probs[base + c] > probs[base + best]) {
-        best = c;
-      }
-    }
-    return best;
-  }
-
   /** Writes probabilities (n*7) for the faces of data, atomically. */
   public static void write(Path file, FaceDataset data, float[] probs) {
+    Scores scores = new Scores(probs);
     AtomicOutput.write(file, out -> {
       Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
       StringBuilder sb = new StringBuilder(256);
@@ -66,7 +85,7 @@ public final class Predictions {
         if (data.label(i) >= 0) {
           sb.append(data.label(i));
         }
-        sb.append(',').append(argmax(probs, i));
+        sb.append(',').append(scores.argmax(i));
         for (int c = 0; c < Emotion.COUNT; c++) {
           sb.append(',').append(probs[i * Emotion.COUNT + c]);
         }

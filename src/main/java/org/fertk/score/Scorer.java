@@ -23,6 +23,11 @@ import org.fertk.util.Progress;
 public final class Scorer {
   /** Probabilities plus timing. */
   public record Result(float[] probs, int images, double seconds, double[] batchMillis) {
+    /** The probabilities with their argmax, ranking and accuracy. */
+    public org.fertk.data.Scores scores() {
+      return new org.fertk.data.Scores(probs);
+    }
+
     public double imagesPerSecond() {
       return images / seconds;
     }

@@ -182,27 +182,21 @@ public final class Study {
       say(String.format(Locale.ROOT, "exported %s: parity max |diff| %.2g, argmax %d/%d", rf.onnx(),
           ex.parity().maxAbsDiff(), ex.parity().argmaxAgree(), ex.parity().samples()));
     }
-    score(rf, test, preds);
+    score(rf, test, preds, r.testKey().equals("usage") ? "PublicTest" : r.testKey());
     Analysis.run(new Analysis.Inputs(preds, rf.history(), rf.manifest(), test, "Run '" + r.id() + "': " + r.label()),
         rf.report(), options.bootstrap(), options.seed());
     say("report: " + rf.report().resolve("report.html"));
     return test;
   }
 
-  private void score(RunFolder rf, FaceDataset test, Path preds) {
+  private void score(RunFolder rf, FaceDataset test, Path preds, String split) {
     try (Engine e = OrtEngine.open(rf.onnx(), options.threads());
         Progress bar = Progress.create(options.quiet(), "Scoring", test.size(), "img")) {
       Scorer.Result res = new Scorer(List.of(e), 64, TestTimeAugmentation.NONE).score(test, bar);
       Predictions.write(preds, test, res.probs());
-      var side = Json.MAPPER.createObjectNode();
-      side.put("models", rf.onnx().toString()).put("engine", "ort").put("faces", test.size()).put("batch_size", 64)
-          .put("seconds", res.seconds()).put("images_per_second", res.imagesPerSecond())
-          .put("latency_p50_ms", res.percentileMillis(50)).put("latency_p95_ms", res.percentileMillis(95));
-      Json.writeFile(Comparison.sidecar(preds), side);
-      int correct = 0;
-      for (int i = 0; i < test.size(); i++) {
-        correct += Predictions.argmax(res.probs(), i) == test.label(i) ? 1 : 0;
-      }
+      Predictions.writeSidecar(preds, List.of(rf.onnx().toString()), "ort", List.of(test.source()),
+          split, TestTimeAugmentation.NONE.name(), 64, res);
+      int correct = res.scores().correct(test);
       say(String.format(Locale.ROOT, "scored %,d test faces with ONNX Runtime at %,.0f img/s: accuracy %.4f",
           test.size(), res.imagesPerSecond(), correct / (double) test.size()));
     }

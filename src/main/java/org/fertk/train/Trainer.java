@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.fertk.data.Emotion;
 import org.fertk.data.FaceDataset;
+import org.fertk.data.Scores;
 import org.fertk.data.SplitSpec;
 import org.fertk.data.Splits;
 import org.fertk.model.ModelGraph;
@@ -296,20 +297,17 @@ public final class Trainer {
     double loss = 0;
     int correct = 0;
     double off = smoothing / Emotion.COUNT;
+    Scores scores = new Scores(p);
     for (int k = 0; k < idx.length; k++) {
       int y = data.label(k);
-      int best = 0;
       for (int c = 0; c < Emotion.COUNT; c++) {
         double q = Math.min(1 - 1e-7, Math.max(1e-7, p[k * Emotion.COUNT + c]));
         double t = (c == y ? 1 - smoothing : 0) + off;
         if (t > 0) {
           loss -= t * Math.log(q);
         }
-        if (p[k * Emotion.COUNT + c] > p[k * Emotion.COUNT + best]) {
-          best = c;
-        }
       }
-      correct += best == y ? 1 : 0;
+      correct += scores.argmax(k) == y ? 1 : 0;
     }
     return new EvalMetrics(loss / idx.length + penalty, correct / (double) idx.length, idx.length);
   }

@@ -10,7 +10,7 @@ import org.fertk.data.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.ReadOptions;
 import org.fertk.score.OrtEngine;
-import org.fertk.score.Predictions;
+import org.fertk.data.Scores;
 import org.fertk.score.Scorer;
 import org.fertk.score.TestTimeAugmentation;
 import org.fertk.util.Progress;
@@ -25,14 +25,14 @@ class ReadmeExampleTest {
         List.of(Path.of("data/faces/synthetic-happy.png"), Path.of("data/faces/synthetic-sad.png")),
         ReadOptions.STRICT.withRequireLabels(false), false).dataset();
     try (OrtEngine model = OrtEngine.open(Path.of("models/best"), 0)) {  // a folder or an .onnx file
-      float[] probs = new Scorer(List.of(model), 64, TestTimeAugmentation.NONE).score(faces, Progress.NONE).probs();
+      Scores scores = new Scorer(List.of(model), 64, TestTimeAugmentation.NONE).score(faces, Progress.NONE).scores();
       for (int i = 0; i < faces.size(); i++) {
-        Emotion e = Emotion.of(Predictions.argmax(probs, i));
-        System.out.printf("%s: %s %.1f%%%n", faces.name(i), e.key(), 100 * probs[i * Emotion.COUNT + e.ordinal()]);
+        Emotion e = Emotion.of(scores.argmax(i));
+        System.out.printf("%s: %s %.1f%%%n", faces.name(i), e.key(), 100 * scores.probability(i, e.ordinal()));
       }
       // --- README example ends
-      assertEquals(2 * Emotion.COUNT, probs.length);
-      assertTrue(Emotion.of(Predictions.argmax(probs, 0)) == Emotion.HAPPY, "the happy sample reads as happy");
+      assertEquals(2, scores.size());
+      assertTrue(Emotion.of(scores.argmax(0)) == Emotion.HAPPY, "the happy sample reads as happy");
     }
   }
 }

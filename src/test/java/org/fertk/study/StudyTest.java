@@ -154,6 +154,13 @@ class StudyTest {
         assertTrue(Files.exists(run.resolve(f)), id + "/" + f);
       }
     }
+    // the side file has the format `fer score` writes (one writer for both)
+    var side = org.fertk.util.Json.read(out.resolve("runs/lstm/predictions-test.json"));
+    List<String> keys = new java.util.ArrayList<>();
+    side.fieldNames().forEachRemaining(keys::add);
+    assertEquals(List.of("models", "engine", "data", "split", "tta", "faces", "batch_size", "seconds",
+        "images_per_second", "latency_p50_ms", "latency_p95_ms"), keys);
+    assertTrue(side.path("models").isArray() && side.path("split").asText().equals("PublicTest"), side.toString());
     assertEquals(List.of(out.resolve("report/report.html")), r.reports());
     String md = Files.readString(out.resolve("report/report.md"));
     assertTrue(md.contains("McNemar") && md.contains("another seed"), md);
