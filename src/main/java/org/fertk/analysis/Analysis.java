@@ -46,21 +46,20 @@ public final class Analysis {
     Bootstrap.Result ci = Bootstrap.intervals(p, e, resamples, seed, 0.95);
     Calibration cal = Calibration.of(p, Calibration.BINS);
     PrCurve[] pr = PrCurve.perClass(p);
-    writeTables(dir, e, ci);
-    Json.writeFile(dir.resolve("metrics.json"), metricsJson(e, ci, cal, pr));
+    writeTables(dir, e, metricsJson(e, ci, cal, pr));
     Report report = new Report(in.title());
     addModelSection(report, "", manifest);
-    addEvaluation(report, dir, "", "", e, ci, history, selectionLabel(manifest), in.faces(), p, true);
+    addEvaluation(report, dir, "", "", e, ci, history, selectionLabel(manifest), in.faces(), p, cal, pr);
     report.write(dir);
     return new Output(p, e, ci, report);
   }
 
-  static void writeTables(Path dir, Evaluation e, Bootstrap.Result ci) {
+  static void writeTables(Path dir, Evaluation e, ObjectNode metrics) {
     AtomicOutput.writeString(dir.resolve("per-class.csv"), Tables.csv(Tables.perClass(e)));
     AtomicOutput.writeString(dir.resolve("confusion.csv"), Tables.csv(Tables.confusion(e, false)));
     AtomicOutput.writeString(dir.resolve("confusion-normalised.csv"), Tables.csv(Tables.confusion(e, true)));
     AtomicOutput.writeString(dir.resolve("roc-points.csv"), Tables.csv(Tables.rocPoints(e)));
-    Json.writeFile(dir.resolve("metrics.json"), metricsJson(e, ci));
+    Json.writeFile(dir.resolve("metrics.json"), metrics);
   }
 
   /**
@@ -163,12 +162,12 @@ public final class Analysis {
 
   /**
    * Metrics, tables and figures of one model; figure files are prefixed for comparisons, which
-   * draw the curves of all models on shared figures instead (allFigures false: tables and the
-   * confusion matrix only).
+   * draw the curves of all models on shared figures instead and pass no calibration and curves
+   * here (tables and the confusion matrix only).
    */
   static void addEvaluation(Report report, Path dir, String prefix, String filePrefix, Evaluation e,
       Bootstrap.Result ci, List<EpochLog> history, String valLabel, FaceDataset faces, PredictionSet p,
-      boolean allFigures) {
+      Calibration c, PrCurve[] pr) {
     String who = prefix.isEmpty() ? "" : prefix + ": ";
     Report.Section m = report.section(who + "Metrics");
     m.blocks().add(new Report.TableBlock("", Tables.summary(e, ci)));
@@ -181,7 +180,7 @@ public final class Analysis {
     cf.blocks().add(new Report.Figure("Confusion matrix (counts; colour = share of the true class, scale on the right)",
         confusion));
     cf.blocks().add(new Report.TableBlock("Row-normalised", Tables.confusion(e, true)));
-    if (!allFigures) {
+    if (c == null) {
       return;
     }
     Report.Section roc = report.section(who + "ROC curves");
@@ -189,7 +188,6 @@ public final class Analysis {
     Plots.roc(e, who + "one-vs-rest ROC curves", rocPng);
     roc.blocks().add(new Report.Figure("One-vs-rest ROC curve per class, AUC in the legend", rocPng));
     Report.Section prs = report.section(who + "Precision-recall curves");
-    PrCurve[] pr = PrCurve.perClass(p);
     Path prPng = dir.resolve(f + "precision-recall.png");
     Plots.precisionRecall(pr, who + "one-vs-rest precision-recall curves", prPng);
     prs.blocks().add(new Report.Text(String.format(Locale.ROOT, "Average precision (scikit-learn's definition) per "
@@ -197,7 +195,6 @@ public final class Analysis {
         + "and the precision-recall curve does not.", PrCurve.macroAveragePrecision(pr))));
     prs.blocks().add(new Report.Figure("Precision against recall per class as the threshold falls", prPng));
     Report.Section cal = report.section(who + "Calibration");
-    Calibration c = Calibration.of(p, Calibration.BINS);
     Path relPng = dir.resolve(f + "reliability.png");
     Plots.reliability(List.of("model"), List.of(c), who + "reliability diagram", relPng);
     cal.blocks().add(new Report.Text(String.format(Locale.ROOT, "Does 80%% mean 80%%? Faces are binned by the "

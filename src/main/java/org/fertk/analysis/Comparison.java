@@ -79,7 +79,7 @@ public final class Comparison {
       JsonNode manifest = Files.isRegularFile(rf.manifest()) ? Json.read(rf.manifest()) : null;
       Analysis.addModelSection(report, en.label(), manifest);
       Analysis.addEvaluation(report, dir, en.label(), fileKey(en), evals.get(i), cis.get(i), null,
-          Analysis.selectionLabel(manifest), faces, preds.get(i), false);
+          Analysis.selectionLabel(manifest), faces, preds.get(i), null, null);
     }
     report.write(dir);
     return new Output(table, sig, evals, report);

@@ -88,9 +88,7 @@ public final class Plots {
       RocCurve r = e.curves()[c];
       String label = Emotion.of(c).title() + (r.defined() ? String.format(Locale.ROOT, " (AUC %.3f)", r.auc()) : " (AUC undefined)");
       XYSeries s = new XYSeries(label, false, true);
-      for (int k = 0; k < r.fpr().length; k++) {
-        s.add(r.fpr()[k], r.tpr()[k]);
-      }
+      addCurve(s, r.fpr(), r.tpr());
       ds.addSeries(s);
       drawn.add(c);
     }
@@ -183,9 +181,7 @@ public final class Plots {
       String label = Emotion.of(c).title() + (pr.defined() ? String.format(Locale.ROOT, " (AP %.3f)",
           pr.averagePrecision()) : " (AP undefined)");
       XYSeries xs = new XYSeries(label, false, true);
-      for (int k = 0; k < pr.recall().length; k++) {
-        xs.add(pr.recall()[k], pr.precision()[k]);
-      }
+      addCurve(xs, pr.recall(), pr.precision());
       ds.addSeries(xs);
       drawn.add(c);
     }
@@ -253,9 +249,7 @@ public final class Plots {
     for (int m = 0; m < micro.size(); m++) {
       RocCurve rc = micro.get(m);
       XYSeries xs = new XYSeries(String.format(Locale.ROOT, "%s (micro AUC %.3f)", names.get(m), rc.auc()), false, true);
-      for (int k = 0; k < rc.fpr().length; k++) {
-        xs.add(rc.fpr()[k], rc.tpr()[k]);
-      }
+      addCurve(xs, rc.fpr(), rc.tpr());
       ds.addSeries(xs);
     }
     List<Color> paints = new ArrayList<>();
@@ -335,6 +329,21 @@ public final class Plots {
     ((NumberAxis) chart.getXYPlot().getDomainAxis()).setNumberFormatOverride(new java.text.DecimalFormat("0"));
     style(chart);
     write(chart, png);
+  }
+
+  /** Points drawn per curve at most: an 800-pixel chart shows no more, and 100,000 points cost seconds. */
+  static final int MAX_CURVE_POINTS = 2000;
+
+  /** A curve's points, every k-th one when there are more than {@link #MAX_CURVE_POINTS}, ends kept. */
+  private static void addCurve(XYSeries s, double[] x, double[] y) {
+    int step = Math.max(1, (x.length + MAX_CURVE_POINTS - 1) / MAX_CURVE_POINTS);
+    for (int k = 0; k < x.length; k += step) {
+      s.add(x[k], y[k], false);
+    }
+    if (x.length > 0 && (x.length - 1) % step != 0) {
+      s.add(x[x.length - 1], y[y.length - 1], false);
+    }
+    s.fireSeriesChanged();
   }
 
   private static void unitAxes(XYPlot plot) {

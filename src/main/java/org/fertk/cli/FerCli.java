@@ -135,7 +135,7 @@ public final class FerCli implements java.util.concurrent.Callable<Integer> {
   /** The message of the exception in the chain that mentions the full disk (it names the file). */
   static String diskFullMessage(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c.getMessage() != null && IoErrors.isDiskFull(new Exception(c.getMessage()))) {
+      if (IoErrors.saysDiskFull(c.getMessage())) {
         return c.getMessage();
       }
     }

@@ -31,15 +31,14 @@ public final class ImageFolderReader {
       collectClasses(root, null, entries);
     } else {
       Map<Path, Usage> splits = splitFolders(children);
-      StringBuilder mapping = new StringBuilder(root + ": split folders ");
+      List<String> mapping = new ArrayList<>();
       for (Map.Entry<Path, Usage> s : splits.entrySet()) {
         collectClasses(s.getKey(), s.getValue(), entries);
-        mapping.append(mapping.charAt(mapping.length() - 1) == ' ' ? "" : ", ")
-            .append(s.getKey().getFileName()).append(" -> ").append(s.getValue().label())
-            .append(s.getValue() == Usage.PUBLIC_TEST ? " (validation: select models on it)"
-                : s.getValue() == Usage.PRIVATE_TEST ? " (test: held out)" : "");
+        mapping.add(s.getKey().getFileName() + " -> " + s.getValue().label()
+            + (s.getValue() == Usage.PUBLIC_TEST ? " (validation: select models on it)"
+                : s.getValue() == Usage.PRIVATE_TEST ? " (test: held out)" : ""));
       }
-      notes.add(mapping.toString());
+      notes.add(root + ": split folders " + String.join(", ", mapping));
     }
     if (entries.isEmpty()) {
       throw new DataException(root.toString(), "no images found (expected <root>/<split>/<class>/*.png|jpg)");

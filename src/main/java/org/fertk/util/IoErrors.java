@@ -51,12 +51,16 @@ public final class IoErrors {
   /** True when any message in the chain is the operating system's "disk full" (ENOSPC). */
   public static boolean isDiskFull(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      String m = c.getMessage();
-      if (m != null && (m.contains("No space left on device") || m.contains("ENOSPC"))) {
+      if (saysDiskFull(c.getMessage())) {
         return true;
       }
     }
     return false;
+  }
+
+  /** True when an error message is the operating system's "disk full". */
+  public static boolean saysDiskFull(String message) {
+    return message != null && (message.contains("No space left on device") || message.contains("ENOSPC"));
   }
 
   /** The nearest existing ancestor of p when it is a regular file (so p cannot be created). */
