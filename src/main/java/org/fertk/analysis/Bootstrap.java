@@ -3,7 +3,7 @@ package org.fertk.analysis;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 
 /**
  * Percentile bootstrap (resampling faces with replacement) for accuracy and macro-F1, and the

@@ -130,13 +130,13 @@ public final class Comparison {
 
   /** The ROC curve of all (face, class) pairs pooled: positive where the class is the true one. */
   static RocCurve microRoc(PredictionSet p) {
-    int n = p.size() * org.fertk.data.Emotion.COUNT;
+    int n = p.size() * org.fertk.Emotion.COUNT;
     boolean[] pos = new boolean[n];
     double[] score = new double[n];
     for (int i = 0; i < p.size(); i++) {
-      for (int c = 0; c < org.fertk.data.Emotion.COUNT; c++) {
-        pos[i * org.fertk.data.Emotion.COUNT + c] = p.truth()[i] == c;
-        score[i * org.fertk.data.Emotion.COUNT + c] = p.proba()[i][c];
+      for (int c = 0; c < org.fertk.Emotion.COUNT; c++) {
+        pos[i * org.fertk.Emotion.COUNT + c] = p.truth()[i] == c;
+        score[i * org.fertk.Emotion.COUNT + c] = p.proba()[i][c];
       }
     }
     return RocCurve.of(pos, score);

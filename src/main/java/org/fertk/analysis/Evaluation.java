@@ -1,6 +1,6 @@
 package org.fertk.analysis;
 
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 
 /**
  * Everything computed once from a prediction set, immutable; tables, Markdown, HTML and plots

@@ -1,6 +1,6 @@
 package org.fertk.analysis;
 
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 

@@ -13,7 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.FaceImages;
 import org.fertk.train.EpochLog;

@@ -48,7 +48,7 @@ public record PrCurve(double[] precision, double[] recall, double[] thresholds, 
 
   /** The curve of each class of a prediction set. */
   public static PrCurve[] perClass(PredictionSet p) {
-    PrCurve[] out = new PrCurve[org.fertk.data.Emotion.COUNT];
+    PrCurve[] out = new PrCurve[org.fertk.Emotion.COUNT];
     for (int c = 0; c < out.length; c++) {
       boolean[] pos = new boolean[p.size()];
       double[] s = new double[p.size()];

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import org.fertk.score.Predictions;
 import org.fertk.util.FerException;
 import tech.tablesaw.api.ColumnType;

@@ -2,7 +2,7 @@ package org.fertk.analysis;
 
 import java.util.List;
 import java.util.Locale;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;

@@ -10,7 +10,7 @@ import org.fertk.analysis.Bootstrap;
 import org.fertk.analysis.Evaluation;
 import org.fertk.analysis.Evaluator;
 import org.fertk.analysis.PredictionSet;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.score.Predictions;
 import org.fertk.util.AtomicOutput;

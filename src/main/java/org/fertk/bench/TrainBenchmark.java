@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.SplitSpec;
 import org.fertk.data.Splits;
@@ -15,6 +15,7 @@ import org.fertk.model.SequentialModel;
 import org.fertk.train.Augmentation;
 import org.fertk.train.OptimizerConfig;
 import org.fertk.train.TrainConfig;
+import org.fertk.train.PreparedData;
 import org.fertk.train.Trainer;
 import org.fertk.train.TrainingGraph;
 import org.fertk.util.AtomicOutput;
@@ -120,7 +121,7 @@ public final class TrainBenchmark {
       TrainConfig cfg = new TrainConfig(graph.toString(), null, 14, SplitSpec.DEFAULT, 2, bs,
           OptimizerConfig.adam(1e-3), 0, "none", augment, Augmentation.preset(augment), 0, null, null,
           "constant", 0, java.util.List.of(), 1, null, null, precision, 1);
-      Trainer.Prepared p = new Trainer.Prepared(model, new SplitSpec.DataSplit(train, val, val, true), "bench", "bench");
+      PreparedData p = new PreparedData(model, new SplitSpec.DataSplit(train, val, val, true), "bench", "bench");
       Trainer.Result r = new Trainer(cfg, tmp.resolve("run"), false, out, threads).run(p, false);
       return r.state().history.get(1).imagesPerSecond();
     } finally {

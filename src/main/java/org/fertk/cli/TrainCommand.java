@@ -1,130 +1,170 @@
 package org.fertk.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import org.fertk.train.DataPreparation;
+import org.fertk.train.PreparedData;
 import org.fertk.train.RunFolder;
 import org.fertk.train.TrainConfig;
-import org.fertk.train.TrainOptions;
 import org.fertk.train.Trainer;
 import org.fertk.util.FerException;
-import org.fertk.util.Json;
+import org.fertk.util.SettingException;
 import org.fertk.util.UsageException;
-import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParseResult;
 
+/**
+ * `fer train`: fills {@link TrainConfig.Builder} from the flags given (the builder holds the
+ * defaults), or, with --resume, the stored run's builder with the flags given again on top.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Train a graph spec natively in TensorFlow Java; writes a run folder with a "
         + "SavedModel, history.csv, checkpoints and manifest.json.")
 final class TrainCommand extends BaseCommand {
-  @Option(names = "--graph", description = "Architecture spec (Keras JSON) in graphs/.")
-  Path graph;
+  static final class DataOptions {
+    @Option(names = "--data", description = "FER2013 CSV(.gz) or image folder; default: synthetic faces.")
+    Path data;
 
-  @Option(names = "--data", description = "FER2013 CSV(.gz) or image folder; default: synthetic faces.")
-  Path data;
+    @Option(names = "--synthetic", paramLabel = "N",
+        description = "Synthetic faces when no --data (default " + TrainConfig.Builder.SYNTHETIC + ").")
+    Integer synthetic;
 
-  @Option(names = "--synthetic", defaultValue = "3500", description = "Synthetic faces when no --data (default ${DEFAULT-VALUE}).")
-  int synthetic;
+    @Option(names = {"--split-by", "--split"}, paramLabel = "MODE",
+        description = "usage (train on Training, test on PublicTest; the default) or random (--split is the old spelling).")
+    String split;
 
-  @Option(names = {"--split-by", "--split"}, defaultValue = "usage", description = "How to split the data: usage (train on Training, test on PublicTest) or random (default ${DEFAULT-VALUE}; --split is the old spelling).")
-  String split;
+    @Option(names = "--test-fraction", description = "Test share for --split-by random (default 0.2).")
+    Double testFraction;
 
-  @Option(names = "--test-fraction", defaultValue = "0.2", description = "For --split random (default ${DEFAULT-VALUE}).")
-  double testFraction;
+    @Option(names = "--val-fraction", description = "Validation carved from training; 0 (default) validates on the test split.")
+    Double valFraction;
+  }
 
-  @Option(names = "--val-fraction", defaultValue = "0",
-      description = "Validation carved from training; 0 = validate on the test split (default ${DEFAULT-VALUE}).")
-  double valFraction;
+  static final class ModelOptions {
+    @Option(names = "--graph", description = "Architecture spec (Keras JSON) in graphs/.")
+    Path graph;
 
-  @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default ${DEFAULT-VALUE}).")
-  int epochs;
+    @Option(names = "--precision", paramLabel = "P",
+        description = "float32 (default) or bfloat16 (mixed precision: convolutions and matrix products in bfloat16, "
+            + "weights in float32; about 1.3x faster on CPUs with AVX512_BF16; the exported model is float32).")
+    String precision;
 
-  @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
-  int batchSize;
+    @Option(names = "--seed", description = "Seed for weights, shuffling, augmentation, dropout (default "
+        + TrainConfig.Builder.SEED + ").")
+    Long seed;
+  }
 
-  @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (default ${DEFAULT-VALUE}).")
-  String optimizer;
+  static final class OptimizerOptions {
+    @Option(names = "--epochs", description = "Epochs (default " + TrainConfig.Builder.EPOCHS + ").")
+    Integer epochs;
 
-  @Option(names = "--lr", description = "Learning rate (default 1e-3 for adam, 1e-2 for sgd); with --resume, "
-      + "the rate to continue with.")
-  Double lr;
+    @Option(names = "--batch-size", description = "Batch size (default " + TrainConfig.Builder.BATCH_SIZE + ").")
+    Integer batchSize;
 
-  @Option(names = "--momentum", defaultValue = "0", description = "SGD momentum (default ${DEFAULT-VALUE}).")
-  double momentum;
+    @Option(names = "--optimizer", description = "adam (default) or sgd.")
+    String optimizer;
 
-  @Option(names = "--nesterov", description = "Nesterov momentum (SGD).")
-  boolean nesterov;
+    @Option(names = "--lr", description = "Learning rate (default 1e-3 for adam, 1e-2 for sgd); with --resume, "
+        + "the rate to continue with.")
+    Double lr;
 
-  @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant or cosine (default ${DEFAULT-VALUE}).")
-  String lrSchedule;
+    @Option(names = "--momentum", description = "SGD momentum (default 0).")
+    Double momentum;
 
-  @Option(names = "--warmup-epochs", defaultValue = "0", description = "Linear warm-up epochs for cosine (default ${DEFAULT-VALUE}).")
-  int warmupEpochs;
+    @Option(names = "--nesterov", description = "Nesterov momentum (SGD).")
+    Boolean nesterov;
+  }
 
-  @Option(names = "--cosine-restarts", split = ",", paramLabel = "EPOCH",
-      description = "Epochs where the cosine schedule restarts (warm restarts, SGDR), e.g. 75.")
-  java.util.List<Integer> cosineRestarts = new java.util.ArrayList<>();
+  static final class ScheduleOptions {
+    @Option(names = "--lr-schedule", description = "constant (default) or cosine.")
+    String lrSchedule;
 
-  @Option(names = "--restart-lr-factor", defaultValue = "1",
-      description = "Peak rate of each restart cycle relative to the previous one (default ${DEFAULT-VALUE}).")
-  double restartLrFactor;
+    @Option(names = "--warmup-epochs", description = "Linear warm-up epochs for cosine (default 0).")
+    Integer warmupEpochs;
 
-  @Option(names = "--swa-start", paramLabel = "EPOCH",
-      description = "Average the weights of every epoch from this one (0-based) on and finish with that average (SWA).")
-  Integer swaStart;
+    @Option(names = "--cosine-restarts", split = ",", paramLabel = "EPOCH",
+        description = "Epochs where the cosine schedule restarts (warm restarts, SGDR), e.g. 75.")
+    List<Integer> cosineRestarts;
 
-  @Option(names = "--swa-lr", paramLabel = "LR",
-      description = "Constant learning rate from --swa-start on (default: the schedule keeps running).")
-  Double swaLr;
+    @Option(names = "--restart-lr-factor",
+        description = "Peak rate of each restart cycle relative to the previous one (default 1).")
+    Double restartLrFactor;
 
-  @Option(names = "--l2", defaultValue = "0", description = "L2 penalty on every kernel without its own regularizer.")
-  double l2;
+    @Option(names = "--swa-start", paramLabel = "EPOCH",
+        description = "Average the weights of every epoch from this one (0-based) on and finish with that average (SWA).")
+    Integer swaStart;
 
-  @Option(names = "--class-weight", defaultValue = "none", description = "none, balanced, or 7 comma-separated weights.")
-  String classWeight;
+    @Option(names = "--swa-lr", paramLabel = "LR",
+        description = "Constant learning rate from --swa-start on (default: the schedule keeps running).")
+    Double swaLr;
+  }
 
-  @Option(names = "--augment", defaultValue = "none", description = "none, minimal (flip + shift), standard (flip, rotation 10, shift and zoom 10%%) or strong (shift and zoom 20%%).")
-  String augment;
+  static final class RegularisationOptions {
+    @Option(names = "--l2", description = "L2 penalty on every kernel without its own regularizer (default 0).")
+    Double l2;
 
-  @Option(names = "--random-erasing", defaultValue = "0", description = "Probability of random erasing (default ${DEFAULT-VALUE}).")
-  double erasing;
+    @Option(names = "--class-weight", description = "none (default), balanced, or 7 comma-separated weights.")
+    String classWeight;
 
-  @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing (default ${DEFAULT-VALUE}).")
-  double labelSmoothing;
+    @Option(names = "--augment", description = "none (default), minimal (flip + shift), standard (flip, rotation 10, "
+        + "shift and zoom 10%%) or strong (shift and zoom 20%%).")
+    String augment;
 
-  @Option(names = "--early-stopping", arity = "0..1", fallbackValue = "",
-      description = "Keras EarlyStopping: monitor, min_delta, patience, mode, baseline, restore_best_weights, "
-          + "start_from_epoch, e.g. 'patience=10,restore_best_weights=true'.")
-  String earlyStopping;
+    @Option(names = "--random-erasing", description = "Probability of random erasing (default: the preset's, 0).")
+    Double erasing;
 
-  @Option(names = "--reduce-lr-on-plateau", arity = "0..1", fallbackValue = "",
-      description = "Keras ReduceLROnPlateau: monitor, factor, patience, mode, min_delta, cooldown, min_lr.")
-  String reduceLr;
+    @Option(names = "--label-smoothing", description = "Label smoothing (default 0).")
+    Double labelSmoothing;
+  }
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed for weights, shuffling, augmentation, dropout (default ${DEFAULT-VALUE}).")
-  long seed;
+  static final class CallbackOptions {
+    @Option(names = "--early-stopping", arity = "0..1", fallbackValue = "",
+        description = "Keras EarlyStopping: monitor, min_delta, patience, mode, baseline, restore_best_weights, "
+            + "start_from_epoch, e.g. 'patience=10,restore_best_weights=true'.")
+    String earlyStopping;
 
-  @Option(names = "--precision", defaultValue = "float32",
-      description = "float32 or bfloat16 (mixed precision: convolutions and matrix products in bfloat16, weights "
-          + "in float32; about 1.3x faster on CPUs with AVX512_BF16; the exported model is float32).")
-  String precision;
+    @Option(names = "--reduce-lr-on-plateau", arity = "0..1", fallbackValue = "",
+        description = "Keras ReduceLROnPlateau: monitor, factor, patience, mode, min_delta, cooldown, min_lr.")
+    String reduceLr;
+  }
 
-  @Option(names = "--threads", defaultValue = "0", description = "TF intra-op threads, 0 = all cores.")
-  int threads;
+  static final class OutputOptions {
+    @Option(names = "--out", description = "Run folder (default runs/<model>-<time>).")
+    Path out;
 
-  @Option(names = "--out", description = "Run folder (default runs/<model>-<time>).")
-  Path out;
+    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
+    boolean resume;
+  }
 
-  @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
-  boolean resume;
+  @ArgGroup(validate = false, heading = "%nData:%n", order = 1)
+  DataOptions dataOpts = new DataOptions();
 
+  @ArgGroup(validate = false, heading = "%nModel:%n", order = 2)
+  ModelOptions modelOpts = new ModelOptions();
+
+  @ArgGroup(validate = false, heading = "%nOptimizer:%n", order = 3)
+  OptimizerOptions optOpts = new OptimizerOptions();
+
+  @ArgGroup(validate = false, heading = "%nSchedule:%n", order = 4)
+  ScheduleOptions schedOpts = new ScheduleOptions();
+
+  @ArgGroup(validate = false, heading = "%nRegularisation:%n", order = 5)
+  RegularisationOptions regOpts = new RegularisationOptions();
+
+  @ArgGroup(validate = false, heading = "%nCallbacks:%n", order = 6)
+  CallbackOptions cbOpts = new CallbackOptions();
+
+  @ArgGroup(validate = false, heading = "%nOutput:%n", order = 7)
+  OutputOptions outOpts = new OutputOptions();
+
+  @Mixin
+  ThreadsOption threads;
 
   @Mixin
   DataInputOptions input;
@@ -133,27 +173,29 @@ final class TrainCommand extends BaseCommand {
   public Integer call() {
     TrainConfig config;
     try {
-      config = resume ? resumedConfig() : buildConfig();
-    } catch (FerException e) {
-      if (e instanceof UsageException || (graph != null && !Files.isRegularFile(graph)) || resume) {
-        throw e; // a missing file or a stored run is a failed input, not a usage error
-      }
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      config = outOpts.resume ? resumedConfig() : buildConfig();
+    } catch (SettingException e) {
+      throw new UsageException(e.withNames(TrainCommand::flag));
     }
-    Path runDir = out != null ? out : defaultRunDir(config);
-    Trainer.Prepared prepared = DataPreparation.prepare(config, input.readOptions(), err());
+    Path runDir = outOpts.out != null ? outOpts.out : defaultRunDir(config);
+    PreparedData prepared = DataPreparation.prepare(config, input.readOptions(), err());
     if (!quiet()) {
       out().printf("Training %s on %s (%,d train / %,d val%s), %d epochs, run folder %s%n",
           prepared.model().name(), prepared.dataSource(), prepared.split().train().size(),
           prepared.split().val().size(), prepared.split().valIsTest() ? " = test" : "", config.epochs(), runDir);
       out().flush();
     }
-    Trainer.Result r = new Trainer(config, runDir, quiet(), out(), threads)
-        .withLearningRate(resume ? lr : null).run(prepared, resume);
+    Trainer.Result r = new Trainer(config, runDir, quiet(), out(), threads.threads)
+        .withLearningRate(outOpts.resume ? optOpts.lr : null).run(prepared, outOpts.resume);
     out().printf(Locale.ROOT, "%s: val_accuracy %.4f, test_accuracy %.4f after %d epochs (%.0f s, %,.0f img/s)%n",
         runDir, r.finalVal().accuracy(), r.test().accuracy(), r.state().history.size(),
         r.state().trainSeconds, r.state().imagesSeen / Math.max(1e-9, r.state().trainSeconds));
     return 0;
+  }
+
+  /** The command-line flag of a setting's key. */
+  static String flag(String key) {
+    return key.equals("split") ? "--split-by" : "--" + key.replace('_', '-');
   }
 
   /**
@@ -162,71 +204,74 @@ final class TrainCommand extends BaseCommand {
    * does), and --data on other faces. --lr is the rate to continue with, not a setting.
    */
   TrainConfig resumedConfig() {
-    if (out == null) {
+    if (outOpts.out == null) {
       throw new UsageException("--resume needs --out RUN_DIR");
     }
-    RunFolder rf = new RunFolder(out);
+    RunFolder rf = new RunFolder(outOpts.out);
     if (!Files.isRegularFile(rf.config())) {
-      throw new FerException(out + ": no run to resume (run-config.json not found)");
+      throw new FerException(outOpts.out + ": no run to resume (run-config.json not found)");
     }
-    TrainConfig stored = TrainConfig.read(rf.config());
-    ObjectNode o = TrainOptions.fromConfig(stored);
-    ObjectNode given = options();
-    ParseResult pr = spec.commandLine().getParseResult();
-    for (var opt : spec.options()) {
-      String key = opt.longestName().equals("--split-by") ? "split" : opt.longestName().substring(2).replace('-', '_');
-      if (pr.hasMatchedOption(opt) && TrainOptions.KEYS.contains(key) && !key.equals("lr")) {
-        o.set(key, given.get(key));
-        if (!given.has(key)) {
-          o.remove(key);
-        }
-      }
+    TrainConfig.Builder b = TrainConfig.read(rf.config()).toBuilder();
+    apply(b, false);
+    if (modelOpts.graph != null) {
+      b.graph(modelOpts.graph);
     }
-    String g = graph != null ? graph.toString() : stored.graph();
-    String d = data != null ? data.toString() : stored.data();
-    return TrainOptions.toConfig(o, g, d);
+    return b.build();
   }
 
   TrainConfig buildConfig() {
-    ParseResult pr = spec.commandLine().getParseResult();
-    if (pr.hasMatchedOption("--test-fraction") && split.equalsIgnoreCase("usage")) {
-      throw new UsageException("--test-fraction applies to --split random only (--split usage tests on PublicTest)");
+    if (dataOpts.testFraction != null && !"random".equalsIgnoreCase(dataOpts.split)) {
+      throw new UsageException("--test-fraction applies to --split-by random only (--split-by usage tests on PublicTest)");
     }
-    if (graph == null) {
+    if (modelOpts.graph == null) {
       throw new UsageException("--graph is required (see 'fer graphs' for the specs)");
     }
-    if (!Files.isRegularFile(graph)) {
-      throw new FerException(graph + ": file not found");
+    if (!Files.isRegularFile(modelOpts.graph)) {
+      throw new FerException(modelOpts.graph + ": file not found");
     }
-    return TrainOptions.toConfig(options(), graph.toString(), data == null ? null : data.toString());
+    TrainConfig.Builder b = TrainConfig.builder().graph(modelOpts.graph);
+    apply(b, true);
+    return b.build();
   }
 
-  /** This command line's training options by their plan names (what TrainOptions reads). */
-  private ObjectNode options() {
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    o.put("synthetic", synthetic).put("split", split).put("test_fraction", testFraction).put("val_fraction", valFraction)
-        .put("epochs", epochs).put("batch_size", batchSize).put("optimizer", optimizer).put("momentum", momentum)
-        .put("nesterov", nesterov).put("lr_schedule", lrSchedule).put("warmup_epochs", warmupEpochs).put("l2", l2)
-        .put("class_weight", classWeight).put("augment", augment).put("random_erasing", erasing)
-        .put("label_smoothing", labelSmoothing).put("seed", seed).put("restart_lr_factor", restartLrFactor)
-        .put("precision", precision);
-    cosineRestarts.forEach(o.putArray("cosine_restarts")::add);
-    if (swaStart != null) {
-      o.put("swa_start", swaStart);
+  /** Sets on the builder every setting given on the command line; the builder keeps the others. */
+  private void apply(TrainConfig.Builder b, boolean fresh) {
+    if (dataOpts.data != null) {
+      b.data(dataOpts.data);
     }
-    if (swaLr != null) {
-      o.put("swa_lr", swaLr);
+    set(dataOpts.synthetic, b::synthetic);
+    set(dataOpts.split, b::split);
+    set(dataOpts.testFraction, b::testFraction);
+    set(dataOpts.valFraction, b::valFraction);
+    set(modelOpts.precision, b::precision);
+    set(modelOpts.seed, b::seed);
+    set(optOpts.epochs, b::epochs);
+    set(optOpts.batchSize, b::batchSize);
+    set(optOpts.optimizer, b::optimizer);
+    if (fresh) {
+      set(optOpts.lr, b::learningRate);
     }
-    if (lr != null) {
-      o.put("lr", lr);
+    set(optOpts.momentum, b::momentum);
+    set(optOpts.nesterov, b::nesterov);
+    set(schedOpts.lrSchedule, b::lrSchedule);
+    set(schedOpts.warmupEpochs, b::warmupEpochs);
+    set(schedOpts.cosineRestarts, b::cosineRestarts);
+    set(schedOpts.restartLrFactor, b::restartLrFactor);
+    set(schedOpts.swaStart, b::swaStart);
+    set(schedOpts.swaLr, b::swaLr);
+    set(regOpts.l2, b::l2);
+    set(regOpts.classWeight, b::classWeight);
+    set(regOpts.augment, b::augment);
+    set(regOpts.erasing, b::randomErasing);
+    set(regOpts.labelSmoothing, b::labelSmoothing);
+    set(cbOpts.earlyStopping, b::earlyStopping);
+    set(cbOpts.reduceLr, b::reduceLrOnPlateau);
+  }
+
+  private static <T> void set(T value, java.util.function.Consumer<T> setter) {
+    if (value != null) {
+      setter.accept(value);
     }
-    if (earlyStopping != null) {
-      o.put("early_stopping", earlyStopping);
-    }
-    if (reduceLr != null) {
-      o.put("reduce_lr_on_plateau", reduceLr);
-    }
-    return o;
   }
 
   static Path defaultRunDir(TrainConfig config) {

@@ -1,5 +1,6 @@
 package org.fertk.data;
 
+import org.fertk.Emotion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package org.fertk.data;
 
+import org.fertk.Emotion;
 import java.util.Arrays;
 import org.fertk.util.Hashing;
 

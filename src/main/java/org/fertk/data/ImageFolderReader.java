@@ -1,5 +1,6 @@
 package org.fertk.data;
 
+import org.fertk.Emotion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -18,13 +18,13 @@ public record SplitSpec(String mode, double testFraction, double valFraction, lo
 
   public SplitSpec {
     if (!mode.equals("usage") && !mode.equals("random")) {
-      throw new FerException("--split must be 'usage' or 'random', got '" + mode + "'");
+      throw new org.fertk.util.SettingException("split must be 'usage' or 'random', got '" + mode + "'", "split");
     }
     if (!(testFraction > 0 && testFraction < 1)) {
-      throw new FerException("--test-fraction must be between 0 and 1 (exclusive), got " + testFraction);
+      throw new org.fertk.util.SettingException("test_fraction must be between 0 and 1 (exclusive), got " + testFraction, "test_fraction");
     }
     if (!(valFraction >= 0 && valFraction < 1)) {
-      throw new FerException("--val-fraction must be in [0,1), got " + valFraction);
+      throw new org.fertk.util.SettingException("val_fraction must be in [0,1), got " + valFraction, "val_fraction");
     }
   }
 

@@ -1,5 +1,6 @@
 package org.fertk.data;
 
+import org.fertk.Emotion;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.util.Json;
 import org.fertk.util.TextTable;

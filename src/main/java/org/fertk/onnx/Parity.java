@@ -2,7 +2,7 @@ package org.fertk.onnx;
 
 import java.nio.FloatBuffer;
 import java.util.Locale;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.Scores;
 import org.fertk.score.Engine;

@@ -1,7 +1,7 @@
 package org.fertk.score;
 
 import java.util.Locale;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import org.fertk.util.FerException;
 
 /**

@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.util.FerException;
 

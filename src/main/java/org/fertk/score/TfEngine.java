@@ -3,7 +3,7 @@ package org.fertk.score;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.model.ModelGraph;
 import org.fertk.util.FerException;

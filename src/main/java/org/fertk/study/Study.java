@@ -28,6 +28,7 @@ import org.fertk.score.TestTimeAugmentation;
 import org.fertk.train.DataPreparation;
 import org.fertk.train.EpochLog;
 import org.fertk.train.RunFolder;
+import org.fertk.train.PreparedData;
 import org.fertk.train.Trainer;
 import org.fertk.util.Json;
 import org.fertk.util.Progress;
@@ -143,7 +144,7 @@ public final class Study {
   /** Train (or resume, or skip), export, score and analyse one run; returns its test faces. */
   private FaceDataset runOne(StudyPlan.Run r, int index, int total, long t0) {
     RunFolder rf = new RunFolder(runDir(r));
-    Trainer.Prepared prepared = DataPreparation.prepare(r.config(), ReadOptions.STRICT, out);
+    PreparedData prepared = DataPreparation.prepare(r.config(), ReadOptions.STRICT, out);
     FaceDataset test = prepared.split().test();
     Path preds = rf.predictions(PREDICTIONS);
     if (Files.isRegularFile(rf.manifest()) && Files.isRegularFile(rf.onnx()) && Files.isRegularFile(preds)

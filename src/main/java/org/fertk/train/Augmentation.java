@@ -35,7 +35,7 @@ public record Augmentation(boolean flip, double rotationDegrees, double shift, d
       case "strong":
         return new Augmentation(true, 10, 0.2, 0.2, 0);
       default:
-        throw new FerException("--augment must be none, minimal, standard or strong, got '" + name + "'");
+        throw new org.fertk.util.SettingException("augment must be none, minimal, standard or strong, got '" + name + "'", "augment");
     }
   }
 

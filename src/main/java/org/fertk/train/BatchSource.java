@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 
 /**
@@ -62,7 +62,7 @@ final class BatchSource implements AutoCloseable {
     int start = b * bs;
     int n = Math.min(bs, order.length - start);
     batch.n = n;
-    SplittableRandom rng = new SplittableRandom(Trainer.mix(config.seed(), epoch, b));
+    SplittableRandom rng = new SplittableRandom(Seeds.mix(config.seed(), epoch, b));
     double s = config.labelSmoothing();
     float on = (float) (1 - s + s / Emotion.COUNT);
     float offV = (float) (s / Emotion.COUNT);

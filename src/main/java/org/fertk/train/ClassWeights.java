@@ -2,8 +2,9 @@ package org.fertk.train;
 
 import java.util.Arrays;
 import java.util.Locale;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import org.fertk.util.FerException;
+import org.fertk.util.SettingException;
 
 /** Per-class loss weights: none (all 1), balanced (scikit-learn's rule), or an explicit list. */
 public final class ClassWeights {
@@ -30,16 +31,16 @@ public final class ClassWeights {
     }
     String[] parts = s.split(",");
     if (parts.length != Emotion.COUNT) {
-      throw new FerException("--class-weight must be none, balanced or 7 comma-separated numbers, got '" + spec + "'");
+      throw new SettingException("class_weight must be none, balanced or 7 comma-separated numbers, got '" + spec + "'", "class_weight");
     }
     for (int c = 0; c < parts.length; c++) {
       try {
         w[c] = Double.parseDouble(parts[c].trim());
       } catch (NumberFormatException e) {
-        throw new FerException("--class-weight: '" + parts[c].trim() + "' is not a number");
+        throw new SettingException("class_weight: '" + parts[c].trim() + "' is not a number", "class_weight");
       }
       if (!(w[c] >= 0) || Double.isInfinite(w[c])) {
-        throw new FerException("--class-weight: weights must be finite and >= 0, got " + parts[c].trim());
+        throw new SettingException("class_weight: weights must be finite and >= 0, got " + parts[c].trim(), "class_weight");
       }
     }
     return w;

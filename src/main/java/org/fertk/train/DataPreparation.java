@@ -15,7 +15,7 @@ import org.fertk.util.Hashing;
 public final class DataPreparation {
   private DataPreparation() {}
 
-  public static Trainer.Prepared prepare(TrainConfig config, ReadOptions read, PrintWriter err) {
+  public static PreparedData prepare(TrainConfig config, ReadOptions read, PrintWriter err) {
     SequentialModel model = SequentialModel.load(Path.of(config.graph()), config.l2());
     FaceDataset data;
     String hash;
@@ -39,6 +39,6 @@ public final class DataPreparation {
     if (split.train().size() < 1 || split.val().size() < 1) {
       throw new FerException("the split leaves no training or validation data");
     }
-    return new Trainer.Prepared(model, split, hash, source);
+    return new PreparedData(model, split, hash, source);
   }
 }

@@ -1,7 +1,7 @@
 package org.fertk.train;
 
 import java.util.Map;
-import org.fertk.util.FerException;
+import org.fertk.util.SettingException;
 
 /** Which logged metric a callback watches and in which direction it improves (Keras "auto"). */
 public record Monitor(String metric, boolean higherIsBetter) {
@@ -11,7 +11,7 @@ public record Monitor(String metric, boolean higherIsBetter) {
   /** mode: auto (accuracy up, loss down), min or max. */
   public static Monitor of(String metric, String mode) {
     if (!METRICS.contains(metric)) {
-      throw new FerException("cannot monitor '" + metric + "' (expected one of loss, accuracy, val_loss, val_accuracy)");
+      throw new SettingException("cannot monitor '" + metric + "' (expected one of loss, accuracy, val_loss, val_accuracy)");
     }
     switch (mode) {
       case "min":
@@ -21,7 +21,7 @@ public record Monitor(String metric, boolean higherIsBetter) {
       case "auto":
         return new Monitor(metric, metric.endsWith("accuracy"));
       default:
-        throw new FerException("mode must be auto, min or max, got '" + mode + "'");
+        throw new SettingException("mode must be auto, min or max, got '" + mode + "'");
     }
   }
 

@@ -1,6 +1,6 @@
 package org.fertk.train;
 
-import org.fertk.util.FerException;
+import org.fertk.util.SettingException;
 
 /**
  * Optimizer settings with Keras defaults: Adam (lr 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-7)
@@ -10,19 +10,19 @@ public record OptimizerConfig(String name, double learningRate, double beta1, do
     double epsilon, double momentum, boolean nesterov) {
   public OptimizerConfig {
     if (!name.equals("adam") && !name.equals("sgd")) {
-      throw new FerException("--optimizer must be adam or sgd, got '" + name + "'");
+      throw new SettingException("optimizer must be adam or sgd, got '" + name + "'", "optimizer");
     }
     if (!(learningRate > 0)) {
-      throw new FerException("--lr must be positive, got " + learningRate);
+      throw new SettingException("lr must be positive, got " + learningRate, "lr");
     }
     if (!(momentum >= 0 && momentum < 1)) {
-      throw new FerException("--momentum must be in [0,1), got " + momentum);
+      throw new SettingException("momentum must be in [0,1), got " + momentum, "momentum");
     }
     if (name.equals("adam") && (momentum != 0 || nesterov)) {
-      throw new FerException("--momentum and --nesterov apply to --optimizer sgd only (Adam keeps its own moments)");
+      throw new SettingException("momentum and nesterov apply to optimizer sgd only (Adam keeps its own moments)", "momentum", "nesterov", "optimizer");
     }
     if (nesterov && name.equals("sgd") && momentum == 0) {
-      throw new FerException("--nesterov needs --momentum > 0");
+      throw new SettingException("nesterov needs momentum > 0", "nesterov", "momentum");
     }
   }
 

@@ -1,7 +1,7 @@
 package org.fertk.train;
 
 import java.util.Map;
-import org.fertk.util.FerException;
+import org.fertk.util.SettingException;
 
 /**
  * Keras 3 ReduceLROnPlateau: after {@code patience} epochs without an improvement larger than
@@ -14,7 +14,7 @@ public final class ReduceLROnPlateau {
       int cooldown, double minLr) {
     public Config {
       if (!(factor < 1.0)) {
-        throw new FerException("ReduceLROnPlateau does not support a factor >= 1.0, got " + factor);
+        throw new SettingException("ReduceLROnPlateau does not support a factor >= 1.0, got " + factor);
       }
     }
 

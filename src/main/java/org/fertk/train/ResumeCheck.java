@@ -43,7 +43,7 @@ public final class ResumeCheck {
    * Throws a user error when the data's content differs from the data the run started on: the
    * path may differ (another working directory), the faces may not.
    */
-  static void checkData(RunFolder run, TrainState state, Trainer.Prepared data) {
+  static void checkData(RunFolder run, TrainState state, PreparedData data) {
     if (state.dataSha256 == null) {
       state.dataSha256 = data.dataSha256(); // a checkpoint from before the hash was kept: start keeping it
       return;
@@ -65,18 +65,18 @@ public final class ResumeCheck {
    */
   public static List<String> conflicts(TrainConfig before, TrainConfig now) {
     // Both sides through the same serialiser, so fields missing from older files compare as defaults.
-    ObjectNode a = Json.MAPPER.valueToTree(before);
-    ObjectNode b = Json.MAPPER.valueToTree(now);
+    ObjectNode a = before.toJson();
+    ObjectNode b = now.toJson();
     if (appendsRestarts(before, now)) {
-      a.remove("restarts");
-      b.remove("restarts");
+      a.remove("cosine_restarts");
+      b.remove("cosine_restarts");
       if (before.restarts().isEmpty()) { // the factor never applied to the stored run's single cycle
-        a.remove("restartFactor");
-        b.remove("restartFactor");
+        a.remove("restart_lr_factor");
+        b.remove("restart_lr_factor");
       }
     }
     if (before.swaStart() == null && now.swaStart() != null && now.swaStart() >= before.epochs()) {
-      for (String f : List.of("swaStart", "swaLr")) { // averaging (and its rate) begins after the stored epochs
+      for (String f : List.of("swa_start", "swa_lr")) { // averaging (and its rate) begins after the stored epochs
         a.remove(f);
         b.remove(f);
       }

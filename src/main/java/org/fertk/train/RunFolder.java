@@ -112,7 +112,7 @@ public record RunFolder(Path dir) {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy " + source.checkpoints() + " to " + dir + ": " + e.getMessage(), e);
     }
-    return Trainer.readState(lastCheckpoint()).nextEpoch;
+    return Checkpoints.readState(lastCheckpoint()).nextEpoch;
   }
 
   /** Copies the files of a flat folder (a checkpoint) into a new folder. */

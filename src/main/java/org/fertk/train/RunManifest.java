@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Instant;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import org.fertk.model.SequentialModel;
 import org.fertk.util.CpuFeatures;
 import org.fertk.util.Hashing;
@@ -19,8 +19,11 @@ import org.fertk.util.Versions;
 public final class RunManifest {
   private RunManifest() {}
 
-  static void write(RunFolder run, TrainConfig config, Trainer.Prepared data, TrainState state,
-      Trainer.EvalMetrics finalVal, Trainer.EvalMetrics test, EarlyStopping es) {
+  static void write(RunFolder run, TrainConfig config, PreparedData data, TrainState state,
+      EvalMetrics finalVal, EvalMetrics test) {
+    var esState = state.callbacks.get(EarlyStoppingCallback.NAME);
+    EarlyStopping.State es = config.earlyStopping() == null || esState == null ? null
+        : StateMaps.fromMap(esState, EarlyStopping.State.class);
     ObjectNode m = Json.MAPPER.createObjectNode();
     m.put("format", "fer-toolkit run manifest 1");
     m.put("created", Instant.now().toString());
@@ -52,7 +55,7 @@ public final class RunManifest {
       counts.add(c);
     }
 
-    m.set("hyperparameters", Json.MAPPER.valueToTree(config));
+    m.set("hyperparameters", config.toJson());
     ObjectNode v = m.putObject("versions");
     Versions.all().forEach(v::put);
 
@@ -60,12 +63,12 @@ public final class RunManifest {
     t.put("epochs_requested", config.epochs());
     t.put("epochs_run", state.history.size());
     t.put("steps", state.step);
-    t.put("early_stopped", es != null && es.state().stoppedEpoch > 0);
-    if (es != null && es.state().stoppedEpoch > 0) {
-      t.put("early_stopping_epoch", es.state().stoppedEpoch + 1);
+    t.put("early_stopped", es != null && es.stoppedEpoch > 0);
+    if (es != null && es.stoppedEpoch > 0) {
+      t.put("early_stopping_epoch", es.stoppedEpoch + 1);
     }
     t.put("best_epoch", state.bestCheckpointEpoch + 1);
-    t.put("restored_best_weights", es != null && es.restoreAtEnd());
+    t.put("restored_best_weights", es != null && config.earlyStopping().restoreBestWeights() && es.hasBestWeights);
     if (config.swaStart() != null) {
       t.put("swa_start_epoch", config.swaStart() + 1);
       t.put("swa_snapshots", state.swaSnapshots);

@@ -1,11 +1,14 @@
 package org.fertk.train;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.fertk.data.SplitSpec;
 import org.fertk.util.FerException;
+import org.fertk.util.SettingException;
 import org.fertk.util.Json;
 
 /**
@@ -39,63 +42,63 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     restarts = restarts == null ? List.of() : List.copyOf(restarts); // run-config.json files older than restarts
     precision = checkPrecision(precision == null ? FLOAT32 : precision); // and older than precision
     if (epochs < 1) {
-      throw new FerException("--epochs must be at least 1, got " + epochs);
+      throw new SettingException("epochs must be at least 1, got " + epochs, "epochs");
     }
     if (batchSize < 1 || batchSize > 8192) {
-      throw new FerException("--batch-size must be between 1 and 8192, got " + batchSize);
+      throw new SettingException("batch_size must be between 1 and 8192, got " + batchSize, "batch_size");
     }
     if (!(l2 >= 0)) {
-      throw new FerException("--l2 must be >= 0, got " + l2);
+      throw new SettingException("l2 must be >= 0, got " + l2, "l2");
     }
     if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
-      throw new FerException("--label-smoothing must be in [0,1), got " + labelSmoothing);
+      throw new SettingException("label_smoothing must be in [0,1), got " + labelSmoothing, "label_smoothing");
     }
     if (syntheticCount < 14) {
-      throw new FerException("--synthetic must be at least 14 faces, got " + syntheticCount);
+      throw new SettingException("synthetic must be at least 14 faces, got " + syntheticCount, "synthetic");
     }
     if (!lrSchedule.equals("constant") && !lrSchedule.equals("cosine")) {
-      throw new FerException("--lr-schedule must be constant or cosine, got '" + lrSchedule + "'");
+      throw new SettingException("lr_schedule must be constant or cosine, got '" + lrSchedule + "'", "lr_schedule");
     }
     if (lrSchedule.equals("cosine") && reduceLr != null) {
-      throw new FerException("--reduce-lr-on-plateau cannot be combined with --lr-schedule cosine");
+      throw new SettingException("reduce_lr_on_plateau cannot be combined with lr_schedule cosine", "reduce_lr_on_plateau", "lr_schedule");
     }
-    ClassWeights.resolve(classWeight, new int[org.fertk.data.Emotion.COUNT]); // the format, before any run folder exists
+    ClassWeights.resolve(classWeight, new int[org.fertk.Emotion.COUNT]); // the format, before any run folder exists
     if (warmupEpochs > 0 && !lrSchedule.equals("cosine")) {
-      throw new FerException("--warmup-epochs applies to --lr-schedule cosine only");
+      throw new SettingException("warmup_epochs applies to lr_schedule cosine only", "warmup_epochs", "lr_schedule");
     }
     if (restarts.isEmpty() && restartFactor != 1) {
-      throw new FerException("--restart-lr-factor needs --cosine-restarts");
+      throw new SettingException("restart_lr_factor needs cosine_restarts", "restart_lr_factor", "cosine_restarts");
     }
     if (warmupEpochs < 0 || warmupEpochs >= epochs && warmupEpochs > 0) {
-      throw new FerException("--warmup-epochs must be in [0, epochs), got " + warmupEpochs);
+      throw new SettingException("warmup_epochs must be in [0, epochs), got " + warmupEpochs, "warmup_epochs");
     }
     if (swaStart != null) {
       if (swaStart < 0 || swaStart >= epochs) {
-        throw new FerException("--swa-start must be an epoch in [0, epochs), got " + swaStart);
+        throw new SettingException("swa_start must be an epoch in [0, epochs), got " + swaStart, "swa_start");
       }
       if (swaLr != null && !(swaLr > 0)) {
-        throw new FerException("--swa-lr must be > 0, got " + swaLr);
+        throw new SettingException("swa_lr must be > 0, got " + swaLr, "swa_lr");
       }
       if (earlyStopping != null && earlyStopping.restoreBestWeights()) {
-        throw new FerException("--swa-start cannot be combined with early stopping's restore_best_weights");
+        throw new SettingException("swa_start cannot be combined with early stopping's restore_best_weights", "swa_start");
       }
     } else if (swaLr != null) {
-      throw new FerException("--swa-lr needs --swa-start");
+      throw new SettingException("swa_lr needs swa_start", "swa_lr", "swa_start");
     }
     if (!restarts.isEmpty()) {
       if (!lrSchedule.equals("cosine")) {
-        throw new FerException("--cosine-restarts needs --lr-schedule cosine");
+        throw new SettingException("cosine_restarts needs lr_schedule cosine", "cosine_restarts", "lr_schedule");
       }
       int previous = warmupEpochs;
       for (int r : restarts) {
         if (r <= previous || r >= epochs) {
-          throw new FerException("--cosine-restarts must be increasing epochs after the warm-up and before --epochs ("
-              + epochs + "), got " + restarts);
+          throw new SettingException("cosine_restarts must be increasing epochs after the warm-up and before epochs ("
+              + epochs + "), got " + restarts, "cosine_restarts");
         }
         previous = r;
       }
       if (!(restartFactor > 0 && restartFactor <= 1)) {
-        throw new FerException("--restart-lr-factor must be in (0,1], got " + restartFactor);
+        throw new SettingException("restart_lr_factor must be in (0,1], got " + restartFactor, "restart_lr_factor");
       }
     }
   }
@@ -106,7 +109,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
   /** The precision name if known, else a user error naming the choices. */
   public static String checkPrecision(String precision) {
     if (!precision.equals(FLOAT32) && !precision.equals(BFLOAT16)) {
-      throw new FerException("--precision must be " + FLOAT32 + " or " + BFLOAT16 + ", got '" + precision + "'");
+      throw new SettingException("precision must be " + FLOAT32 + " or " + BFLOAT16 + ", got '" + precision + "'", "precision");
     }
     return precision;
   }
@@ -116,13 +119,57 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     return precision.equals(BFLOAT16);
   }
 
-  /** A run's stored settings (its run-config.json). */
+  /**
+   * A run's stored settings (its run-config.json): the keys of {@link #toJson()}, or the
+   * camelCase record fields that files written before one spelling per setting hold.
+   */
   public static TrainConfig read(Path file) {
+    ObjectNode o = (ObjectNode) TrainOptions.normalize(Json.read(file)).deepCopy();
+    JsonNode g = o.remove("graph");
+    JsonNode d = o.remove("data");
     try {
-      return Json.MAPPER.readValue(Files.readString(file), TrainConfig.class);
-    } catch (IOException e) {
-      throw new FerException(file + ": unreadable (" + e.getMessage() + ")");
+      return TrainOptions.toConfig(o, g == null ? null : g.asText(), d == null || d.isNull() ? null : d.asText());
+    } catch (FerException e) {
+      throw new FerException(file + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * These settings as run-config.json and manifests keep them: the graph and data files, then
+   * one snake_case key per setting, the names of plans and of `fer train`'s flags.
+   */
+  public ObjectNode toJson() {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("graph", graph);
+    o.put("data", data);
+    o.setAll(TrainOptions.fromConfig(this));
+    return o;
+  }
+
+  /**
+   * A builder with every setting at its default; {@link Builder#build()} validates them together.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding these settings, to change some of them.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder().graph(graph).synthetic(syntheticCount).split(split.mode())
+        .testFraction(split.testFraction()).valFraction(split.valFraction()).epochs(epochs).batchSize(batchSize)
+        .optimizer(optimizer.name()).learningRate(optimizer.learningRate()).momentum(optimizer.momentum())
+        .nesterov(optimizer.nesterov()).l2(l2).classWeight(classWeight).augment(augment)
+        .randomErasing(augmentation.erasing()).labelSmoothing(labelSmoothing).earlyStopping(earlyStopping)
+        .reduceLrOnPlateau(reduceLr).lrSchedule(lrSchedule).warmupEpochs(warmupEpochs).cosineRestarts(restarts)
+        .restartLrFactor(restartFactor).swaStart(swaStart).swaLr(swaLr).precision(precision).seed(seed);
+    b.data = data;
+    return b;
   }
 
   /** The same settings with a different number of epochs (what --resume may change). */
@@ -176,5 +223,349 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     }
     double progress = (step - start) / (double) Math.max(1, end - start);
     return peak * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+  }
+
+  /**
+   * Named settings with their defaults in one place: the command line, study plans and Java code
+   * all fill this builder. Each setting's key (in plans and run-config.json) is the setter's name
+   * in snake_case, and its command-line flag the same with dashes.
+   *
+   * <pre>{@code
+   * TrainConfig c = TrainConfig.builder().graph(Path.of("graphs/paper-cnn.json")).epochs(30)
+   *     .optimizer("sgd").learningRate(0.01).momentum(0.9).augment("standard").build();
+   * }</pre>
+   */
+  public static final class Builder {
+    /** Default number of epochs. */
+    public static final int EPOCHS = 10;
+    /** Default batch size. */
+    public static final int BATCH_SIZE = 64;
+    /** Default number of synthetic faces when no data is given. */
+    public static final int SYNTHETIC = 3500;
+    /** Default seed. */
+    public static final long SEED = 42;
+
+    private String graph;
+    private String data;
+    private int synthetic = SYNTHETIC;
+    private String split = "usage";
+    private double testFraction = 0.2;
+    private double valFraction = 0;
+    private int epochs = EPOCHS;
+    private int batchSize = BATCH_SIZE;
+    private String optimizer = "adam";
+    private Double learningRate;
+    private double momentum = 0;
+    private boolean nesterov;
+    private double l2 = 0;
+    private String classWeight = "none";
+    private String augment = "none";
+    private Double randomErasing;
+    private double labelSmoothing = 0;
+    private EarlyStopping.Config earlyStopping;
+    private ReduceLROnPlateau.Config reduceLr;
+    private String lrSchedule = "constant";
+    private int warmupEpochs = 0;
+    private List<Integer> cosineRestarts = List.of();
+    private double restartLrFactor = 1;
+    private Integer swaStart;
+    private Double swaLr;
+    private String precision = FLOAT32;
+    private long seed = SEED;
+
+    private Builder() {}
+
+    /**
+     * @param spec the architecture spec, a Keras-style JSON file (required)
+     * @return this builder
+     */
+    public Builder graph(Path spec) {
+      this.graph = spec.toString();
+      return this;
+    }
+
+    Builder graph(String spec) {
+      this.graph = spec;
+      return this;
+    }
+
+    /**
+     * @param file a FER2013 CSV(.gz) or image folder; null (the default) trains on synthetic faces
+     * @return this builder
+     */
+    public Builder data(Path file) {
+      this.data = file == null ? null : file.toString();
+      return this;
+    }
+
+    /**
+     * @param faces how many synthetic faces when there is no data (default 3500, at least 14)
+     * @return this builder
+     */
+    public Builder synthetic(int faces) {
+      this.synthetic = faces;
+      return this;
+    }
+
+    /**
+     * @param mode "usage" (train on Training, test on PublicTest; the default) or "random"
+     * @return this builder
+     */
+    public Builder split(String mode) {
+      this.split = mode.toLowerCase(Locale.ROOT);
+      return this;
+    }
+
+    /**
+     * @param f test share for split "random" (default 0.2)
+     * @return this builder
+     */
+    public Builder testFraction(double f) {
+      this.testFraction = f;
+      return this;
+    }
+
+    /**
+     * @param f validation share carved from the training faces; 0 (the default) validates on the test split
+     * @return this builder
+     */
+    public Builder valFraction(double f) {
+      this.valFraction = f;
+      return this;
+    }
+
+    /**
+     * @param n epochs to train (default 10)
+     * @return this builder
+     */
+    public Builder epochs(int n) {
+      this.epochs = n;
+      return this;
+    }
+
+    /**
+     * @param n faces per optimizer step (default 64)
+     * @return this builder
+     */
+    public Builder batchSize(int n) {
+      this.batchSize = n;
+      return this;
+    }
+
+    /**
+     * @param name "adam" (the default) or "sgd"
+     * @return this builder
+     */
+    public Builder optimizer(String name) {
+      this.optimizer = name.toLowerCase(Locale.ROOT);
+      return this;
+    }
+
+    /**
+     * @param lr initial learning rate (default 1e-3 for Adam, 1e-2 for SGD)
+     * @return this builder
+     */
+    public Builder learningRate(double lr) {
+      this.learningRate = lr;
+      return this;
+    }
+
+    /**
+     * @param m SGD momentum in [0, 1) (default 0)
+     * @return this builder
+     */
+    public Builder momentum(double m) {
+      this.momentum = m;
+      return this;
+    }
+
+    /**
+     * @param on Nesterov momentum (SGD with momentum only)
+     * @return this builder
+     */
+    public Builder nesterov(boolean on) {
+      this.nesterov = on;
+      return this;
+    }
+
+    /**
+     * @param penalty L2 penalty on every kernel without its own regularizer (default 0)
+     * @return this builder
+     */
+    public Builder l2(double penalty) {
+      this.l2 = penalty;
+      return this;
+    }
+
+    /**
+     * @param weights "none" (the default), "balanced", or seven comma-separated weights
+     * @return this builder
+     */
+    public Builder classWeight(String weights) {
+      this.classWeight = weights;
+      return this;
+    }
+
+    /**
+     * @param preset "none" (the default), "minimal", "standard" or "strong"
+     * @return this builder
+     */
+    public Builder augment(String preset) {
+      this.augment = preset.toLowerCase(Locale.ROOT);
+      return this;
+    }
+
+    /**
+     * @param p probability of random erasing; overrides the preset's (default: the preset's, 0)
+     * @return this builder
+     */
+    public Builder randomErasing(double p) {
+      this.randomErasing = p;
+      return this;
+    }
+
+    /**
+     * @param s label smoothing in [0, 1) (default 0)
+     * @return this builder
+     */
+    public Builder labelSmoothing(double s) {
+      this.labelSmoothing = s;
+      return this;
+    }
+
+    /**
+     * @param kerasArgs Keras EarlyStopping arguments as "key=value,..." (monitor, min_delta,
+     *     patience, mode, baseline, restore_best_weights, start_from_epoch); "" for Keras'
+     *     defaults; null for none (the default)
+     * @return this builder
+     */
+    public Builder earlyStopping(String kerasArgs) {
+      this.earlyStopping = kerasArgs == null ? null
+          : TrainOptions.earlyStopping(Json.MAPPER.getNodeFactory().textNode(kerasArgs), "early_stopping");
+      return this;
+    }
+
+    /**
+     * @param config early stopping's settings, or null for none
+     * @return this builder
+     */
+    public Builder earlyStopping(EarlyStopping.Config config) {
+      this.earlyStopping = config;
+      return this;
+    }
+
+    /**
+     * @param kerasArgs Keras ReduceLROnPlateau arguments as "key=value,..." (monitor, factor,
+     *     patience, mode, min_delta, cooldown, min_lr); "" for Keras' defaults; null for none
+     * @return this builder
+     */
+    public Builder reduceLrOnPlateau(String kerasArgs) {
+      this.reduceLr = kerasArgs == null ? null
+          : TrainOptions.reduceLr(Json.MAPPER.getNodeFactory().textNode(kerasArgs), "reduce_lr_on_plateau");
+      return this;
+    }
+
+    /**
+     * @param config the learning-rate reduction's settings, or null for none
+     * @return this builder
+     */
+    public Builder reduceLrOnPlateau(ReduceLROnPlateau.Config config) {
+      this.reduceLr = config;
+      return this;
+    }
+
+    /**
+     * @param schedule "constant" (the default) or "cosine" (per-step decay to 0 over all epochs)
+     * @return this builder
+     */
+    public Builder lrSchedule(String schedule) {
+      this.lrSchedule = schedule.toLowerCase(Locale.ROOT);
+      return this;
+    }
+
+    /**
+     * @param n epochs of linear warm-up before a cosine schedule (default 0)
+     * @return this builder
+     */
+    public Builder warmupEpochs(int n) {
+      this.warmupEpochs = n;
+      return this;
+    }
+
+    /**
+     * @param epochs epochs where a cosine schedule starts a new cycle (warm restarts)
+     * @return this builder
+     */
+    public Builder cosineRestarts(List<Integer> epochs) {
+      this.cosineRestarts = epochs == null ? List.of() : List.copyOf(epochs);
+      return this;
+    }
+
+    /**
+     * @param f peak of each restart cycle relative to the previous one, in (0, 1] (default 1)
+     * @return this builder
+     */
+    public Builder restartLrFactor(double f) {
+      this.restartLrFactor = f;
+      return this;
+    }
+
+    /**
+     * @param epoch first (0-based) epoch averaged into the final weights (SWA); null for none
+     * @return this builder
+     */
+    public Builder swaStart(Integer epoch) {
+      this.swaStart = epoch;
+      return this;
+    }
+
+    /**
+     * @param lr constant learning rate from the SWA start on; null keeps the schedule
+     * @return this builder
+     */
+    public Builder swaLr(Double lr) {
+      this.swaLr = lr;
+      return this;
+    }
+
+    /**
+     * @param p "float32" (the default) or "bfloat16" (mixed precision)
+     * @return this builder
+     */
+    public Builder precision(String p) {
+      this.precision = p.toLowerCase(Locale.ROOT);
+      return this;
+    }
+
+    /**
+     * @param s seed of weights, shuffling, augmentation, dropout and the split (default 42)
+     * @return this builder
+     */
+    public Builder seed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    /**
+     * Validates the settings together.
+     *
+     * @return the configuration
+     * @throws SettingException naming the key of the first bad setting
+     */
+    public TrainConfig build() {
+      if (graph == null) {
+        throw new SettingException("graph is required (an architecture spec such as graphs/paper-cnn.json)", "graph");
+      }
+      OptimizerConfig oc = new OptimizerConfig(optimizer,
+          learningRate != null ? learningRate : OptimizerConfig.defaultLr(optimizer), 0.9, 0.999, 1e-7, momentum,
+          nesterov);
+      Augmentation aug = Augmentation.preset(augment);
+      if (randomErasing != null) { // an explicit value, 0 included, overrides the preset's
+        aug = new Augmentation(aug.flip(), aug.rotationDegrees(), aug.shift(), aug.zoom(), randomErasing);
+      }
+      return new TrainConfig(graph, data, synthetic, new SplitSpec(split, testFraction, valFraction, seed), epochs,
+          batchSize, oc, l2, classWeight, augment, aug, labelSmoothing, earlyStopping, reduceLr, lrSchedule,
+          warmupEpochs, new ArrayList<>(cosineRestarts), restartLrFactor, swaStart, swaLr, precision, seed);
+    }
   }
 }

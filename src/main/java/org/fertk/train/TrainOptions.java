@@ -2,11 +2,11 @@ package org.fertk.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
-import org.fertk.data.SplitSpec;
-import org.fertk.util.FerException;
+import org.fertk.util.SettingException;
 import org.fertk.util.Json;
 
 /**
@@ -26,32 +26,148 @@ public final class TrainOptions {
 
   private TrainOptions() {}
 
-  /** @param data the dataset file, or null for synthetic faces */
+  /**
+   * The configuration the options name, every absent option at the builder's default.
+   *
+   * @param data the dataset file, or null for synthetic faces
+   */
   public static TrainConfig toConfig(JsonNode o, String graph, String data) {
     unknown(o, KEYS, "training options");
-    String opt = str(o, "optimizer", "adam").toLowerCase(Locale.ROOT);
-    double lr = num(o, "lr", OptimizerConfig.defaultLr(opt));
-    double momentum = num(o, "momentum", 0);
-    boolean nesterov = bool(o, "nesterov", false);
-    OptimizerConfig oc = new OptimizerConfig(opt, lr, 0.9, 0.999, 1e-7, momentum, nesterov);
-    String augment = str(o, "augment", "none").toLowerCase(Locale.ROOT);
-    Augmentation aug = Augmentation.preset(augment);
-    if (o.has("random_erasing")) { // an explicit value, 0 included, overrides the preset's
-      aug = new Augmentation(aug.flip(), aug.rotationDegrees(), aug.shift(), aug.zoom(),
-          num(o, "random_erasing", 0));
+    TrainConfig.Builder b = TrainConfig.builder().graph(graph);
+    if (data != null) {
+      b.data(Path.of(data));
     }
-    long seed = integer(o, "seed", 42);
-    SplitSpec split = new SplitSpec(str(o, "split", "usage").toLowerCase(Locale.ROOT), num(o, "test_fraction", 0.2),
-        num(o, "val_fraction", 0), seed);
-    return new TrainConfig(graph, data, (int) integer(o, "synthetic", 3500), split, (int) integer(o, "epochs", 10),
-        (int) integer(o, "batch_size", 64), oc, num(o, "l2", 0), str(o, "class_weight", "none"), augment, aug,
-        num(o, "label_smoothing", 0), earlyStopping(o.get("early_stopping"), "early_stopping"),
-        reduceLr(o.get("reduce_lr_on_plateau"), "reduce_lr_on_plateau"),
-        str(o, "lr_schedule", "constant").toLowerCase(Locale.ROOT), (int) integer(o, "warmup_epochs", 0),
-        intList(o, "cosine_restarts"),
-        num(o, "restart_lr_factor", 1), o.hasNonNull("swa_start") ? (int) integer(o, "swa_start", 0) : null,
-        o.hasNonNull("swa_lr") ? num(o, "swa_lr", 0) : null,
-        str(o, "precision", TrainConfig.FLOAT32).toLowerCase(Locale.ROOT), seed);
+    if (has(o, "optimizer")) {
+      b.optimizer(str(o, "optimizer", null));
+    }
+    if (has(o, "lr")) {
+      b.learningRate(num(o, "lr", 0));
+    }
+    if (has(o, "momentum")) {
+      b.momentum(num(o, "momentum", 0));
+    }
+    if (has(o, "nesterov")) {
+      b.nesterov(bool(o, "nesterov", false));
+    }
+    if (has(o, "augment")) {
+      b.augment(str(o, "augment", null));
+    }
+    if (o.has("random_erasing")) {
+      b.randomErasing(num(o, "random_erasing", 0));
+    }
+    if (has(o, "seed")) {
+      b.seed(integer(o, "seed", 0));
+    }
+    if (has(o, "split")) {
+      b.split(str(o, "split", null));
+    }
+    if (has(o, "test_fraction")) {
+      b.testFraction(num(o, "test_fraction", 0));
+    }
+    if (has(o, "val_fraction")) {
+      b.valFraction(num(o, "val_fraction", 0));
+    }
+    if (has(o, "synthetic")) {
+      b.synthetic((int) integer(o, "synthetic", 0));
+    }
+    if (has(o, "epochs")) {
+      b.epochs((int) integer(o, "epochs", 0));
+    }
+    if (has(o, "batch_size")) {
+      b.batchSize((int) integer(o, "batch_size", 0));
+    }
+    if (has(o, "l2")) {
+      b.l2(num(o, "l2", 0));
+    }
+    if (has(o, "class_weight")) {
+      b.classWeight(str(o, "class_weight", null));
+    }
+    if (has(o, "label_smoothing")) {
+      b.labelSmoothing(num(o, "label_smoothing", 0));
+    }
+    b.earlyStopping(earlyStopping(o.get("early_stopping"), "early_stopping"));
+    b.reduceLrOnPlateau(reduceLr(o.get("reduce_lr_on_plateau"), "reduce_lr_on_plateau"));
+    if (has(o, "lr_schedule")) {
+      b.lrSchedule(str(o, "lr_schedule", null));
+    }
+    if (has(o, "warmup_epochs")) {
+      b.warmupEpochs((int) integer(o, "warmup_epochs", 0));
+    }
+    b.cosineRestarts(intList(o, "cosine_restarts"));
+    if (has(o, "restart_lr_factor")) {
+      b.restartLrFactor(num(o, "restart_lr_factor", 1));
+    }
+    if (has(o, "swa_start")) {
+      b.swaStart((int) integer(o, "swa_start", 0));
+    }
+    if (has(o, "swa_lr")) {
+      b.swaLr(num(o, "swa_lr", 0));
+    }
+    if (has(o, "precision")) {
+      b.precision(str(o, "precision", null));
+    }
+    return b.build();
+  }
+
+  private static boolean has(JsonNode o, String k) {
+    return o.hasNonNull(k);
+  }
+
+  /**
+   * Settings in the one spelling, from either spelling: files written before it held the
+   * configuration record's camelCase fields, nested (optimizer.learningRate, split.valFraction,
+   * syntheticCount, restarts, reduceLr ...). Works on partial trees (a manifest's
+   * hyperparameters as an old version wrote them); settings already in the one spelling pass.
+   */
+  public static JsonNode normalize(JsonNode settings) {
+    if (!settings.isObject()) {
+      return settings;
+    }
+    ObjectNode o = (ObjectNode) Json.snakeKeys(settings);
+    if (o.path("optimizer").isObject()) {
+      JsonNode opt = o.remove("optimizer");
+      o.set("optimizer", opt.path("name"));
+      copy(opt, "learning_rate", o, "lr");
+      copy(opt, "momentum", o, "momentum");
+      copy(opt, "nesterov", o, "nesterov");
+    }
+    if (o.path("split").isObject()) {
+      JsonNode sp = o.remove("split");
+      o.set("split", sp.path("mode"));
+      copy(sp, "test_fraction", o, "test_fraction");
+      copy(sp, "val_fraction", o, "val_fraction");
+    }
+    if (o.path("augmentation").isObject()) {
+      copy(o.get("augmentation"), "erasing", o, "random_erasing");
+    }
+    o.remove("augmentation"); // derived from augment and random_erasing
+    rename(o, "synthetic_count", "synthetic");
+    rename(o, "restarts", "cosine_restarts");
+    rename(o, "restart_factor", "restart_lr_factor");
+    rename(o, "reduce_lr", "reduce_lr_on_plateau");
+    for (String callback : new String[] {"early_stopping", "reduce_lr_on_plateau"}) {
+      if (o.has(callback) && o.get(callback).isNull()) {
+        o.remove(callback);
+      }
+    }
+    for (String absent : new String[] {"swa_start", "swa_lr"}) {
+      if (o.has(absent) && o.get(absent).isNull()) {
+        o.remove(absent);
+      }
+    }
+    return o;
+  }
+
+  private static void copy(JsonNode from, String key, ObjectNode to, String as) {
+    if (from.has(key)) {
+      to.set(as, from.get(key));
+    }
+  }
+
+  private static void rename(ObjectNode o, String from, String to) {
+    if (o.has(from)) {
+      o.set(to, o.remove(from));
+    }
   }
 
   /**
@@ -142,12 +258,12 @@ public final class TrainOptions {
     } else if (v.isObject()) {
       args = v;
     } else {
-      throw new FerException(name + ": expected key=value pairs, an object, true or false, got " + v);
+      throw new SettingException(name + ": expected key=value pairs, an object, true or false, got " + v);
     }
     for (Iterator<String> it = args.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!allowed.contains(k)) {
-        throw new FerException(name + ": unknown key '" + k + "' (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+        throw new SettingException(name + ": unknown key '" + k + "' (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
       }
     }
     return args;
@@ -164,7 +280,7 @@ public final class TrainOptions {
       String p = part.trim();
       int eq = p.indexOf('=');
       if (eq <= 0) {
-        throw new FerException(name + ": expected key=value pairs separated by commas, got '" + p + "'");
+        throw new SettingException(name + ": expected key=value pairs separated by commas, got '" + p + "'");
       }
       String k = p.substring(0, eq).trim().toLowerCase(Locale.ROOT).replace('-', '_');
       String v = p.substring(eq + 1).trim();
@@ -187,7 +303,7 @@ public final class TrainOptions {
     for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!allowed.contains(k)) {
-        throw new FerException(where + ": unknown option '" + k + "'");
+        throw new SettingException(where + ": unknown option '" + k + "'");
       }
     }
   }
@@ -202,7 +318,7 @@ public final class TrainOptions {
       return d;
     }
     if (!v.isTextual()) {
-      throw new FerException(where + "`" + k + "` must be text, got " + v);
+      throw new SettingException(where + "`" + k + "` must be text, got " + v);
     }
     return v.asText();
   }
@@ -217,7 +333,7 @@ public final class TrainOptions {
       return d;
     }
     if (!v.isNumber()) {
-      throw new FerException(where + "`" + k + "` must be a number, got " + v);
+      throw new SettingException(where + "`" + k + "` must be a number, got " + v);
     }
     return v.asDouble();
   }
@@ -228,7 +344,7 @@ public final class TrainOptions {
       return d;
     }
     if (!v.isNumber() || v.asDouble() != Math.rint(v.asDouble())) {
-      throw new FerException("`" + k + "` must be an integer, got " + v);
+      throw new SettingException("`" + k + "` must be an integer, got " + v);
     }
     return v.asLong();
   }
@@ -242,7 +358,7 @@ public final class TrainOptions {
     java.util.List<Integer> out = new java.util.ArrayList<>();
     for (JsonNode x : v.isArray() ? v : Json.MAPPER.createArrayNode().add(v)) {
       if (!x.isNumber() || x.asDouble() != Math.rint(x.asDouble())) {
-        throw new FerException("`" + k + "` must be a list of whole epochs, got " + v);
+        throw new SettingException("`" + k + "` must be a list of whole epochs, got " + v);
       }
       out.add(x.asInt());
     }
@@ -255,7 +371,7 @@ public final class TrainOptions {
       return d;
     }
     if (!v.isNumber() || v.asDouble() != Math.rint(v.asDouble()) || v.asDouble() < 0) {
-      throw new FerException(where + k + " must be a non-negative integer, got '" + v.asText() + "'");
+      throw new SettingException(where + k + " must be a non-negative integer, got '" + v.asText() + "'");
     }
     return v.asLong();
   }
@@ -270,7 +386,7 @@ public final class TrainOptions {
       return d;
     }
     if (!v.isBoolean()) {
-      throw new FerException(where + "`" + k + "` must be true or false, got " + v);
+      throw new SettingException(where + "`" + k + "` must be true or false, got " + v);
     }
     return v.asBoolean();
   }

@@ -5,12 +5,16 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import org.fertk.data.Emotion;
+import org.fertk.Callback;
+import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.Scores;
 import org.fertk.data.SplitSpec;
@@ -39,16 +43,9 @@ public final class Trainer {
     }
   }
 
-  /** The data a run trains on, already split. */
-  public record Prepared(SequentialModel model, SplitSpec.DataSplit split, String dataSha256,
-      String dataSource) {}
-
   /** What a finished run reports. */
   public record Result(RunFolder run, TrainState state, EvalMetrics finalVal, EvalMetrics test,
       boolean interrupted) {}
-
-  /** Loss and accuracy of the model on a set of faces. */
-  public record EvalMetrics(double loss, double accuracy, int n) {}
 
   private final TrainConfig config;
   private final RunFolder run;
@@ -71,6 +68,20 @@ public final class Trainer {
   }
 
   private Double lrOverride;
+  private final List<Callback> userCallbacks = new ArrayList<>();
+  private boolean runFolderVisible = true;
+
+  /** Adds users' callbacks; they run after the toolkit's own and before the checkpoint. */
+  public Trainer withCallbacks(List<Callback> callbacks) {
+    userCallbacks.addAll(callbacks);
+    return this;
+  }
+
+  /** For runs in a temporary folder: callbacks are told there is no run folder. */
+  public Trainer withHiddenRunFolder() {
+    this.runFolderVisible = false;
+    return this;
+  }
 
   /** On resume: continue with this learning rate instead of the checkpoint's (e.g. after divergence). */
   public Trainer withLearningRate(Double lr) {
@@ -79,7 +90,7 @@ public final class Trainer {
   }
 
   /** Trains from scratch, or from the last checkpoint when resume is set and one exists. */
-  public Result run(Prepared data, boolean resume) {
+  public Result run(PreparedData data, boolean resume) {
     boolean existed = Files.exists(run.dir());
     try (FolderLock lock = FolderLock.acquire(run.dir())) {
       Thread onInterrupt = new Thread(this::sayWhatWasSaved, "fer-interrupted");
@@ -118,7 +129,7 @@ public final class Trainer {
     java.io.PrintStream err = Progress.directErr();
     String how = resumeHint != null ? resumeHint : "fer train --resume --out " + run.dir();
     if (run.hasCheckpoint()) {
-      int done = readState(run.lastCheckpoint()).nextEpoch;
+      int done = Checkpoints.readState(run.lastCheckpoint()).nextEpoch;
       err.printf("%nfer: interrupted; epochs 1-%d are saved in %s. Continue with: %s%n", done, run.lastCheckpoint(), how);
     } else {
       err.printf("%nfer: interrupted before the first epoch ended; nothing to resume in %s%n", run.dir());
@@ -126,8 +137,8 @@ public final class Trainer {
     err.flush();
   }
 
-  private Result runLocked(Prepared data, boolean resume) {
-    TrainState state = resume && run.hasCheckpoint() ? readState(run.lastCheckpoint()) : null;
+  private Result runLocked(PreparedData data, boolean resume) {
+    TrainState state = resume && run.hasCheckpoint() ? Checkpoints.readState(run.lastCheckpoint()) : null;
     if (state == null && !resume && run.hasCheckpoint()) {
       throw new FerException(run.dir() + " already holds a training run; use --resume to continue it or choose another --out");
     }
@@ -135,7 +146,7 @@ public final class Trainer {
       ResumeCheck.check(run.config(), config);
       ResumeCheck.checkData(run, state, data);
     }
-    AtomicOutput.writeString(run.config(), Json.write(config) + "\n");
+    AtomicOutput.writeString(run.config(), Json.write(config.toJson()) + "\n");
     writeSpec(data.model());
     FaceDataset train = data.split().train();
     if (config.mixedPrecision() && !quiet && !CpuFeatures.thisMachine().nativeBfloat16().orElse(true)) {
@@ -144,13 +155,14 @@ public final class Trainer {
     }
     double[] classWeights = ClassWeights.resolve(config.classWeight(), train.classCounts());
     try (TrainingGraph g = new TrainingGraph(data.model(), config.optimizer(), threads, config.mixedPrecision())) {
-      if (state == null) {
+      boolean resumed = state != null;
+      if (!resumed) {
         state = new TrainState();
         state.dataSha256 = data.dataSha256();
         state.learningRate = config.optimizer().learningRate();
         g.initialize(config.seed());
       } else {
-        g.restoreCheckpoint(RunFolder.variablesPrefix(run.lastCheckpoint()));
+        Checkpoints.restoreWeights(g, run.lastCheckpoint());
         if (lrOverride != null) {
           state.learningRate = lrOverride;
         }
@@ -159,74 +171,75 @@ public final class Trainer {
           out.flush();
         }
       }
-      EarlyStopping es = config.earlyStopping() == null ? null : new EarlyStopping(config.earlyStopping());
-      ReduceLROnPlateau rlr = config.reduceLr() == null ? null : new ReduceLROnPlateau(config.reduceLr());
-      if (es != null && state.earlyStopping != null) {
-        es.restore(state.earlyStopping);
-      }
-      if (rlr != null && state.reduceLr != null) {
-        rlr.restore(state.reduceLr);
-      }
-      Path savedAverage = swaPath(run.lastCheckpoint()); // present only when resuming an averaging run
-      WeightAverage swa = config.swaStart() == null ? null
-          : Files.isRegularFile(savedAverage) ? WeightAverage.read(savedAverage) : new WeightAverage();
-      boolean interrupted = false;
-      try (BatchSource batches = new BatchSource(train, classWeights, config)) {
-        while (!state.stopped && state.nextEpoch < config.epochs()) {
-          int epoch = state.nextEpoch;
-          EpochLog log = runEpoch(g, batches, data.split(), epoch, state);
-          state.history.add(log);
-          Map<String, Double> logs = log.asLogs();
-          boolean saveBest = false;
-          if (es != null) {
-            EarlyStopping.Decision d = es.onEpochEnd(epoch, logs);
-            saveBest = d.saveBestWeights();
-            state.stopped = d.stop();
-            state.earlyStopping = es.state();
-          } else if (state.bestValLoss == null || log.valLoss() < state.bestValLoss) {
-            saveBest = true;
-          }
-          if (state.bestValLoss == null || log.valLoss() < state.bestValLoss) {
-            state.bestValLoss = log.valLoss();
-          }
-          if (rlr != null) {
-            state.learningRate = rlr.onEpochEnd(epoch, logs, state.learningRate);
-            state.reduceLr = rlr.state();
-          }
-          state.nextEpoch = epoch + 1;
-          if (saveBest) {
-            state.bestCheckpointEpoch = epoch;
-          }
-          if (swa != null && epoch >= config.swaStart()) {
-            swa.add(g.context().read(g.session(), g.trainableNames()));
-          }
-          writeHistory(state);
-          checkpoint(g, state, saveBest, swa);
-          printEpoch(log, state, es);
-          if (listener.onEpochEnd(log, config.epochs())) {
-            interrupted = true;
-            break;
+      TrainingRun ctx = new TrainingRun(config, state, g, run, runFolderVisible, train, quiet, out);
+      int steps = (train.size() + config.batchSize() - 1) / config.batchSize();
+      try (CallbackList callbacks = callbacks(ctx, steps, resumed)) {
+        if (resumed) {
+          callbacks.restore(state.callbacks);
+        }
+        callbacks.onTrainBegin(ctx);
+        try (BatchSource batches = new BatchSource(train, classWeights, config)) {
+          while (!state.stopped && state.nextEpoch < config.epochs()) {
+            int epoch = state.nextEpoch;
+            callbacks.onEpochBegin(epoch);
+            EpochLog log = runEpoch(g, batches, data.split(), epoch, state, steps, callbacks);
+            state.history.add(log);
+            state.nextEpoch = epoch + 1;
+            callbacks.onEpochEnd(epoch, log.asLogs());
+            if (ctx.interrupted) {
+              return new Result(run, state, null, null, true);
+            }
           }
         }
-      }
-      if (interrupted) {
-        return new Result(run, state, null, null, true);
-      }
-      if (es != null && es.restoreAtEnd() && state.bestCheckpointEpoch >= 0) {
-        g.restoreCheckpoint(RunFolder.variablesPrefix(run.bestCheckpoint()));
-        if (!quiet) {
-          out.printf("Restoring model weights from the end of the best epoch: %d.%n", state.bestCheckpointEpoch + 1);
-        }
-      }
-      if (swa != null && swa.count() > 0) {
-        finishWithAverage(g, swa, train, state);
+        callbacks.onTrainEnd(state.history.get(state.history.size() - 1).asLogs());
       }
       EvalMetrics finalVal = evaluate(g, data.split().val());
       EvalMetrics test = data.split().valIsTest() ? finalVal : evaluate(g, data.split().test());
       exportSavedModel(g);
-      RunManifest.write(run, config, data, state, finalVal, test, es);
+      RunManifest.write(run, config, data, state, finalVal, test);
       return new Result(run, state, finalVal, test, false);
     }
+  }
+
+  /**
+   * The run's callbacks in Keras' order: the toolkit's state-changing ones, then the user's, then
+   * the history file and the checkpoint (which saves everyone's state), the display last.
+   */
+  private CallbackList callbacks(TrainingRun ctx, int steps, boolean resumed) {
+    CallbackList list = new CallbackList();
+    list.add(new NanGuard(ctx, steps));
+    EarlyStoppingCallback es = config.earlyStopping() == null ? null
+        : new EarlyStoppingCallback(config.earlyStopping(), ctx);
+    if (es != null) {
+      list.add(es);
+    }
+    if (config.reduceLr() != null) {
+      list.add(new ReduceLrCallback(config.reduceLr()));
+    }
+    WeightAveraging swa = null;
+    if (config.swaStart() != null) {
+      swa = new WeightAveraging(ctx, resumed ? Checkpoints.readAverage(run.lastCheckpoint()) : new WeightAverage());
+      list.add(swa);
+    }
+    userCallbacks.forEach(list::add);
+    list.add(new HistoryCsv(ctx));
+    list.add(new ModelCheckpoint(ctx, list, es, swa));
+    list.add(new ProgressDisplay(ctx));
+    list.add(new Callback() {
+      @Override
+      public void onEpochEnd(int epoch, java.util.Map<String, Double> logs) {
+        if (listener.onEpochEnd(ctx.state.history.get(ctx.state.history.size() - 1), config.epochs())) {
+          ctx.interrupted = true;
+        }
+      }
+
+      @Override
+      public String name() {
+        return "listener";
+      }
+    });
+    list.checkNames();
+    return list;
   }
 
   private void writeSpec(SequentialModel model) {
@@ -241,41 +254,35 @@ public final class Trainer {
   // ---------------------------------------------------------------- one epoch
 
   private EpochLog runEpoch(TrainingGraph g, BatchSource batches, SplitSpec.DataSplit split, int epoch,
-      TrainState state) {
+      TrainState state, int steps, CallbackList callbacks) {
     FaceDataset train = split.train();
     int n = train.size();
     int bs = config.batchSize();
-    int steps = (n + bs - 1) / bs;
     int[] order = Splits.all(train);
-    Splits.shuffle(order, new SplittableRandom(mix(config.seed(), epoch, -1)));
+    Splits.shuffle(order, new SplittableRandom(Seeds.mix(config.seed(), epoch, -1)));
     double lossSum = 0;
     double correct = 0;
     long t0 = System.nanoTime();
-    String task = String.format(Locale.ROOT, "Epoch %d/%d", epoch + 1, config.epochs());
-    try (Progress bar = Progress.create(quiet, task, n, "img")) {
-      Future<BatchSource.Batch> next = batches.prepare(order, 0, bs, epoch);
-      for (int b = 0; b < steps; b++) {
-        BatchSource.Batch batch = await(next);
-        if (b + 1 < steps) {
-          next = batches.prepare(order, b + 1, bs, epoch);
-        }
-        double lr = config.scheduledLr(state.learningRate, state.step, steps);
-        TrainingGraph.StepResult r = g.step(batch.x, batch.y, batch.w, batch.n, (float) lr,
-            state.step + 1, new long[] {config.seed(), state.step});
-        if (!Float.isFinite(r.loss())) {
-          String where = String.format(Locale.ROOT, "training diverged: the loss became %s at epoch %d, batch %d/%d",
-              r.loss(), epoch + 1, b + 1, steps);
-          throw new FerException(epoch == 0 ? where + "; no epoch finished, so there is no checkpoint. Lower --lr."
-              : where + String.format(Locale.ROOT, "; the last good checkpoint (end of epoch %d) is in %s. "
-                  + "Lower the learning rate and continue with --resume.", epoch, run.lastCheckpoint()));
-        }
-        batches.recycle(batch);
-        state.step++;
-        lossSum += r.loss() * batch.n;
-        correct += r.correct();
-        int seen = Math.min(n, (b + 1) * bs);
-        bar.step(batch.n, String.format(Locale.ROOT, " loss %.4f acc %.4f", lossSum / seen, correct / seen));
+    Future<BatchSource.Batch> next = batches.prepare(order, 0, bs, epoch);
+    for (int b = 0; b < steps; b++) {
+      BatchSource.Batch batch = await(next);
+      if (b + 1 < steps) {
+        next = batches.prepare(order, b + 1, bs, epoch);
       }
+      double lr = config.scheduledLr(state.learningRate, state.step, steps);
+      TrainingGraph.StepResult r = g.step(batch.x, batch.y, batch.w, batch.n, (float) lr,
+          state.step + 1, new long[] {config.seed(), state.step});
+      int size = batch.n;
+      lossSum += r.loss() * size;
+      correct += r.correct();
+      int seen = Math.min(n, (b + 1) * bs);
+      Map<String, Double> logs = new HashMap<>(4);
+      logs.put("loss", Float.isFinite(r.loss()) ? lossSum / seen : (double) r.loss());
+      logs.put("accuracy", correct / seen);
+      logs.put("size", (double) size);
+      callbacks.onBatchEnd(b, logs); // the NaN guard stops here, before the step counts
+      batches.recycle(batch);
+      state.step++;
     }
     double trainSecs = (System.nanoTime() - t0) / 1e9;
     state.trainSeconds += trainSecs;
@@ -326,85 +333,10 @@ public final class Trainer {
     }
   }
 
-  /** A well-mixed 64-bit key for (seed, epoch, batch): independent random streams per batch. */
-  static long mix(long seed, long epoch, long batch) {
-    long z = seed * 0x9E3779B97F4A7C15L ^ (epoch + 1) * 0xC2B2AE3D27D4EB4FL ^ (batch + 2) * 0x165667B19E3779F9L;
-    z = (z ^ (z >>> 33)) * 0xFF51AFD7ED558CCDL;
-    z = (z ^ (z >>> 33)) * 0xC4CEB9FE1A85EC53L;
-    return z ^ (z >>> 33);
-  }
-
   // ---------------------------------------------------------------- files
 
-  /**
-   * SWA's last step: load the averaged weights, then re-estimate the batch-norm moving statistics
-   * for them with training-mode forward passes over the (unaugmented) training faces. The moving
-   * averages keep their momentum, so one pass leaves the old statistics a weight of momentum^batches.
-   */
-  private void finishWithAverage(TrainingGraph g, WeightAverage swa, FaceDataset train, TrainState state) {
-    long t0 = System.nanoTime();
-    g.context().assign(g.session(), swa.mean());
-    int bs = config.batchSize();
-    float[] x = new float[bs * FaceDataset.PIXELS];
-    try (Progress bar = Progress.create(quiet, "SWA: batch-norm statistics", train.size(), "img")) {
-      for (int start = 0; start < train.size(); start += bs) {
-        int n = Math.min(bs, train.size() - start);
-        for (int k = 0; k < n; k++) {
-          train.toUnitFloats(start + k, x, k * FaceDataset.PIXELS);
-        }
-        g.updateStatistics(x, n, new long[] {config.seed(), -1 - start});
-        bar.step(n, "");
-      }
-    }
-    state.trainSeconds += (System.nanoTime() - t0) / 1e9;
-    state.swaSnapshots = swa.count();
-    if (!quiet) {
-      out.printf("Finished with the average of the weights of %d epochs (SWA) and re-estimated batch norm.%n",
-          swa.count());
-      out.flush();
-    }
-  }
-
-  static Path swaPath(Path checkpoint) {
-    return checkpoint.resolve("swa-average.bin");
-  }
-
-  private void checkpoint(TrainingGraph g, TrainState state, boolean best, WeightAverage swa) {
-    Path tmp = run.checkpoints().resolve("last.tmp");
-    AtomicOutput.deleteQuietly(tmp);
-    try {
-      Files.createDirectories(tmp);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    g.saveCheckpoint(RunFolder.variablesPrefix(tmp));
-    AtomicOutput.writeString(RunFolder.statePath(tmp), Json.write(state) + "\n");
-    if (swa != null && swa.count() > 0) {
-      swa.write(swaPath(tmp));
-    }
-    if (best) {
-      Path btmp = run.checkpoints().resolve("best.tmp");
-      AtomicOutput.deleteQuietly(btmp);
-      RunFolder.copyFolder(tmp, btmp);
-      RunFolder.replaceFolder(run.bestCheckpoint(), btmp);
-    }
-    RunFolder.replaceFolder(run.lastCheckpoint(), tmp);
-  }
-
   static TrainState readState(Path checkpoint) {
-    try {
-      return Json.MAPPER.readValue(Files.readString(RunFolder.statePath(checkpoint)), TrainState.class);
-    } catch (IOException e) {
-      throw new FerException(RunFolder.statePath(checkpoint) + ": unreadable checkpoint state (" + e.getMessage() + ")");
-    }
-  }
-
-  private void writeHistory(TrainState state) {
-    StringBuilder sb = new StringBuilder(EpochLog.CSV_HEADER).append('\n');
-    for (EpochLog l : state.history) {
-      sb.append(l.csvRow()).append('\n');
-    }
-    AtomicOutput.writeString(run.history(), sb.toString());
+    return Checkpoints.readState(checkpoint);
   }
 
   private void exportSavedModel(TrainingGraph g) {
@@ -425,19 +357,5 @@ public final class Trainer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private void printEpoch(EpochLog log, TrainState state, EarlyStopping es) {
-    if (quiet) {
-      return;
-    }
-    out.printf(Locale.ROOT, "Epoch %d/%d - loss %.4f - accuracy %.4f - val_loss %.4f - val_accuracy %.4f"
-            + " - lr %.3g - %.0fs - %,.0f img/s%n",
-        log.epoch() + 1, config.epochs(), log.loss(), log.accuracy(), log.valLoss(), log.valAccuracy(),
-        log.learningRate(), log.seconds(), log.imagesPerSecond());
-    if (state.stopped && es != null) {
-      out.printf("Epoch %d: early stopping%n", es.state().stoppedEpoch + 1);
-    }
-    out.flush();
   }
 }

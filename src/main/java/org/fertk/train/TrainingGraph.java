@@ -2,7 +2,7 @@ package org.fertk.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.fertk.data.Emotion;
+import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.model.Initializer;
 import org.fertk.model.ModelGraph;

@@ -15,7 +15,63 @@ public final class Json {
   public static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /**
+   * The mapper for the toolkit's own records (run-config.json, checkpoint state, manifests):
+   * snake_case keys, one spelling per setting across plans, files and flags.
+   */
+  public static final ObjectMapper SNAKE = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+
   private Json() {}
+
+  /** Writes with snake_case keys. */
+  public static String writeSnake(Object value) {
+    try {
+      return SNAKE.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The tree with every camelCase key of an older file spelled snake_case ({@code swaStart} to
+   * {@code swa_start}), recursively; the values under the keys named in {@code opaque} (maps
+   * keyed by users' own names) are left as they are.
+   */
+  public static JsonNode snakeKeys(JsonNode node, String... opaque) {
+    if (node.isArray()) {
+      com.fasterxml.jackson.databind.node.ArrayNode a = MAPPER.createArrayNode();
+      node.forEach(x -> a.add(snakeKeys(x, opaque)));
+      return a;
+    }
+    if (!node.isObject()) {
+      return node;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode o = MAPPER.createObjectNode();
+    java.util.Set<String> keep = java.util.Set.of(opaque);
+    node.fields().forEachRemaining(e -> {
+      String k = snake(e.getKey());
+      o.set(k, keep.contains(k) ? e.getValue() : snakeKeys(e.getValue(), opaque));
+    });
+    return o;
+  }
+
+  /** "swaStart" to "swa_start"; snake_case names pass unchanged. */
+  static String snake(String key) {
+    StringBuilder sb = new StringBuilder(key.length() + 4);
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (Character.isUpperCase(c)) {
+        if (i > 0) {
+          sb.append('_');
+        }
+        sb.append(Character.toLowerCase(c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
 
   public static JsonNode read(Path file) {
     try {

@@ -42,7 +42,7 @@ class TrainCliTest {
     CliTest.Run changed = CliTest.run("train", "--resume", "--out", run.toString(), "--epochs", "2",
         "--batch-size", "32", "--graph", "graphs/fair-cnn-lstm.json", "--augment", "minimal", "-q");
     assertEquals(1, changed.code(), changed.out());
-    for (String s : new String[] {"batchSize: 64 -> 32", "graph: \"graphs/paper-cnn-lstm.json\" -> "
+    for (String s : new String[] {"batch_size: 64 -> 32", "graph: \"graphs/paper-cnn-lstm.json\" -> "
         + "\"graphs/fair-cnn-lstm.json\"", "augment: \"none\" -> \"minimal\""}) {
       assertTrue(changed.err().contains(s), s + " in " + changed.err());
     }

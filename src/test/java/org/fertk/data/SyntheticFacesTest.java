@@ -1,5 +1,6 @@
 package org.fertk.data;
 
+import org.fertk.Emotion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -40,7 +40,7 @@ class StudyTest {
     assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", ", 'epoch': 3"))).getMessage()
         .endsWith("run 1: unknown option 'epoch'"));
     assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", ", 'epochs': 0"))).getMessage()
-        .endsWith("run 'a': --epochs must be at least 1, got 0"));
+        .endsWith("run 'a': epochs must be at least 1, got 0")); // plans name the key
     assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", ", 'early_stopping': {'monitor': 'val_auc'}")))
         .getMessage().contains("cannot monitor 'val_auc'"));
     assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", "") + ", " + run("a", "graphs/paper-cnn-lstm.json", "")))

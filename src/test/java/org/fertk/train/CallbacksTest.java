@@ -164,7 +164,7 @@ class CallbacksTest {
     var cfg = TrainingTestSupport.config("graphs/paper-cnn-lstm.json", 12);
     FerException late = assertThrows(FerException.class,
         () -> cfg.restarts(java.util.List.of(12), 0.5).withSchedule("cosine", 1));
-    assertTrue(late.getMessage().contains("--cosine-restarts"), late.getMessage());
+    assertTrue(late.getMessage().contains("cosine_restarts"), late.getMessage());
     assertThrows(FerException.class, () -> cfg.restarts(java.util.List.of(6, 4), 0.5).withSchedule("cosine", 1));
     assertThrows(FerException.class, () -> cfg.restarts(java.util.List.of(6), 0).withSchedule("cosine", 1));
     assertThrows(FerException.class, () -> cfg.restarts(java.util.List.of(6), 0.5).withSchedule("constant", 0));
@@ -180,6 +180,6 @@ class CallbacksTest {
     }
     FerException e = assertThrows(FerException.class,
         () -> TrainingTestSupport.config("graphs/paper-cnn-lstm.json", 12).swa(8, 0).build());
-    assertTrue(e.getMessage().contains("--swa-lr"), e.getMessage());
+    assertTrue(e.getMessage().contains("swa_lr"), e.getMessage());
   }
 }

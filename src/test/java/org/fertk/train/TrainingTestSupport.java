@@ -117,7 +117,7 @@ final class TrainingTestSupport {
   }
 
   static Trainer.Result train(TrainConfig c, Path runDir, boolean resume, Trainer.Listener l) {
-    Trainer.Prepared p = DataPreparation.prepare(c, ReadOptions.STRICT, null);
+    PreparedData p = DataPreparation.prepare(c, ReadOptions.STRICT, null);
     return new Trainer(c, runDir, true, new PrintWriter(new StringWriter()), 0).withListener(l).run(p, resume);
   }
 

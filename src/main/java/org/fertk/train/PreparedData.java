@@ -1,0 +1,14 @@
+package org.fertk.train;
+
+import org.fertk.data.SplitSpec;
+import org.fertk.model.SequentialModel;
+
+/**
+ * What a run trains on: the model built from its spec and the data already split.
+ *
+ * @param model the network
+ * @param split training, validation and test faces
+ * @param dataSha256 hash of the data file (or of the faces when there is no file)
+ * @param dataSource where the faces came from, for the manifest
+ */
+public record PreparedData(SequentialModel model, SplitSpec.DataSplit split, String dataSha256, String dataSource) {}
