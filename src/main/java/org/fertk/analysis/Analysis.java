@@ -12,6 +12,7 @@ import java.util.Locale;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.train.EpochLog;
+import org.fertk.train.TrainOptions;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.Json;
 
@@ -28,6 +29,19 @@ public final class Analysis {
   public record Output(PredictionSet predictions, Evaluation evaluation, Bootstrap.Result intervals, Report report) {}
 
   private Analysis() {}
+
+  /**
+   * The metrics of a predictions file (as {@code fer score} and {@link org.fertk.FerModel#score}
+   * write it), the object the reports are rendered from: accuracy, balanced accuracy, per-class
+   * precision, recall and F1, the confusion matrix, ROC curves and more.
+   *
+   * @param predictions the predictions CSV; every row needs a true label
+   * @return the evaluation
+   * @throws org.fertk.util.FerException when the file is missing or malformed
+   */
+  public static Evaluation of(Path predictions) {
+    return Evaluator.evaluate(PredictionSet.read(predictions));
+  }
 
   public static Output run(Inputs in, Path dir, int resamples, long seed) {
     PredictionSet p = PredictionSet.read(in.predictions());
@@ -70,12 +84,12 @@ public final class Analysis {
     if (manifest == null) {
       return "validation";
     }
-    JsonNode split = manifest.path("hyperparameters").path("split");
-    if (split.path("valFraction").asDouble(0) > 0) {
+    JsonNode hp = TrainOptions.normalize(manifest.path("hyperparameters"));
+    if (hp.path("val_fraction").asDouble(0) > 0) {
       return String.format(Locale.ROOT, "validation (%.0f%% of the training faces, held out)",
-          100 * split.path("valFraction").asDouble());
+          100 * hp.path("val_fraction").asDouble());
     }
-    return split.path("mode").asText("usage").equals("random") ? "test split (random hold-out), used for selection"
+    return hp.path("split").asText("usage").equals("random") ? "test split (random hold-out), used for selection"
         : "PublicTest, used for selection (not a held-out test)";
   }
 
@@ -145,7 +159,7 @@ public final class Analysis {
     }
     JsonNode mo = manifest.path("model");
     JsonNode tr = manifest.path("training");
-    JsonNode hp = manifest.path("hyperparameters");
+    JsonNode hp = TrainOptions.normalize(manifest.path("hyperparameters"));
     Report.Section s = report.section((prefix.isEmpty() ? "" : prefix + ": ") + "Model and training");
     s.blocks().add(new Report.Text(String.format(Locale.ROOT,
         "**%s**: %,d parameters. %s\n\nTrained on `%s` (sha256 %s…), %d of %d epochs%s, %s, %.0f s at %,.0f img/s.",
@@ -154,9 +168,9 @@ public final class Analysis {
             Math.min(12, manifest.path("data").path("sha256").asText().length())),
         tr.path("epochs_run").asInt(), tr.path("epochs_requested").asInt(),
         tr.path("early_stopped").asBoolean() ? " (early stopping at epoch " + tr.path("early_stopping_epoch").asInt() + ")" : "",
-        hp.path("optimizer").path("name").asText() + " lr " + hp.path("optimizer").path("learningRate").asDouble()
-            + ", batch " + hp.path("batchSize").asInt() + ", augmentation " + hp.path("augment").asText()
-            + ", class weights " + hp.path("classWeight").asText(),
+        hp.path("optimizer").asText() + " lr " + hp.path("lr").asDouble()
+            + ", batch " + hp.path("batch_size").asInt() + ", augmentation " + hp.path("augment").asText()
+            + ", class weights " + hp.path("class_weight").asText(),
         tr.path("seconds").asDouble(), tr.path("images_per_second").asDouble())));
   }
 

@@ -1,5 +1,7 @@
 package org.fertk.analysis;
 
+import org.fertk.train.TrainOptions;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -208,36 +210,36 @@ public final class Comparison {
   }
 
   /** The training settings that tell runs apart, for a note column no plan filled in. */
-  static String settingsNote(JsonNode hp) {
-    if (hp.isMissingNode() || !hp.has("optimizer")) {
+  static String settingsNote(JsonNode settings) {
+    if (settings.isMissingNode() || !settings.has("optimizer")) {
       return "";
     }
-    JsonNode opt = hp.path("optimizer");
+    JsonNode hp = TrainOptions.normalize(settings); // manifests of older versions: camelCase, nested
     List<String> parts = new ArrayList<>();
-    parts.add(String.format(Locale.ROOT, "%s lr %s%s", opt.path("name").asText(), opt.path("learningRate").asText(),
-        opt.path("nesterov").asBoolean() ? " nesterov" : ""));
-    parts.add("batch " + hp.path("batchSize").asText());
+    parts.add(String.format(Locale.ROOT, "%s lr %s%s", hp.path("optimizer").asText(), hp.path("lr").asText(),
+        hp.path("nesterov").asBoolean() ? " nesterov" : ""));
+    parts.add("batch " + hp.path("batch_size").asText());
     parts.add("aug " + hp.path("augment").asText());
-    if (!"none".equals(hp.path("classWeight").asText("none"))) {
-      parts.add("class weights " + hp.path("classWeight").asText());
+    if (!"none".equals(hp.path("class_weight").asText("none"))) {
+      parts.add("class weights " + hp.path("class_weight").asText());
     }
     if (hp.path("l2").asDouble() > 0) {
       parts.add("l2 " + hp.path("l2").asText());
     }
-    if (hp.path("labelSmoothing").asDouble() > 0) {
-      parts.add("label smoothing " + hp.path("labelSmoothing").asText());
+    if (hp.path("label_smoothing").asDouble() > 0) {
+      parts.add("label smoothing " + hp.path("label_smoothing").asText());
     }
-    if (!"constant".equals(hp.path("lrSchedule").asText("constant"))) {
-      parts.add(hp.path("lrSchedule").asText() + " schedule");
-      if (hp.path("restarts").size() > 0) {
-        parts.add("restarts at " + hp.path("restarts") + " x" + hp.path("restartFactor").asText());
+    if (!"constant".equals(hp.path("lr_schedule").asText("constant"))) {
+      parts.add(hp.path("lr_schedule").asText() + " schedule");
+      if (hp.path("cosine_restarts").size() > 0) {
+        parts.add("restarts at " + hp.path("cosine_restarts") + " x" + hp.path("restart_lr_factor").asText());
       }
     }
-    if (hp.hasNonNull("swaStart")) {
-      parts.add("SWA from epoch " + (hp.path("swaStart").asInt() + 1)
-          + (hp.hasNonNull("swaLr") ? " at lr " + hp.path("swaLr").asText() : ""));
+    if (hp.hasNonNull("swa_start")) {
+      parts.add("SWA from epoch " + (hp.path("swa_start").asInt() + 1)
+          + (hp.hasNonNull("swa_lr") ? " at lr " + hp.path("swa_lr").asText() : ""));
     }
-    JsonNode es = hp.path("earlyStopping");
+    JsonNode es = hp.path("early_stopping");
     if (es.isObject()) {
       parts.add("early stopping " + es.path("monitor").asText() + "/" + es.path("patience").asText());
     }

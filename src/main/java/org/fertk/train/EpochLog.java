@@ -18,6 +18,16 @@ public record EpochLog(int epoch, double accuracy, double loss, double valAccura
     return m;
   }
 
+  /**
+   * The logs callbacks receive: {@link #asLogs()} plus the rate under "lr", the name Keras 2 and
+   * most users' code read.
+   */
+  public Map<String, Double> callbackLogs() {
+    Map<String, Double> m = asLogs();
+    m.put("lr", learningRate);
+    return m;
+  }
+
   public String csvRow() {
     return epoch + "," + accuracy + "," + loss + "," + valAccuracy + "," + valLoss + "," + learningRate;
   }

@@ -11,16 +11,18 @@ import org.fertk.util.Progress;
  */
 final class ProgressDisplay implements Callback, AutoCloseable {
   private final TrainingRun run;
+  private final boolean bars;
   private Progress bar;
 
-  ProgressDisplay(TrainingRun run) {
+  ProgressDisplay(TrainingRun run, boolean bars) {
     this.run = run;
+    this.bars = bars;
   }
 
   @Override
   public void onEpochBegin(int epoch) {
     String task = String.format(Locale.ROOT, "Epoch %d/%d", epoch + 1, run.config.epochs());
-    bar = Progress.create(run.quiet, task, run.train.size(), "img");
+    bar = Progress.create(run.quiet || !bars, task, run.train.size(), "img");
   }
 
   @Override

@@ -77,6 +77,14 @@ public final class Trainer {
     return this;
   }
 
+  private boolean progressBars = true;
+
+  /** Library runs log epoch lines but draw no bars, whatever the terminal. */
+  public Trainer withProgressBars(boolean shown) {
+    this.progressBars = shown;
+    return this;
+  }
+
   /** For runs in a temporary folder: callbacks are told there is no run folder. */
   public Trainer withHiddenRunFolder() {
     this.runFolderVisible = false;
@@ -185,13 +193,13 @@ public final class Trainer {
             EpochLog log = runEpoch(g, batches, data.split(), epoch, state, steps, callbacks);
             state.history.add(log);
             state.nextEpoch = epoch + 1;
-            callbacks.onEpochEnd(epoch, log.asLogs());
+            callbacks.onEpochEnd(epoch, log.callbackLogs());
             if (ctx.interrupted) {
               return new Result(run, state, null, null, true);
             }
           }
         }
-        callbacks.onTrainEnd(state.history.get(state.history.size() - 1).asLogs());
+        callbacks.onTrainEnd(state.history.get(state.history.size() - 1).callbackLogs());
       }
       EvalMetrics finalVal = evaluate(g, data.split().val());
       EvalMetrics test = data.split().valIsTest() ? finalVal : evaluate(g, data.split().test());
@@ -224,7 +232,7 @@ public final class Trainer {
     userCallbacks.forEach(list::add);
     list.add(new HistoryCsv(ctx));
     list.add(new ModelCheckpoint(ctx, list, es, swa));
-    list.add(new ProgressDisplay(ctx));
+    list.add(new ProgressDisplay(ctx, progressBars));
     list.add(new Callback() {
       @Override
       public void onEpochEnd(int epoch, java.util.Map<String, Double> logs) {
