@@ -60,7 +60,7 @@ class SplitsTest {
   @Test
   void badFractionsAreUserErrors() {
     FerException e = assertThrows(FerException.class, () -> new SplitSpec("random", 1.5, 0, 1));
-    assertEquals("--test-fraction must be between 0 and 1 (exclusive), got 1.5", e.getMessage());
+    assertEquals("test_fraction must be between 0 and 1 (exclusive), got 1.5", e.getMessage()); // the key; fer train shows the flag
     assertThrows(FerException.class, () -> new SplitSpec("kfold", 0.2, 0, 1));
   }
 }

@@ -1,5 +1,9 @@
 package org.fertk.onnx;
 
+import org.fertk.onnx.tf.TfToOnnxConverter;
+import org.fertk.onnx.tf.Layouts;
+import org.fertk.export.OnnxExport;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

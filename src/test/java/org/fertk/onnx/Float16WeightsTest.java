@@ -1,5 +1,9 @@
 package org.fertk.onnx;
 
+import org.fertk.onnx.tf.TfToOnnxConverter;
+import org.fertk.export.OnnxExport;
+import org.fertk.export.Float16Export;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
 package org.fertk.onnx;
 
+import org.fertk.export.QuantizedExport;
+import org.fertk.export.Parity;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

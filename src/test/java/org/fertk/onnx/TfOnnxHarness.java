@@ -1,5 +1,8 @@
 package org.fertk.onnx;
 
+import org.fertk.onnx.tf.TfToOnnxConverter;
+import org.fertk.onnx.tf.Layouts;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -50,9 +50,9 @@ class StudyTest {
     assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", ", 'cosine_restarts': ['x']"))).getMessage()
         .endsWith("`cosine_restarts` must be a list of whole epochs, got [\"x\"]"));
     assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json",
-        ", 'epochs': 5, 'lr_schedule': 'cosine', 'cosine_restarts': [7]"))).getMessage().contains("--cosine-restarts"));
+        ", 'epochs': 5, 'lr_schedule': 'cosine', 'cosine_restarts': [7]"))).getMessage().contains("cosine_restarts must be increasing"));
     assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", ", 'precision': 'float16'"))).getMessage()
-        .endsWith("run 'a': --precision must be float32 or bfloat16, got 'float16'"));
+        .endsWith("run 'a': precision must be float32 or bfloat16, got 'float16'"));
   }
 
   @Test

@@ -66,6 +66,6 @@ class AugmentationTest {
   @Test
   void unknownPresetNamesTheChoices() {
     FerException e = assertThrows(FerException.class, () -> Augmentation.preset("heavy"));
-    assertEquals("--augment must be none, minimal, standard or strong, got 'heavy'", e.getMessage());
+    assertEquals("augment must be none, minimal, standard or strong, got 'heavy'", e.getMessage());
   }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.fertk.onnx.ConstTensor;
-import org.fertk.onnx.Layouts;
+import org.fertk.onnx.tf.Layouts;
 import org.fertk.onnx.OnnxGraph;
 import org.fertk.onnx.OnnxOp;
 import org.tensorflow.proto.NodeDef;

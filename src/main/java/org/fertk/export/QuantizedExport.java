@@ -1,4 +1,6 @@
-package org.fertk.onnx;
+package org.fertk.export;
+
+import org.fertk.onnx.Int8Quantizer;
 
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtException;
@@ -101,7 +103,7 @@ public final class QuantizedExport {
   }
 
   /** Counts the QLinearConv nodes in the graph ONNX Runtime actually runs (its optimised model). */
-  static int fusedConvolutions(byte[] model, int threads) {
+  public static int fusedConvolutions(byte[] model, int threads) {
     Path tmp = null;
     try {
       tmp = Files.createTempFile("fer-int8-optimised", ".onnx");

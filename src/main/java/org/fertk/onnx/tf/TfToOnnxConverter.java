@@ -1,4 +1,9 @@
-package org.fertk.onnx;
+package org.fertk.onnx.tf;
+
+import org.fertk.onnx.OnnxGraph;
+import org.fertk.onnx.OnnxOptimizer;
+import org.fertk.onnx.OnnxOp;
+import org.fertk.onnx.OnnxNode;
 
 import java.util.ArrayList;
 import java.util.HashSet;

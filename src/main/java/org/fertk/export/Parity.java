@@ -1,4 +1,4 @@
-package org.fertk.onnx;
+package org.fertk.export;
 
 import java.nio.FloatBuffer;
 import java.util.Locale;

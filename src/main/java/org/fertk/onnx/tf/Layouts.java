@@ -1,4 +1,6 @@
-package org.fertk.onnx;
+package org.fertk.onnx.tf;
+
+import org.fertk.onnx.ConstTensor;
 
 /**
  * Every layout conversion between TF/Keras and ONNX, in one place (as tf2onnx keeps its NHWC/NCHW

@@ -1,4 +1,8 @@
-package org.fertk.onnx;
+package org.fertk.export;
+
+import org.fertk.onnx.OnnxGraph;
+import org.fertk.onnx.OnnxNode;
+import org.fertk.onnx.tf.TfToOnnxConverter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;

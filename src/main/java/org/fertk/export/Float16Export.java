@@ -1,4 +1,6 @@
-package org.fertk.onnx;
+package org.fertk.export;
+
+import org.fertk.onnx.Float16Weights;
 
 import java.nio.file.Path;
 import org.fertk.data.FaceDataset;

@@ -1,0 +1,122 @@
+package org.fertk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package layering, read from the sources: cli, study, analysis/onnx, train/score, model,
+ * data, util, with no cycle. The root package counts as two nodes: its contract types (used by
+ * the layers) and its façades (using them).
+ */
+class LayeringTest {
+  private static final Path ROOT = Path.of("src/main/java/org/fertk");
+  private static final Set<String> CONTRACT = Set.of("Emotion", "Prediction", "Callback");
+  private static final Pattern PACKAGE_REF = Pattern.compile("org\\.fertk\\.([a-z]+(?:\\.[a-z]+)*)\\.[A-Z]");
+  private static final Pattern ROOT_REF = Pattern.compile("org\\.fertk\\.([A-Z]\\w*)");
+
+  private static String node(Path file) {
+    Path rel = ROOT.relativize(file.getParent());
+    if (rel.toString().isEmpty()) {
+      String name = file.getFileName().toString().replace(".java", "");
+      return CONTRACT.contains(name) || name.equals("package-info") ? "api-contract" : "api-facade";
+    }
+    return unit(rel.toString().replace('/', '.'));
+  }
+
+  /** The layers are the model package's plug-ins: one unit with it. */
+  private static String unit(String pkg) {
+    return pkg.equals("model.layers") ? "model" : pkg;
+  }
+
+  private static Map<String, Set<String>> graph() throws Exception {
+    Map<String, Set<String>> g = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(ROOT)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("package-info.java")).toList()) {
+        String from = node(f);
+        Set<String> to = g.computeIfAbsent(from, k -> new TreeSet<>());
+        // code only: Javadoc may mention any type
+        String text = Files.readString(f).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
+        Matcher m = PACKAGE_REF.matcher(text);
+        while (m.find()) {
+          to.add(unit(m.group(1)));
+        }
+        Matcher r = ROOT_REF.matcher(text);
+        while (r.find()) {
+          to.add(CONTRACT.contains(r.group(1)) ? "api-contract" : "api-facade");
+        }
+        // same-package use of the root's types needs no import
+        if (from.startsWith("api-")) {
+          for (String t : List.of("FerModel", "Training", "TrainedModel")) {
+            if (!f.getFileName().toString().equals(t + ".java") && Pattern.compile("\\b" + t + "\\b").matcher(text).find()) {
+              to.add("api-facade");
+            }
+          }
+        }
+        to.remove(from);
+      }
+    }
+    return g;
+  }
+
+  @Test
+  void packagesFormNoCycle() throws Exception {
+    Map<String, Set<String>> g = graph();
+    Map<String, Integer> state = new HashMap<>();
+    List<String> path = new ArrayList<>();
+    for (String n : g.keySet()) {
+      visit(n, g, state, path);
+    }
+  }
+
+  private static void visit(String n, Map<String, Set<String>> g, Map<String, Integer> state, List<String> path) {
+    Integer s = state.get(n);
+    if (s != null && s == 2) {
+      return;
+    }
+    path.add(n);
+    assertTrue(s == null, "package cycle: " + String.join(" -> ", path));
+    state.put(n, 1);
+    for (String m : g.getOrDefault(n, Set.of())) {
+      visit(m, g, state, path);
+    }
+    state.put(n, 2);
+    path.remove(path.size() - 1);
+  }
+
+  @Test
+  void theContractTypesDependOnNothingAndOnlyTheCliAndTestsUseTheFacades() throws Exception {
+    Map<String, Set<String>> g = graph();
+    assertEquals(Set.of(), g.get("api-contract"), "Emotion, Prediction and Callback stand alone");
+    for (Map.Entry<String, Set<String>> e : g.entrySet()) {
+      if (!e.getKey().equals("cli") && !e.getKey().startsWith("api-")) {
+        assertTrue(!e.getValue().contains("api-facade"), e.getKey() + " uses a façade");
+      }
+    }
+  }
+
+  @Test
+  void theTrainersHelpersDoNotImportTheTrainer() throws Exception {
+    try (Stream<Path> files = Files.list(ROOT.resolve("train"))) {
+      for (Path f : files.toList()) {
+        if (!f.getFileName().toString().equals("Trainer.java")) {
+          assertTrue(!Pattern.compile("\\bTrainer\\b").matcher(Files.readString(f).replaceAll("(?s)/\\*.*?\\*/", ""))
+              .find(), f + " refers to Trainer");
+        }
+      }
+    }
+  }
+}
