@@ -43,6 +43,16 @@ public final class Analysis {
     return Evaluator.evaluate(PredictionSet.read(predictions));
   }
 
+  /**
+   * {@code fer analyze}: the evaluation with bootstrap intervals, and the report, tables and
+   * figures written into a folder.
+   *
+   * @param in the predictions file and what is known about the run
+   * @param dir the report folder
+   * @param resamples bootstrap resamples
+   * @param seed the bootstrap's seed
+   * @return the evaluation, intervals and report
+   */
   public static Output run(Inputs in, Path dir, int resamples, long seed) {
     PredictionSet p = PredictionSet.read(in.predictions());
     List<EpochLog> history = in.history() == null ? null : History.read(in.history());

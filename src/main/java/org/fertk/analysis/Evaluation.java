@@ -17,7 +17,7 @@ public record Evaluation(int n, double accuracy, double balancedAccuracy, double
     double weightedF1, int[][] confusion, double[] rocAuc, double macroAuc, double weightedAuc,
     RocCurve[] curves) {
 
-  /** Rows of the confusion matrix divided by their totals (0 for an empty row). */
+  /** @return the rows of the confusion matrix divided by their totals (0 for an empty row) */
   public double[][] confusionRowNormalised() {
     double[][] out = new double[Emotion.COUNT][Emotion.COUNT];
     for (int t = 0; t < Emotion.COUNT; t++) {
@@ -29,7 +29,7 @@ public record Evaluation(int n, double accuracy, double balancedAccuracy, double
     return out;
   }
 
-  /** True when every class has a defined ROC-AUC (scikit-learn's own precondition). */
+  /** @return true when every class has a defined ROC-AUC (scikit-learn's own precondition) */
   public boolean aucComplete() {
     for (double a : rocAuc) {
       if (Double.isNaN(a)) {

@@ -18,8 +18,20 @@ import org.fertk.util.Json;
  * @param graph architecture spec file
  * @param data dataset file or folder; null means synthetic faces
  * @param syntheticCount how many synthetic faces when data is null
+ * @param split how the faces are split into training, validation and test
+ * @param epochs epochs to train
+ * @param batchSize faces per optimizer step
+ * @param optimizer Adam or SGD and their settings
+ * @param l2 L2 penalty on every kernel without its own regularizer
+ * @param classWeight "none", "balanced" or seven comma-separated weights
+ * @param augment the augmentation preset's name
+ * @param augmentation the augmentation the preset and random erasing give
+ * @param labelSmoothing label smoothing in [0, 1)
+ * @param earlyStopping Keras EarlyStopping's settings, or null
+ * @param reduceLr Keras ReduceLROnPlateau's settings, or null
  * @param lrSchedule "constant" (optionally with ReduceLROnPlateau) or "cosine" (per-step decay
  *     from the initial rate to 0 over all epochs, after {@code warmupEpochs} of linear warm-up)
+ * @param warmupEpochs epochs of linear warm-up before a cosine schedule
  * @param restarts epochs at which a cosine schedule starts a new cycle (warm restarts, as in SGDR
  *     and Keras' CosineDecayRestarts); empty for one cycle over all epochs
  * @param restartFactor peak rate of each new cycle relative to the previous one's
@@ -31,6 +43,7 @@ import org.fertk.util.Json;
  *     matrix products, their gradients and the activations between them in bfloat16; weights,
  *     optimizer state and the loss in float32), about 1.3x faster on CPUs with AVX512_BF16 or
  *     AMX; exported models are float32
+ * @param seed seed of weights, shuffling, augmentation and dropout
  */
 public record TrainConfig(String graph, String data, int syntheticCount, SplitSpec split, int epochs,
     int batchSize, OptimizerConfig optimizer, double l2, String classWeight, String augment,
@@ -38,6 +51,33 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     ReduceLROnPlateau.Config reduceLr, String lrSchedule, int warmupEpochs, List<Integer> restarts,
     double restartFactor, Integer swaStart, Double swaLr, String precision, long seed) {
 
+  /**
+   * Validates the settings together; {@link #builder()} fills in the defaults.
+   *
+   * @param graph see the record's description
+   * @param data see the record's description
+   * @param syntheticCount see the record's description
+   * @param split see the record's description
+   * @param epochs see the record's description
+   * @param batchSize see the record's description
+   * @param optimizer see the record's description
+   * @param l2 see the record's description
+   * @param classWeight see the record's description
+   * @param augment see the record's description
+   * @param augmentation see the record's description
+   * @param labelSmoothing see the record's description
+   * @param earlyStopping see the record's description
+   * @param reduceLr see the record's description
+   * @param lrSchedule see the record's description
+   * @param warmupEpochs see the record's description
+   * @param restarts see the record's description
+   * @param restartFactor see the record's description
+   * @param swaStart see the record's description
+   * @param swaLr see the record's description
+   * @param precision see the record's description
+   * @param seed see the record's description
+   * @throws SettingException naming the key of a bad setting
+   */
   public TrainConfig {
     restarts = restarts == null ? List.of() : List.copyOf(restarts); // run-config.json files older than restarts
     precision = checkPrecision(precision == null ? FLOAT32 : precision); // and older than precision
@@ -103,10 +143,18 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     }
   }
 
+  /** Full precision. */
   public static final String FLOAT32 = "float32";
+  /** Mixed precision: bfloat16 arithmetic, float32 weights. */
   public static final String BFLOAT16 = "bfloat16";
 
-  /** The precision name if known, else a user error naming the choices. */
+  /**
+   * Checks a precision name.
+   *
+   * @param precision the name
+   * @return the name, when it is float32 or bfloat16
+   * @throws SettingException naming the choices otherwise
+   */
   public static String checkPrecision(String precision) {
     if (!precision.equals(FLOAT32) && !precision.equals(BFLOAT16)) {
       throw new SettingException("precision must be " + FLOAT32 + " or " + BFLOAT16 + ", got '" + precision + "'", "precision");
@@ -114,7 +162,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     return precision;
   }
 
-  /** True when training runs convolutions and matrix products in bfloat16. */
+  /** @return true when training runs convolutions and matrix products in bfloat16 */
   public boolean mixedPrecision() {
     return precision.equals(BFLOAT16);
   }
@@ -122,6 +170,10 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
   /**
    * A run's stored settings (its run-config.json): the keys of {@link #toJson()}, or the
    * camelCase record fields that files written before one spelling per setting hold.
+   *
+   * @param file the run-config.json
+   * @return the settings
+   * @throws org.fertk.util.FerException naming the file when it is unreadable or a setting is bad
    */
   public static TrainConfig read(Path file) {
     ObjectNode o = (ObjectNode) TrainOptions.normalize(Json.read(file)).deepCopy();
@@ -137,6 +189,8 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
   /**
    * These settings as run-config.json and manifests keep them: the graph and data files, then
    * one snake_case key per setting, the names of plans and of `fer train`'s flags.
+   *
+   * @return a new JSON object
    */
   public ObjectNode toJson() {
     ObjectNode o = Json.MAPPER.createObjectNode();
@@ -172,7 +226,12 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     return b;
   }
 
-  /** The same settings with a different number of epochs (what --resume may change). */
+  /**
+   * The same settings with a different number of epochs (what a resume may change).
+   *
+   * @param e the number of epochs
+   * @return the changed settings
+   */
   public TrainConfig withEpochs(int e) {
     return new TrainConfig(graph, data, syntheticCount, split, e, batchSize, optimizer, l2,
         classWeight, augment, augmentation, labelSmoothing, earlyStopping, reduceLr, lrSchedule,
@@ -182,6 +241,9 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
   /**
    * These settings over at most {@code n} epochs (a trial of a long run): restarts and weight
    * averaging that would begin at or after epoch n are dropped, the warm-up shortened to fit.
+   *
+   * @param n the most epochs
+   * @return the shortened settings
    */
   public TrainConfig trial(int n) {
     int e = Math.min(epochs, n);
@@ -197,6 +259,11 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
    * linear warm-up, then in each cycle a half cosine from the cycle's peak to 0; cycle k peaks at
    * base * restartFactor^k. Without restarts this is one cycle over all epochs. A constant SWA
    * rate replaces any schedule from the first averaged epoch on.
+   *
+   * @param base the base rate (after ReduceLROnPlateau)
+   * @param step 0-based optimizer step
+   * @param stepsPerEpoch batches per epoch
+   * @return the learning rate of the step
    */
   public double scheduledLr(double base, long step, long stepsPerEpoch) {
     if (swaLr != null && step >= swaStart * stepsPerEpoch) {
