@@ -13,7 +13,7 @@ package org.fertk.analysis;
  * @param ece expected calibration error
  * @param mce maximum calibration error over the non-empty bins
  */
-public record Calibration(int[] count, double[] meanConfidence, double[] accuracy, double ece, double mce) {
+record Calibration(int[] count, double[] meanConfidence, double[] accuracy, double ece, double mce) {
   public static final int BINS = 15;
 
   public int bins() {

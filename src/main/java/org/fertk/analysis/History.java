@@ -11,7 +11,7 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
 
 /** Reads a history.csv in Keras CSVLogger layout. */
-public final class History {
+final class History {
   private static final String[] REQUIRED = {"epoch", "accuracy", "loss", "val_accuracy", "val_loss"};
 
   private History() {}

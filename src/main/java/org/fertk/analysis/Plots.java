@@ -30,7 +30,7 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /** PNG figures, rendered headless: JFreeChart for curves and bars, Java2D for heatmaps and faces. */
-public final class Plots {
+final class Plots {
   public static final int WIDTH = 800;
   public static final int HEIGHT = 560;
   private static final Color[] CLASS_COLORS = {new Color(0xd62728), new Color(0x8c564b), new Color(0x9467bd),

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * scikit-learn's average_precision_score defines it: AP = sum_n (R_n - R_{n-1}) P_n, a step
  * function, not the trapezoid (which is optimistic). Undefined (NaN) without positives.
  */
-public record PrCurve(double[] precision, double[] recall, double[] thresholds, double averagePrecision) {
+record PrCurve(double[] precision, double[] recall, double[] thresholds, double averagePrecision) {
   public boolean defined() {
     return !Double.isNaN(averagePrecision);
   }

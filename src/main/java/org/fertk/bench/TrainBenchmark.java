@@ -118,9 +118,8 @@ public final class TrainBenchmark {
       throw new UncheckedIOException(e);
     }
     try {
-      TrainConfig cfg = new TrainConfig(graph.toString(), null, 14, SplitSpec.DEFAULT, 2, bs,
-          OptimizerConfig.adam(1e-3), 0, "none", augment, Augmentation.preset(augment), 0, null, null,
-          "constant", 0, java.util.List.of(), 1, null, null, precision, 1);
+      TrainConfig cfg = TrainConfig.builder().graph(graph).synthetic(14).epochs(2).batchSize(bs).augment(augment)
+          .precision(precision).seed(1).build();
       PreparedData p = new PreparedData(model, new SplitSpec.DataSplit(train, val, val, true), "bench", "bench");
       Trainer.Result r = new Trainer(cfg, tmp.resolve("run"), false, out, threads).run(p, false);
       return r.state().history.get(1).imagesPerSecond();

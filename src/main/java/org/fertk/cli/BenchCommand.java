@@ -14,6 +14,7 @@ import org.fertk.data.Usage;
 import org.fertk.train.TrainConfig;
 import org.fertk.util.CpuFeatures;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -85,8 +86,8 @@ final class BenchCommand extends BaseCommand {
         description = "float32, or bfloat16 (also times the bare loop in float32 as the baseline).")
     String precision;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads, 0 = all cores.")
-    int threads;
+    @Mixin
+    ThreadsOption threadsOption;
 
     @Override
     public Integer call() {
@@ -99,7 +100,7 @@ final class BenchCommand extends BaseCommand {
       FaceDataset d = data == null ? new SyntheticFaces(1).generate(batches * batchSize + 256, 0)
           : DatasetLoader.load(data, ReadOptions.STRICT).dataset().only(Usage.TRAINING);
       for (Path g : graphs) {
-        TrainBenchmark.Result r = TrainBenchmark.run(g, d, batches, batchSize, augment, precision, threads, out());
+        TrainBenchmark.Result r = TrainBenchmark.run(g, d, batches, batchSize, augment, precision, threadsOption.threads, out());
         out().printf(Locale.ROOT, "%s (%s): bare %,.0f img/s, full loop %,.0f img/s -> %.1f%% of bare; peak RSS %.0f MB%n",
             r.model(), r.precision(), r.bareImagesPerSecond(), r.loopImagesPerSecond(), 100 * r.ratio(),
             r.peakRssBytes() / 1e6);
@@ -131,8 +132,8 @@ final class BenchCommand extends BaseCommand {
     @Option(names = "--repeat", defaultValue = "3", description = "Timed passes; the best is reported (default ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads, 0 = all cores.")
-    int threads;
+    @Mixin
+    ThreadsOption threadsOption;
 
     @Option(names = "--ceiling-gflops", defaultValue = "190", description = "This machine's fp32 sgemm ceiling (default ${DEFAULT-VALUE}).")
     double ceiling;
@@ -143,9 +144,9 @@ final class BenchCommand extends BaseCommand {
           : DatasetLoader.load(data, ReadOptions.STRICT).dataset();
       FaceDataset d = data == null || split.equalsIgnoreCase("all") ? all : all.only(DataCommand.parseUsage(split));
       out().printf(Locale.ROOT, "%,d faces, batch %d, %d threads%n", d.size(), batchSize,
-          threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+          threadsOption.threads > 0 ? threadsOption.threads : Runtime.getRuntime().availableProcessors());
       for (Path r : runs) {
-        ScoreBenchmark.Result res = ScoreBenchmark.run(r, d, batchSize, repeat, threads);
+        ScoreBenchmark.Result res = ScoreBenchmark.run(r, d, batchSize, repeat, threadsOption.threads);
         out().printf(Locale.ROOT, "%s: ORT %,.0f img/s, TF Java %,.0f img/s (ORT/TF %.2fx), end-to-end fer score %,.0f img/s "
                 + "(%.1f%% of bare ORT); %.1f MFLOP/img -> %.1f GFLOP/s = %.0f%% of %.0f GFLOP/s%n",
             res.model(), res.ortBare(), res.tfBare(), res.ortOverTf(), res.endToEnd(), 100 * res.e2eRatio(),

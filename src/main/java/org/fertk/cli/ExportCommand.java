@@ -16,6 +16,7 @@ import org.fertk.onnx.tf.TfToOnnxConverter;
 import org.fertk.onnx.tf.Layouts;
 import org.fertk.util.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
@@ -42,15 +43,15 @@ final class ExportCommand extends BaseCommand {
   @Option(names = "--no-verify", description = "Skip the TF vs ONNX Runtime parity check.")
   boolean noVerify;
 
-  @Option(names = "--threads", defaultValue = "0", description = "TF and ORT intra-op threads for the parity check, 0 = all cores.")
-  int threads;
+  @Mixin
+  ThreadsOption threadsOption;
 
   @Override
   public Integer call() {
     Path target = out != null ? out : model.resolve("model.onnx");
     FaceDataset faces = noVerify ? null : sampleFaces();
     OnnxExport.Result r = OnnxExport.export(model, target,
-        new TfToOnnxConverter.Options(opset, new Layouts()), faces, tolerance, threads);
+        new TfToOnnxConverter.Options(opset, new Layouts()), faces, tolerance, threadsOption.threads);
     StringBuilder ops = new StringBuilder();
     for (Map.Entry<String, Long> e : r.opCounts().entrySet()) {
       ops.append(ops.length() == 0 ? "" : ", ").append(e.getKey()).append(" x").append(e.getValue());

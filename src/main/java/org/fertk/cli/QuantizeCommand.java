@@ -15,6 +15,7 @@ import org.fertk.onnx.Int8Quantizer;
 import org.fertk.export.QuantizedExport;
 import org.fertk.util.TextTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -55,8 +56,8 @@ final class QuantizeCommand extends BaseCommand {
   @Option(names = "--seed", defaultValue = "42", description = "Seed for choosing the faces (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads, 0 = all cores.")
-  int threads;
+  @Mixin
+  ThreadsOption threadsOption;
 
   @Override
   public Integer call() {
@@ -77,7 +78,7 @@ final class QuantizeCommand extends BaseCommand {
     if (to == Target.float16) {
       return float16(target, chk, least);
     }
-    QuantizedExport.Result r = QuantizedExport.run(model, target, cal, chk, least, threads);
+    QuantizedExport.Result r = QuantizedExport.run(model, target, cal, chk, least, threadsOption.threads);
     TextTable ranges = new TextTable("Activation ranges (uint8)", "Observed max", "Scale", "Zero point");
     for (Int8Quantizer.Range g : r.quantized().ranges()) {
       ranges.row(g.tensor(), String.format(Locale.ROOT, "%.4g", g.max()), String.format(Locale.ROOT, "%.4g", g.scale()),
@@ -103,7 +104,7 @@ final class QuantizeCommand extends BaseCommand {
   }
 
   private int float16(Path target, FaceDataset chk, double least) {
-    Float16Export.Result r = Float16Export.run(model, target, chk, least, threads);
+    Float16Export.Result r = Float16Export.run(model, target, chk, least, threadsOption.threads);
     out().print(new TextTable("Float16-stored weights vs float model", "Value")
         .row("weight tensors stored as float16", String.format(Locale.ROOT, "%d (%,d values)", r.converted().tensors(),
             r.converted().values()))

@@ -43,8 +43,8 @@ final class ScoreCommand extends BaseCommand {
       description = "Batch size (default ${DEFAULT-VALUE}: fastest for ONNX Runtime on a 2-core machine).")
   int batchSize;
 
-  @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads, 0 = all cores.")
-  int threads;
+  @Mixin
+  ThreadsOption threadsOption;
 
   @Option(names = "--logits",
       description = "The model ends without a softmax: apply one to its outputs (without this, outputs that are "
@@ -79,7 +79,7 @@ final class ScoreCommand extends BaseCommand {
     List<Engine> engines = new ArrayList<>();
     try {
       for (Path m : models) {
-        engines.add(eng.equals("tf") ? TfEngine.open(m, threads) : OrtEngine.open(m, threads));
+        engines.add(eng.equals("tf") ? TfEngine.open(m, threadsOption.threads) : OrtEngine.open(m, threadsOption.threads));
       }
       Scorer.Result r;
       try (Progress bar = Progress.create(quiet(), "Scoring", faces.size(), "img")) {
@@ -92,7 +92,7 @@ final class ScoreCommand extends BaseCommand {
           engines.size() > 1 ? " (ensemble of " + engines.size() + ")" : "",
           views.isNone() ? "" : " + " + views.name() + " TTA (" + views.views().size() + " views)",
           r.seconds(), r.imagesPerSecond(), r.percentileMillis(50), r.percentileMillis(95), batchSize,
-          threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+          threadsOption.threads > 0 ? threadsOption.threads : Runtime.getRuntime().availableProcessors());
       if (faces.allLabelled()) {
         int correct = r.scores().correct(faces);
         out().printf(Locale.ROOT, "accuracy %.4f (%,d / %,d)%n", correct / (double) faces.size(), correct, faces.size());

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.fertk.study.Study;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "study", mixinStandardHelpOptions = true, sortOptions = false,
@@ -37,8 +38,8 @@ final class StudyCommand extends BaseCommand {
   @Option(names = "--seed", defaultValue = "42", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", defaultValue = "0", description = "TF / ORT intra-op threads, 0 = all cores.")
-  int threads;
+  @Mixin
+  ThreadsOption threadsOption;
 
 
   @Override
@@ -48,7 +49,7 @@ final class StudyCommand extends BaseCommand {
     Path o = out != null ? out : Path.of("out", "study-" + p.getFileName().toString().replaceFirst("\\.json$", "")
         .replaceFirst("^plan-", "") + (data == null ? "" : "-" + data.getFileName().toString().replaceAll("\\..*$", ""))
         + (epochs == null ? "" : "-try" + epochs));
-    Study.Result r = new Study(new Study.Options(p, data, o, quiet(), threads, only, bootstrap, seed, epochs), out()).run();
+    Study.Result r = new Study(new Study.Options(p, data, o, quiet(), threadsOption.threads, only, bootstrap, seed, epochs), out()).run();
     if (quiet()) {
       out().println(r.reports().get(0));
     }

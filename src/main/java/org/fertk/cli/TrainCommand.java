@@ -164,7 +164,7 @@ final class TrainCommand extends BaseCommand {
   OutputOptions outOpts = new OutputOptions();
 
   @Mixin
-  ThreadsOption threads;
+  ThreadsOption threadsOption;
 
   @Mixin
   DataInputOptions input;
@@ -185,7 +185,7 @@ final class TrainCommand extends BaseCommand {
           prepared.split().val().size(), prepared.split().valIsTest() ? " = test" : "", config.epochs(), runDir);
       out().flush();
     }
-    Trainer.Result r = new Trainer(config, runDir, quiet(), out(), threads.threads)
+    Trainer.Result r = new Trainer(config, runDir, quiet(), out(), threadsOption.threads)
         .withLearningRate(outOpts.resume ? optOpts.lr : null).run(prepared, outOpts.resume);
     out().printf(Locale.ROOT, "%s: val_accuracy %.4f, test_accuracy %.4f after %d epochs (%.0f s, %,.0f img/s)%n",
         runDir, r.finalVal().accuracy(), r.test().accuracy(), r.state().history.size(),

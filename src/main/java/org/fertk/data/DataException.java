@@ -3,7 +3,7 @@ package org.fertk.data;
 import org.fertk.util.FerException;
 
 /** A user error in a data file, located at a file (and line where there is one). */
-public class DataException extends FerException {
+class DataException extends FerException {
   private final transient BadRow where;
 
   public DataException(BadRow where) {

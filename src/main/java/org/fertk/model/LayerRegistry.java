@@ -16,7 +16,7 @@ import org.fertk.model.layers.Reshape;
 import org.fertk.model.layers.TimeDistributed;
 
 /** Keras class names to layer constructors. */
-public final class LayerRegistry {
+final class LayerRegistry {
   /** Creates a layer from its config; defaultL2 applies to kernels without their own regularizer. */
   @FunctionalInterface
   public interface Factory {

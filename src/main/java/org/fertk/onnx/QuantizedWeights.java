@@ -7,7 +7,7 @@ import java.util.List;
  * zero point 0) and its bias as int32 at scale inputScale * weightScale, the encoding
  * QLinearConv accumulates in.
  */
-public record QuantizedWeights(long[] dims, byte[] weights, float[] weightScales, int[] bias, float[] biasScales) {
+record QuantizedWeights(long[] dims, byte[] weights, float[] weightScales, int[] bias, float[] biasScales) {
   /**
    * Weights use 7 bits of the int8 range ([-63, 63]). On x86 processors without AVX-512 VNNI,
    * ONNX Runtime multiplies uint8 activations by int8 weights with VPMADDUBSW, which adds pairs

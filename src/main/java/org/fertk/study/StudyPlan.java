@@ -28,7 +28,7 @@ import org.fertk.util.Json;
  *  "defaults": {"epochs": 100, "optimizer": "adam", ...},
  *  "runs": [{"id": "t3-r1", "label": ..., "graph": "paper-cnn-...json", "note": ..., ...}]}</pre>
  */
-public final class StudyPlan {
+final class StudyPlan {
   /** Training options a plan may set (snake_case, as on the command line). */
   static final Set<String> OPTIONS = TrainOptions.KEYS;
   static final Set<String> RUN_KEYS = Set.of("id", "label", "graph", "note", "table", "row", "stated", "start_from");

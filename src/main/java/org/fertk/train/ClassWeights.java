@@ -7,7 +7,7 @@ import org.fertk.util.FerException;
 import org.fertk.util.SettingException;
 
 /** Per-class loss weights: none (all 1), balanced (scikit-learn's rule), or an explicit list. */
-public final class ClassWeights {
+final class ClassWeights {
   private ClassWeights() {}
 
   /**

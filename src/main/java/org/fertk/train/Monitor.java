@@ -4,7 +4,7 @@ import java.util.Map;
 import org.fertk.util.SettingException;
 
 /** Which logged metric a callback watches and in which direction it improves (Keras "auto"). */
-public record Monitor(String metric, boolean higherIsBetter) {
+record Monitor(String metric, boolean higherIsBetter) {
   public static final java.util.Set<String> METRICS = java.util.Set.of("loss", "accuracy",
       "val_loss", "val_accuracy");
 

@@ -16,7 +16,7 @@ import org.fertk.util.Versions;
  * The manifest of a trained model: data hash, graph spec, every hyperparameter, library
  * versions, metrics and timings. Later steps (export, score, compare) read and extend it.
  */
-public final class RunManifest {
+final class RunManifest {
   private RunManifest() {}
 
   static void write(RunFolder run, TrainConfig config, PreparedData data, TrainState state,

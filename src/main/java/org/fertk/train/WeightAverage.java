@@ -16,7 +16,7 @@ import org.fertk.util.FerException;
  * same average. Batch-norm moving statistics are not averaged: they belong to the averaged weights
  * and are re-estimated afterwards.
  */
-public final class WeightAverage {
+final class WeightAverage {
   private final Map<String, double[]> sum = new LinkedHashMap<>();
   private int count;
 

@@ -15,7 +15,7 @@ import org.tensorflow.proto.NodeDef;
  * for each converted TF tensor. Handlers ask for their inputs in the layout they need; the
  * context inserts (and caches) the Transpose or Reshape that gets them there.
  */
-public final class ConversionContext {
+final class ConversionContext {
   public final TfGraph tf;
   public final OnnxGraph onnx;
   public final Layouts layouts;

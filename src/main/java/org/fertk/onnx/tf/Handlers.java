@@ -14,7 +14,7 @@ import org.tensorflow.proto.NodeDef;
  * The registry of TF op handlers, keyed by TF op type, each with the lowest ONNX opset its
  * output needs. Small handlers are written inline; the LSTM has its own class.
  */
-public final class Handlers {
+final class Handlers {
   private static final Map<String, OpHandler> REGISTRY = new LinkedHashMap<>();
 
   private Handlers() {}

@@ -1,7 +1,7 @@
 package org.fertk.onnx.tf;
 
 /** How an ONNX value is laid out relative to the TF tensor it stands for. */
-public enum Layout {
+enum Layout {
   /** Exactly the TF tensor (NHWC for images). */
   NATIVE,
   /** A 4-D image tensor transposed to NCHW. */

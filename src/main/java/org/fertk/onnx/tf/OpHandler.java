@@ -4,7 +4,7 @@ import java.util.List;
 import org.tensorflow.proto.NodeDef;
 
 /** Converts one TF op type to ONNX nodes (one handler per op type, as in tf2onnx). */
-public interface OpHandler {
+interface OpHandler {
   /** Lowest ONNX opset the nodes this handler emits need. */
   int minOpset();
 

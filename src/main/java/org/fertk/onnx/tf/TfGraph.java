@@ -24,7 +24,7 @@ import org.tensorflow.types.TInt64;
  * value of any tensor that does not depend on the graph input (variables, constants and what is
  * computed from them only), which the converter turns into ONNX initializers.
  */
-public final class TfGraph {
+final class TfGraph {
   private static final Set<String> SOURCES = Set.of("Placeholder", "PlaceholderWithDefault");
   private static final Set<String> RANDOM = Set.of("RandomUniform", "RandomStandardNormal",
       "StatelessRandomUniform", "StatelessRandomNormal", "TruncatedNormal");
