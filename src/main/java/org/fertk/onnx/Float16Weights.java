@@ -1,11 +1,9 @@
 package org.fertk.onnx;
 
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.fertk.onnx.proto.OnnxIr;
 import org.fertk.util.FerException;
 
@@ -33,53 +31,56 @@ public final class Float16Weights {
 
   /** @param what the model's name for messages (its file) */
   public static Result convert(OnnxIr.Model model, String what) {
-    OnnxIr.Graph graph = model.getGraph();
-    List<OnnxIr.Tensor> inits = new ArrayList<>();
-    List<OnnxIr.Node> casts = new ArrayList<>();
+    OnnxModel in = OnnxModel.read(model, what);
+    OnnxGraph graph = in.graph();
+    OnnxGraph out = new OnnxGraph(graph.name());
+    graph.inputs().forEach(io -> out.addInput(io.name(), io.dims()));
+    graph.outputs().forEach(io -> out.addOutput(io.name(), io.dims()));
+    List<String> weights = new ArrayList<>();
     long values = 0;
     double worst = 0;
-    for (OnnxIr.Tensor t : graph.getInitializerList()) {
-      if (t.getDataType() == OnnxIr.Tensor.DataType.FLOAT16_VALUE) {
-        throw new FerException(what + ": already holds float16 weights (initializer '" + t.getName() + "')");
+    for (Map.Entry<String, ConstTensor> e : graph.initializers().entrySet()) {
+      ConstTensor t = e.getValue();
+      if (t.dataType() == ConstTensor.FLOAT16) {
+        throw new FerException(what + ": already holds float16 weights (initializer '" + e.getKey() + "')");
       }
-      if (t.getDataType() != OnnxIr.Tensor.DataType.FLOAT_VALUE || t.getDimsCount() < 2) {
-        inits.add(t);
+      if (!t.isFloat() || t.rank() < 2) {
+        out.constant(e.getKey(), t);
         continue;
       }
-      float[] f = Int8Quantizer.floatsOf(t);
-      ByteBuffer raw = ByteBuffer.allocate(2 * f.length).order(ByteOrder.LITTLE_ENDIAN);
+      float[] f = t.floats();
+      short[] half = new short[f.length];
       float largest = 0;
       for (float v : f) {
         largest = Math.max(largest, Math.abs(v));
       }
-      for (float v : f) {
+      for (int i = 0; i < f.length; i++) {
+        float v = f[i];
         if (!(Math.abs(v) <= MAX)) {
-          throw new FerException(what + ": initializer '" + t.getName() + "' holds " + v
+          throw new FerException(what + ": initializer '" + e.getKey() + "' holds " + v
               + ", outside the float16 range (+-65504); keep this model in float32");
         }
-        short h = toHalf(v);
+        half[i] = toHalf(v);
         if (largest > 0) {
-          worst = Math.max(worst, Math.abs(toFloat(h) - v) / largest);
+          worst = Math.max(worst, Math.abs(toFloat(half[i]) - v) / largest);
         }
-        raw.putShort(h);
       }
-      String stored = t.getName() + "/float16";
-      inits.add(t.toBuilder().setName(stored).clearFloatData().setDataType(OnnxIr.Tensor.DataType.FLOAT16_VALUE)
-          .setRawData(ByteString.copyFrom(raw.array())).build());
-      casts.add(OnnxIr.Node.newBuilder().setOpType("Cast").setName(t.getName() + "/to_float32").addInput(stored)
-          .addOutput(t.getName()).addAttribute(OnnxIr.Attribute.newBuilder().setName("to")
-              .setType(OnnxIr.Attribute.Type.INT).setI(OnnxIr.Tensor.DataType.FLOAT_VALUE)).build());
+      out.constant(e.getKey() + "/float16", ConstTensor.float16(t.dims(), half));
+      weights.add(e.getKey());
       values += f.length;
     }
-    if (casts.isEmpty()) {
+    if (weights.isEmpty()) {
       throw new FerException(what + ": no float weight tensor of rank 2 or more to store as float16");
     }
-    OnnxIr.Graph.Builder g = graph.toBuilder().clearInitializer().addAllInitializer(inits).clearNode()
-        .addAllNode(casts).addAllNode(graph.getNodeList());
-    OnnxIr.Model out = model.toBuilder().setGraph(g).addMetadataProps(OnnxIr.StringStringEntry.newBuilder()
-        .setKey("fer.weights").setValue(String.format(Locale.ROOT, "float16 storage: %d weight tensors (%,d values) "
-            + "stored as float16 and cast to float32 on load; computed in float32", casts.size(), values))).build();
-    return new Result(out, casts.size(), values, worst);
+    // the casts first: each gives the original weight name back, so the nodes read it unchanged
+    for (String w : weights) {
+      out.node(OnnxOp.CAST, w + "/to_float32", List.of(w + "/float16"), List.of(w), Map.of("to", (long) ConstTensor.FLOAT));
+    }
+    graph.nodes().forEach(n -> out.node(n.op(), n.name(), n.inputs(), n.outputs(), n.attributes()));
+    OnnxIr.Model result = in.with(out, "fer.weights", String.format(Locale.ROOT, "float16 storage: %d weight tensors "
+        + "(%,d values) stored as float16 and cast to float32 on load; computed in float32", weights.size(), values))
+        .toProto();
+    return new Result(result, weights.size(), values, worst);
   }
 
   /** float32 -> float16 bits, rounding to nearest, ties to even; overflow gives infinity. */

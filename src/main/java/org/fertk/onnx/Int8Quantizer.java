@@ -5,12 +5,11 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,21 +39,17 @@ public final class Int8Quantizer {
   private static final OrtEnvironment ENV = OrtEngine.environment();
   private static final int CALIBRATION_BATCH = 64;
 
-  private final OnnxIr.Graph graph;
-  private final Map<String, OnnxIr.Tensor> initializers = new HashMap<>();
-  private final Map<String, OnnxIr.Node> producers = new HashMap<>();
+  private final OnnxModel model;
+  private final OnnxGraph graph;
   private final String input;
 
-  private Int8Quantizer(OnnxIr.Model model, String what) {
-    this.graph = model.getGraph();
-    graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
-    for (OnnxIr.Node n : graph.getNodeList()) {
-      n.getOutputList().forEach(o -> producers.put(o, n));
+  private Int8Quantizer(OnnxIr.Model proto, String what) {
+    this.model = OnnxModel.read(proto, what);
+    this.graph = model.graph();
+    if (graph.inputs().size() != 1) {
+      throw new FerException(what + ": a model to quantise has one input, this one has " + graph.inputs().size());
     }
-    if (graph.getInputCount() != 1) {
-      throw new FerException(what + ": a model to quantise has one input, this one has " + graph.getInputCount());
-    }
-    this.input = graph.getInput(0).getName();
+    this.input = graph.inputs().get(0).name();
   }
 
   /**
@@ -67,27 +62,27 @@ public final class Int8Quantizer {
       throw new FerException(what + ": no calibration faces");
     }
     Int8Quantizer q = new Int8Quantizer(model, what);
-    List<OnnxIr.Node> convs = q.convolutions(what);
+    List<OnnxNode> convs = q.convolutions(what);
     List<String> tensors = q.activationsToQuantize(convs);
-    Map<String, float[]> observed = q.calibrate(model, tensors, calibration, threads, what);
+    Map<String, float[]> observed = q.calibrate(tensors, calibration, threads, what);
     Map<String, Range> ranges = q.ranges(tensors, observed);
-    OnnxIr.Model out = q.rewrite(model, convs, ranges, calibration.size());
+    OnnxIr.Model out = q.rewrite(convs, ranges, calibration.size());
     return new Result(out, List.copyOf(ranges.values()), convs.size(), calibration.size());
   }
 
   /** The Conv nodes, each with constant float weights and bias (as the exporter writes them). */
-  private List<OnnxIr.Node> convolutions(String what) {
-    List<OnnxIr.Node> convs = new ArrayList<>();
-    for (OnnxIr.Node n : graph.getNodeList()) {
-      if (n.getOpType().equals("QuantizeLinear") || n.getOpType().equals("DequantizeLinear")) {
-        throw new FerException(what + ": already quantised (node '" + n.getName() + "' is " + n.getOpType() + ")");
+  private List<OnnxNode> convolutions(String what) {
+    List<OnnxNode> convs = new ArrayList<>();
+    for (OnnxNode n : graph.nodes()) {
+      if (n.op() == OnnxOp.QUANTIZE_LINEAR || n.op() == OnnxOp.DEQUANTIZE_LINEAR) {
+        throw new FerException(what + ": already quantised (node '" + n.name() + "' is " + n.op().type() + ")");
       }
-      if (!n.getOpType().equals("Conv")) {
+      if (n.op() != OnnxOp.CONV) {
         continue;
       }
-      if (n.getInputCount() < 2 || !isFloatConstant(n.getInput(1))
-          || (n.getInputCount() > 2 && !isFloatConstant(n.getInput(2)))) {
-        throw new FerException(what + ": Conv '" + n.getName() + "' has no constant float weights; "
+      if (n.inputs().size() < 2 || !isFloatConstant(n.inputs().get(1))
+          || (n.inputs().size() > 2 && !isFloatConstant(n.inputs().get(2)))) {
+        throw new FerException(what + ": Conv '" + n.name() + "' has no constant float weights; "
             + "only models exported by `fer export` can be quantised");
       }
       convs.add(n);
@@ -99,8 +94,8 @@ public final class Int8Quantizer {
   }
 
   private boolean isFloatConstant(String name) {
-    OnnxIr.Tensor t = initializers.get(name);
-    return t != null && t.getDataType() == OnnxIr.Tensor.DataType.FLOAT_VALUE;
+    ConstTensor t = graph.initializer(name);
+    return t != null && t.isFloat();
   }
 
   /**
@@ -108,44 +103,32 @@ public final class Int8Quantizer {
    * both ends quantised; the runtime drops a Relu whose output is quantised from zero), plus the
    * inputs of MaxPools feeding a convolution, so that pooling runs on the integers too.
    */
-  private List<String> activationsToQuantize(List<OnnxIr.Node> convs) {
+  private List<String> activationsToQuantize(List<OnnxNode> convs) {
     Set<String> out = new LinkedHashSet<>();
-    for (OnnxIr.Node c : convs) {
-      String x = c.getInput(0);
-      OnnxIr.Node p = producers.get(x);
-      if (p != null && p.getOpType().equals("MaxPool")) {
-        out.add(p.getInput(0));
+    for (OnnxNode c : convs) {
+      String x = c.inputs().get(0);
+      OnnxNode p = graph.producer(x);
+      if (p != null && p.op() == OnnxOp.MAX_POOL) {
+        out.add(p.inputs().get(0));
       }
       out.add(x);
-      List<OnnxIr.Node> next = consumers(c.getOutput(0));
-      if (next.size() == 1 && next.get(0).getOpType().equals("Relu")) {
-        out.add(next.get(0).getOutput(0));
+      List<OnnxNode> next = graph.consumers(c.output());
+      if (next.size() == 1 && next.get(0).op() == OnnxOp.RELU) {
+        out.add(next.get(0).output());
       }
     }
     return new ArrayList<>(out);
   }
 
-  private List<OnnxIr.Node> consumers(String value) {
-    List<OnnxIr.Node> c = new ArrayList<>();
-    for (OnnxIr.Node n : graph.getNodeList()) {
-      if (n.getInputList().contains(value)) {
-        c.add(n);
-      }
-    }
-    return c;
-  }
-
   /** Runs the float model with the tensors as extra outputs; returns {min, max} of each. */
-  private Map<String, float[]> calibrate(OnnxIr.Model model, List<String> tensors, FaceDataset faces, int threads,
-      String what) {
-    OnnxIr.Graph.Builder g = model.getGraph().toBuilder();
+  private Map<String, float[]> calibrate(List<String> tensors, FaceDataset faces, int threads, String what) {
+    OnnxGraph probeGraph = copy(graph);
     for (String t : tensors) {
       if (!t.equals(input)) {
-        g.addOutput(OnnxIr.ValueInfo.newBuilder().setName(t).setType(OnnxIr.TypeInfo.newBuilder()
-            .setTensorType(OnnxIr.TypeInfo.TensorType.newBuilder().setElemType(OnnxIr.Tensor.DataType.FLOAT_VALUE))));
+        probeGraph.addOutput(t);
       }
     }
-    byte[] probe = model.toBuilder().setGraph(g).build().toByteArray();
+    byte[] probe = model.with(probeGraph, "fer.probe", "calibration").toProto().toByteArray();
     Map<String, float[]> ranges = new LinkedHashMap<>();
     tensors.forEach(t -> ranges.put(t, new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}));
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
@@ -192,13 +175,13 @@ public final class Int8Quantizer {
     Map<String, Range> out = new LinkedHashMap<>();
     for (String t : tensors) {
       float[] mm = observed.get(t);
-      OnnxIr.Node p = producers.get(t);
-      if (p != null && p.getOpType().equals("MaxPool") && out.containsKey(p.getInput(0))) {
-        Range r = out.get(p.getInput(0));
+      OnnxNode p = graph.producer(t);
+      if (p != null && p.op() == OnnxOp.MAX_POOL && out.containsKey(p.inputs().get(0))) {
+        Range r = out.get(p.inputs().get(0));
         out.put(t, new Range(t, mm[0], mm[1], r.scale(), r.zeroPoint()));
         continue;
       }
-      boolean isInput = t.equals(input) || (p != null && p.getOpType().equals("Reshape") && p.getInput(0).equals(input));
+      boolean isInput = t.equals(input) || (p != null && p.op() == OnnxOp.RESHAPE && p.inputs().get(0).equals(input));
       float lo = isInput ? 0f : Math.min(0f, mm[0]);
       float hi = isInput ? 1f : Math.max(0f, mm[1]);
       float scale = hi > lo ? (hi - lo) / 255f : 1f;
@@ -208,131 +191,96 @@ public final class Int8Quantizer {
     return out;
   }
 
-  private OnnxIr.Model rewrite(OnnxIr.Model model, List<OnnxIr.Node> convs, Map<String, Range> ranges,
-      int faces) {
-    Map<String, OnnxIr.Tensor> newInits = new LinkedHashMap<>();
-    // Q/DQ pairs go right after the node producing the tensor (before every node for graph inputs).
-    Map<String, List<OnnxIr.Node>> after = new HashMap<>();
-    List<OnnxIr.Node> first = new ArrayList<>();
-    Map<String, String> dequantized = new HashMap<>();
-    for (Range r : ranges.values()) {
-      List<OnnxIr.Node> pair = quantizeActivation(r, newInits);
-      OnnxIr.Node p = producers.get(r.tensor());
-      (p == null ? first : after.computeIfAbsent(p.getName(), k -> new ArrayList<>())).addAll(pair);
-      dequantized.put(r.tensor(), pair.get(1).getOutput(0));
-    }
-    Map<String, List<OnnxIr.Node>> weightDequantizers = new HashMap<>();
+  /** A copy of a graph (nodes, initializers, inputs and outputs) to extend. */
+  private static OnnxGraph copy(OnnxGraph g) {
+    OnnxGraph c = new OnnxGraph(g.name());
+    g.inputs().forEach(io -> c.addInput(io.name(), io.dims()));
+    g.outputs().forEach(io -> c.outputs().add(io));
+    g.initializers().forEach(c::constant);
+    g.nodes().forEach(n -> c.node(n.op(), n.name(), n.inputs(), n.outputs(), n.attributes()));
+    return c;
+  }
+
+  /**
+   * The quantised graph, built anew through the builder: Q/DQ pairs right after the node producing
+   * each calibrated tensor (before every node for the graph input), each convolution reading
+   * dequantized int8 weights and int32 bias, and the nodes after it reading dequantized values.
+   */
+  private OnnxIr.Model rewrite(List<OnnxNode> convs, Map<String, Range> ranges, int faces) {
+    OnnxGraph out = new OnnxGraph(graph.name());
+    graph.inputs().forEach(io -> out.addInput(io.name(), io.dims()));
+    graph.outputs().forEach(io -> out.addOutput(io.name(), io.dims()));
     Set<String> floatWeights = new LinkedHashSet<>();
-    for (OnnxIr.Node c : convs) {
-      weightDequantizers.put(c.getName(), quantizeWeights(c, ranges.get(c.getInput(0)), newInits));
-      floatWeights.addAll(c.getInputList().subList(1, c.getInputCount()));
+    for (OnnxNode c : convs) {
+      floatWeights.addAll(c.inputs().subList(1, c.inputs().size()));
     }
-    OnnxIr.Graph.Builder g = graph.toBuilder().clearNode();
-    first.forEach(g::addNode);
-    for (OnnxIr.Node n : graph.getNodeList()) {
-      OnnxIr.Node.Builder nb = n.toBuilder();
-      List<OnnxIr.Node> dqs = weightDequantizers.getOrDefault(n.getName(), List.of());
-      dqs.forEach(g::addNode);
-      for (int i = 0; i < nb.getInputCount(); i++) {
-        String dq = i == 0 || dqs.isEmpty() ? dequantized.get(nb.getInput(i)) : dqs.get(i - 1).getOutput(0);
+    graph.initializers().forEach((name, t) -> {
+      if (!floatWeights.contains(name)) {
+        out.constant(name, t);
+      }
+    });
+    Map<String, String> dequantized = new HashMap<>();
+    Set<String> convNames = new HashSet<>();
+    convs.forEach(c -> convNames.add(c.name()));
+    for (Range r : ranges.values()) {
+      if (graph.producer(r.tensor()) == null) {
+        dequantized.put(r.tensor(), quantizeActivation(out, r));
+      }
+    }
+    for (OnnxNode n : graph.nodes()) {
+      List<String> in = new ArrayList<>(n.inputs());
+      List<String> weights = convNames.contains(n.name()) ? quantizeWeights(out, n, ranges.get(in.get(0))) : List.of();
+      for (int i = 0; i < in.size(); i++) {
+        String dq = i == 0 || weights.isEmpty() ? dequantized.get(in.get(i)) : weights.get(i - 1);
         if (dq != null) {
-          nb.setInput(i, dq);
+          in.set(i, dq);
         }
       }
-      g.addNode(nb);
-      after.getOrDefault(n.getName(), List.of()).forEach(g::addNode);
+      out.node(n.op(), n.name(), in, n.outputs(), n.attributes());
+      for (String o : n.outputs()) {
+        Range r = ranges.get(o);
+        if (r != null) {
+          dequantized.put(o, quantizeActivation(out, r));
+        }
+      }
     }
-    List<OnnxIr.Tensor> inits = new ArrayList<>(graph.getInitializerList());
-    inits.removeIf(t -> floatWeights.contains(t.getName()));
-    inits.addAll(newInits.values());
-    g.clearInitializer().addAllInitializer(inits);
-    return model.toBuilder().setGraph(g).addMetadataProps(OnnxIr.StringStringEntry.newBuilder()
-        .setKey("fer.quantization").setValue(String.format(java.util.Locale.ROOT, "int8 static QDQ: %d convolutions "
-            + "with per-channel symmetric int8 weights (7-bit range, safe from int16 saturation) and int32 bias, %d uint8 "
-            + "activation tensors calibrated by "
-            + "min/max on %d faces", convs.size(), ranges.size(), faces))).build();
+    return model.with(out, "fer.quantization", String.format(java.util.Locale.ROOT, "int8 static QDQ: %d "
+        + "convolutions with per-channel symmetric int8 weights (7-bit range, safe from int16 saturation) and int32 "
+        + "bias, %d uint8 activation tensors calibrated by min/max on %d faces", convs.size(), ranges.size(), faces))
+        .toProto();
   }
 
-  /** tensor -> QuantizeLinear -> DequantizeLinear, with the range's scale and zero point. */
-  private static List<OnnxIr.Node> quantizeActivation(Range r, Map<String, OnnxIr.Tensor> inits) {
+  /** tensor -> QuantizeLinear -> DequantizeLinear with the range's scale and zero point; returns the DQ output. */
+  private static String quantizeActivation(OnnxGraph g, Range r) {
     String t = r.tensor();
-    inits.put(t + "/scale", floatTensor(t + "/scale", new long[0], new float[] {r.scale()}));
-    inits.put(t + "/zero_point", uint8Scalar(t + "/zero_point", r.zeroPoint()));
-    return List.of(node("QuantizeLinear", t + "/quantized", List.of(t, t + "/scale", t + "/zero_point"), -1),
-        node("DequantizeLinear", t + "/dequantized", List.of(t + "/quantized", t + "/scale", t + "/zero_point"), -1));
+    String scale = g.constant(t + "/scale", ConstTensor.scalar(r.scale()));
+    String zero = g.constant(t + "/zero_point", ConstTensor.uint8Scalar(r.zeroPoint()));
+    String q = g.add(OnnxOp.QUANTIZE_LINEAR, t + "/quantized", List.of(t, scale, zero), Map.of());
+    return g.add(OnnxOp.DEQUANTIZE_LINEAR, t + "/dequantized", List.of(q, scale, zero), Map.of());
   }
 
-  /** The DequantizeLinear nodes giving the convolution its weights (and bias) from int8 (int32) constants. */
-  private List<OnnxIr.Node> quantizeWeights(OnnxIr.Node conv, Range input, Map<String, OnnxIr.Tensor> inits) {
-    OnnxIr.Tensor kernel = initializers.get(conv.getInput(1));
-    boolean hasBias = conv.getInputCount() > 2;
-    QuantizedWeights w = QuantizedWeights.of(floatsOf(kernel), kernel.getDimsList(),
-        hasBias ? floatsOf(initializers.get(conv.getInput(2))) : null, input.scale());
+  /** DequantizeLinear nodes giving the convolution its weights (and bias) from int8 (int32) constants; their outputs. */
+  private List<String> quantizeWeights(OnnxGraph g, OnnxNode conv, Range input) {
+    ConstTensor kernel = graph.initializer(conv.inputs().get(1));
+    boolean hasBias = conv.inputs().size() > 2;
+    List<Long> kernelDims = java.util.Arrays.stream(kernel.dims()).boxed().toList();
+    QuantizedWeights w = QuantizedWeights.of(kernel.floats(), kernelDims,
+        hasBias ? graph.initializer(conv.inputs().get(2)).floats() : null, input.scale());
     long[] perChannel = {w.channels()};
-    String k = conv.getInput(1);
-    inits.put(k + "/quantized", int8Tensor(k + "/quantized", w.dims(), w.weights()));
-    inits.put(k + "/scale", floatTensor(k + "/scale", perChannel, w.weightScales()));
-    inits.put(k + "/zero_point", int8Tensor(k + "/zero_point", perChannel, new byte[w.channels()]));
-    List<OnnxIr.Node> dqs = new ArrayList<>();
-    dqs.add(node("DequantizeLinear", k + "/dequantized", List.of(k + "/quantized", k + "/scale", k + "/zero_point"), 0));
+    Map<String, Object> axis0 = Map.of("axis", 0L);
+    String k = conv.inputs().get(1);
+    List<String> dqs = new ArrayList<>();
+    dqs.add(g.add(OnnxOp.DEQUANTIZE_LINEAR, k + "/dequantized", List.of(
+        g.constant(k + "/quantized", ConstTensor.int8(w.dims(), w.weights())),
+        g.constant(k + "/scale", ConstTensor.floats(perChannel, w.weightScales())),
+        g.constant(k + "/zero_point", ConstTensor.int8(perChannel, new byte[w.channels()]))), axis0));
     if (hasBias) {
-      String b = conv.getInput(2);
-      inits.put(b + "/quantized", int32Tensor(b + "/quantized", w.bias()));
-      inits.put(b + "/scale", floatTensor(b + "/scale", perChannel, w.biasScales()));
-      inits.put(b + "/zero_point", int32Tensor(b + "/zero_point", new int[w.channels()]));
-      dqs.add(node("DequantizeLinear", b + "/dequantized", List.of(b + "/quantized", b + "/scale", b + "/zero_point"), 0));
+      String b = conv.inputs().get(2);
+      dqs.add(g.add(OnnxOp.DEQUANTIZE_LINEAR, b + "/dequantized", List.of(
+          g.constant(b + "/quantized", ConstTensor.int32(perChannel, w.bias())),
+          g.constant(b + "/scale", ConstTensor.floats(perChannel, w.biasScales())),
+          g.constant(b + "/zero_point", ConstTensor.int32(perChannel, new int[w.channels()]))), axis0));
     }
     return dqs;
-  }
-
-  /** A node whose one output is named like the node; axis < 0 means no axis attribute. */
-  private static OnnxIr.Node node(String op, String name, List<String> in, int axis) {
-    OnnxIr.Node.Builder n = OnnxIr.Node.newBuilder().setOpType(op).setName(name).addAllInput(in).addOutput(name);
-    if (axis >= 0) {
-      n.addAttribute(OnnxIr.Attribute.newBuilder().setName("axis").setType(OnnxIr.Attribute.Type.INT).setI(axis));
-    }
-    return n.build();
-  }
-
-  static float[] floatsOf(OnnxIr.Tensor t) {
-    if (t.getFloatDataCount() > 0) {
-      float[] f = new float[t.getFloatDataCount()];
-      for (int i = 0; i < f.length; i++) {
-        f[i] = t.getFloatData(i);
-      }
-      return f;
-    }
-    FloatBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    float[] f = new float[b.remaining()];
-    b.get(f);
-    return f;
-  }
-
-  private static OnnxIr.Tensor floatTensor(String name, long[] dims, float[] v) {
-    ByteBuffer raw = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-    raw.asFloatBuffer().put(v);
-    return tensor(name, dims, OnnxIr.Tensor.DataType.FLOAT_VALUE, raw.array());
-  }
-
-  private static OnnxIr.Tensor int8Tensor(String name, long[] dims, byte[] v) {
-    return tensor(name, dims, OnnxIr.Tensor.DataType.INT8_VALUE, v);
-  }
-
-  private static OnnxIr.Tensor uint8Scalar(String name, int v) {
-    return tensor(name, new long[0], OnnxIr.Tensor.DataType.UINT8_VALUE, new byte[] {(byte) v});
-  }
-
-  private static OnnxIr.Tensor int32Tensor(String name, int[] v) {
-    ByteBuffer raw = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-    raw.asIntBuffer().put(v);
-    return tensor(name, new long[] {v.length}, OnnxIr.Tensor.DataType.INT32_VALUE, raw.array());
-  }
-
-  private static OnnxIr.Tensor tensor(String name, long[] dims, int type, byte[] raw) {
-    OnnxIr.Tensor.Builder b = OnnxIr.Tensor.newBuilder().setName(name).setDataType(type).setRawData(ByteString.copyFrom(raw));
-    for (long d : dims) {
-      b.addDims(d);
-    }
-    return b.build();
   }
 }

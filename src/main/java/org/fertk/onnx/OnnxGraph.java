@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.fertk.onnx.proto.OnnxIr;
+import org.fertk.util.FerException;
 
 /**
  * An ONNX graph under construction: nodes in topological order, named initializers, graph inputs
@@ -17,7 +18,10 @@ import org.fertk.onnx.proto.OnnxIr;
  * {@link OnnxOp}; {@link #toModel} writes the standard protobuf.
  */
 public final class OnnxGraph {
-  /** A graph input or output: float32 with dims, -1 meaning the symbolic batch size "N". */
+  /**
+   * A graph input or output: float32 with dims, -1 meaning the symbolic batch size "N"; null dims
+   * for an output of unknown shape (a calibration probe's intermediate tensors).
+   */
   public record Io(String name, long[] dims) {}
 
   private final List<OnnxNode> nodes = new ArrayList<>();
@@ -50,6 +54,39 @@ public final class OnnxGraph {
 
   public void addOutput(String n, long... dims) {
     outputs.add(new Io(n, dims));
+  }
+
+  /** A graph output whose shape the runtime infers. */
+  public void addOutput(String n) {
+    outputs.add(new Io(n, null));
+  }
+
+  /**
+   * Adds a node under exactly these names (a pass copying or rewiring an existing graph, whose
+   * names consumers already use); validated as {@link #add} validates.
+   *
+   * @throws IllegalArgumentException when a name is already taken in this graph
+   */
+  public void node(OnnxOp op, String nodeName, List<String> in, List<String> outs, Map<String, Object> attrs) {
+    OnnxNode n = new OnnxNode(op, nodeName, in, outs, attrs);
+    claim(nodeName);
+    for (String o : outs) {
+      if (!o.equals(nodeName)) {
+        claim(o);
+      }
+    }
+    nodes.add(n);
+  }
+
+  private void claim(String name) {
+    if (!names.add(name)) {
+      throw new IllegalArgumentException("name '" + name + "' is already used in graph " + this.name);
+    }
+  }
+
+  /** The graph's name. */
+  public String name() {
+    return name;
   }
 
   /** Adds an initializer under a unique name derived from the hint; returns the name. */
@@ -173,6 +210,11 @@ public final class OnnxGraph {
   }
 
   private static OnnxIr.ValueInfo valueInfo(Io io) {
+    if (io.dims() == null) {
+      return OnnxIr.ValueInfo.newBuilder().setName(io.name()).setType(OnnxIr.TypeInfo.newBuilder()
+          .setTensorType(OnnxIr.TypeInfo.TensorType.newBuilder().setElemType(OnnxIr.Tensor.DataType.FLOAT_VALUE)))
+          .build();
+    }
     OnnxIr.Shape.Builder s = OnnxIr.Shape.newBuilder();
     for (long d : io.dims()) {
       s.addDim(d < 0 ? OnnxIr.Shape.Dimension.newBuilder().setDimParam("N")
@@ -189,6 +231,9 @@ public final class OnnxGraph {
       b.addDims(d);
     }
     ByteBuffer raw;
+    if (t.packed() != null) {
+      return b.setDataType(t.dataType()).setRawData(ByteString.copyFrom(t.packed())).build();
+    }
     if (t.isFloat()) {
       b.setDataType(OnnxIr.Tensor.DataType.FLOAT_VALUE);
       raw = ByteBuffer.allocate(4 * t.floats().length).order(ByteOrder.LITTLE_ENDIAN);
@@ -225,5 +270,139 @@ public final class OnnxGraph {
       throw new IllegalArgumentException("unsupported attribute value for " + name + ": " + v);
     }
     return a.build();
+  }
+
+  // ---------------------------------------------------------------- reading a model file
+
+  /**
+   * The graph of an ONNX model this toolkit wrote (so that passes rewrite it through the same
+   * validated builder): every node must be an operator of {@link OnnxOp} with its allowed
+   * attributes, every initializer a type {@link ConstTensor} holds.
+   *
+   * @param what the model's name for messages (its file)
+   * @throws FerException naming the first node or tensor this toolkit cannot represent
+   */
+  public static OnnxGraph read(OnnxIr.Graph proto, String what) {
+    OnnxGraph g = new OnnxGraph(proto.getName());
+    Set<String> initNames = new HashSet<>();
+    for (OnnxIr.Tensor t : proto.getInitializerList()) {
+      g.names.add(t.getName());
+      g.initializers.put(t.getName(), constTensor(t, what));
+      initNames.add(t.getName());
+    }
+    for (OnnxIr.ValueInfo v : proto.getInputList()) {
+      if (!initNames.contains(v.getName())) {
+        g.addInput(v.getName(), dims(v));
+      }
+    }
+    for (OnnxIr.ValueInfo v : proto.getOutputList()) {
+      g.outputs.add(new Io(v.getName(), dims(v)));
+    }
+    for (OnnxIr.Node n : proto.getNodeList()) {
+      OnnxOp op = OnnxOp.of(n.getOpType());
+      if (op == null || !n.getDomain().isEmpty()) {
+        throw new FerException(what + ": node '" + n.getName() + "' is a " + n.getOpType()
+            + ", not an operator this toolkit writes; only models exported by `fer export` can be rewritten");
+      }
+      Map<String, Object> attrs = new LinkedHashMap<>();
+      for (OnnxIr.Attribute a : n.getAttributeList()) {
+        attrs.put(a.getName(), attributeValue(a, what));
+      }
+      try {
+        g.node(op, n.getName(), n.getInputList(), n.getOutputList(), attrs);
+      } catch (IllegalArgumentException e) {
+        throw new FerException(what + ": node '" + n.getName() + "': " + e.getMessage());
+      }
+    }
+    return g;
+  }
+
+  private static long[] dims(OnnxIr.ValueInfo v) {
+    if (!v.getType().getTensorType().hasShape()) {
+      return null;
+    }
+    List<OnnxIr.Shape.Dimension> ds = v.getType().getTensorType().getShape().getDimList();
+    long[] d = new long[ds.size()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = ds.get(i).hasDimValue() ? ds.get(i).getDimValue() : -1;
+    }
+    return d;
+  }
+
+  static ConstTensor constTensor(OnnxIr.Tensor t, String what) {
+    long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+    ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    switch (t.getDataType()) {
+      case OnnxIr.Tensor.DataType.FLOAT_VALUE: {
+        float[] f;
+        if (t.getFloatDataCount() > 0) {
+          f = new float[t.getFloatDataCount()];
+          for (int i = 0; i < f.length; i++) {
+            f[i] = t.getFloatData(i);
+          }
+        } else {
+          f = new float[raw.remaining() / 4];
+          raw.asFloatBuffer().get(f);
+        }
+        return ConstTensor.floats(dims, f);
+      }
+      case OnnxIr.Tensor.DataType.INT64_VALUE: {
+        long[] l;
+        if (t.getInt64DataCount() > 0) {
+          l = t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
+        } else {
+          l = new long[raw.remaining() / 8];
+          raw.asLongBuffer().get(l);
+        }
+        return ConstTensor.longs(dims, l);
+      }
+      case OnnxIr.Tensor.DataType.UINT8_VALUE:
+      case OnnxIr.Tensor.DataType.INT8_VALUE:
+      case OnnxIr.Tensor.DataType.INT32_VALUE:
+      case OnnxIr.Tensor.DataType.FLOAT16_VALUE: {
+        if (raw.remaining() == 0 && t.getInt32DataCount() > 0) { // ONNX's other spelling: one int32 per value
+          int width = ConstTensor.width(t.getDataType());
+          ByteBuffer b = ByteBuffer.allocate(width * t.getInt32DataCount()).order(ByteOrder.LITTLE_ENDIAN);
+          for (int v : t.getInt32DataList()) {
+            if (width == 1) {
+              b.put((byte) v);
+            } else if (width == 2) {
+              b.putShort((short) v);
+            } else {
+              b.putInt(v);
+            }
+          }
+          return ConstTensor.packed(dims, t.getDataType(), b.array());
+        }
+        return ConstTensor.packed(dims, t.getDataType(), t.getRawData().toByteArray());
+      }
+      default:
+        throw new FerException(what + ": initializer '" + t.getName() + "' has ONNX element type " + t.getDataType()
+            + ", which this toolkit does not write");
+    }
+  }
+
+  private static Object attributeValue(OnnxIr.Attribute a, String what) {
+    switch (a.getType()) {
+      case INT:
+        return a.getI();
+      case FLOAT:
+        return a.getF();
+      case STRING:
+        return a.getS().toStringUtf8();
+      case INTS:
+        return a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+      case FLOATS: {
+        float[] f = new float[a.getFloatsCount()];
+        for (int i = 0; i < f.length; i++) {
+          f[i] = a.getFloats(i);
+        }
+        return f;
+      }
+      case TENSOR:
+        return constTensor(a.getT(), what);
+      default:
+        throw new FerException(what + ": attribute '" + a.getName() + "' of type " + a.getType() + " is not supported");
+    }
   }
 }

@@ -31,7 +31,11 @@ public enum OnnxOp {
   GATHER("Gather", 2, 2, 1, 1, 11, "axis"),
   SLICE("Slice", 3, 5, 1, 1, 13),
   LSTM("LSTM", 3, 8, 1, 3, 7, "hidden_size", "direction"),
-  CONCAT("Concat", 1, Integer.MAX_VALUE, 1, 1, 11, "axis");
+  CONCAT("Concat", 1, Integer.MAX_VALUE, 1, 1, 11, "axis"),
+  // the passes over exported models: float16 weight storage and int8 quantization
+  CAST("Cast", 1, 1, 1, 1, 6, "to"),
+  QUANTIZE_LINEAR("QuantizeLinear", 2, 3, 1, 1, 13, "axis"),
+  DEQUANTIZE_LINEAR("DequantizeLinear", 2, 3, 1, 1, 13, "axis");
 
   private final String type;
   private final int minInputs;
@@ -49,6 +53,16 @@ public enum OnnxOp {
     this.maxOutputs = maxOut;
     this.minOpset = minOpset;
     this.attributes = Set.of(attrs);
+  }
+
+  /** The operator of an ONNX op type, or null when this toolkit does not emit it. */
+  public static OnnxOp of(String type) {
+    for (OnnxOp op : values()) {
+      if (op.type.equals(type)) {
+        return op;
+      }
+    }
+    return null;
   }
 
   public String type() {
