@@ -11,6 +11,7 @@ import org.fertk.data.DatasetLoader;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.FaceImages;
 import org.fertk.data.ReadOptions;
+import org.fertk.data.Usage;
 import org.fertk.score.Engine;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Predictions;
@@ -250,15 +251,38 @@ public final class FerModel implements AutoCloseable {
    * @throws FerException on unreadable input or an unwritable output
    */
   public ScoreSummary score(Path data, Path predictions) {
+    return score(data, null, predictions);
+  }
+
+  /**
+   * Scores one split of a dataset, as {@code fer score --split} does.
+   *
+   * @param data a FER2013 CSV or an image folder with split folders
+   * @param split "Training", "PublicTest" or "PrivateTest"; null for every face
+   * @param predictions the CSV file to write; must not be the input
+   * @return how many faces, how fast, and the accuracy when every face has a label
+   * @throws FerException on unreadable input, an unknown split or one without faces
+   */
+  public ScoreSummary score(Path data, String split, Path predictions) {
     if (data.toAbsolutePath().normalize().equals(predictions.toAbsolutePath().normalize())) {
       throw new FerException(predictions + ": is the input; choose another file for the predictions");
     }
     FaceDataset faces = DatasetLoader.load(List.of(data), ReadOptions.STRICT.withRequireLabels(false), false)
         .dataset();
+    if (split != null) {
+      Usage u = Usage.fromAlias(split);
+      if (u == null) {
+        throw new FerException("unknown split '" + split + "' (expected Training, PublicTest or PrivateTest)");
+      }
+      faces = faces.only(u);
+      if (faces.size() == 0) {
+        throw new FerException(data + ": no " + u.label() + " faces");
+      }
+    }
     Scorer.Result r = scorer.score(faces, Progress.NONE);
     Predictions.write(predictions, faces, r.probs());
-    Predictions.writeSidecar(predictions, List.of(source.toString()), engine.name(), List.of(data.toString()),
-        null, views.name(), options.batchSize, r);
+    Predictions.writeSidecar(predictions, List.of(source.toString()), engine instanceof OrtEngine ? "ort" : "tf",
+        List.of(data.toString()), split, views.name(), options.batchSize, r);
     double accuracy = faces.allLabelled() ? r.scores().correct(faces) / (double) faces.size() : Double.NaN;
     return new ScoreSummary(faces.size(), r.seconds(), r.imagesPerSecond(), accuracy);
   }

@@ -104,6 +104,16 @@ class LibraryTest {
       assertTrue(image.getMessage().contains("none.png"), image.getMessage());
       Path data = Path.of("data/synthetic-sample.csv.gz");
       assertThrows(FerException.class, () -> model.score(data, data), "never over the input");
+      Path out = dir.resolve("p.csv");
+      FerModel.ScoreSummary all = model.score(data, out);
+      FerModel.ScoreSummary test = model.score(data, "PublicTest", dir.resolve("test.csv"));
+      assertTrue(test.faces() > 0 && test.faces() < all.faces(), test + " within " + all);
+      assertEquals(all.accuracy(), org.fertk.analysis.Analysis.of(out).accuracy(), 1e-12);
+      var side = Json.read(dir.resolve("test.json"));
+      assertEquals("ort", side.path("engine").asText(), "the side file fer score writes");
+      assertEquals("PublicTest", side.path("split").asText());
+      FerException split = assertThrows(FerException.class, () -> model.score(data, "Holdout", dir.resolve("v.csv")));
+      assertTrue(split.getMessage().contains("unknown split 'Holdout'"), split.getMessage());
     }
   }
 
