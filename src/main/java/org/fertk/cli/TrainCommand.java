@@ -36,13 +36,13 @@ final class TrainCommand extends BaseCommand {
     Integer synthetic;
 
     @Option(names = {"--split-by", "--split"}, paramLabel = "MODE",
-        description = "usage (train on Training, test on PublicTest; the default) or random (--split is the old spelling).")
+        description = "usage (train on Training, test on PublicTest) or random (default " + TrainConfig.Builder.SPLIT + "; --split is the old spelling).")
     String split;
 
-    @Option(names = "--test-fraction", description = "Test share for --split-by random (default 0.2).")
+    @Option(names = "--test-fraction", description = "Test share for --split-by random (default " + TrainConfig.Builder.TEST_FRACTION + ").")
     Double testFraction;
 
-    @Option(names = "--val-fraction", description = "Validation carved from training; 0 (default) validates on the test split.")
+    @Option(names = "--val-fraction", description = "Validation carved from training (default " + TrainConfig.Builder.VAL_FRACTION + "); 0 validates on the test split.")
     Double valFraction;
   }
 
@@ -51,8 +51,9 @@ final class TrainCommand extends BaseCommand {
     Path graph;
 
     @Option(names = "--precision", paramLabel = "P",
-        description = "float32 (default) or bfloat16 (mixed precision: convolutions and matrix products in bfloat16, "
-            + "weights in float32; about 1.3x faster on CPUs with AVX512_BF16; the exported model is float32).")
+        description = "float32 or bfloat16 (default " + TrainConfig.Builder.PRECISION + "; bfloat16 is mixed "
+            + "precision: convolutions and matrix products in bfloat16, weights in float32; about 1.3x faster on "
+            + "CPUs with AVX512_BF16; the exported model is float32).")
     String precision;
 
     @Option(names = "--seed", description = "Seed for weights, shuffling, augmentation, dropout (default "
@@ -67,14 +68,14 @@ final class TrainCommand extends BaseCommand {
     @Option(names = "--batch-size", description = "Batch size (default " + TrainConfig.Builder.BATCH_SIZE + ").")
     Integer batchSize;
 
-    @Option(names = "--optimizer", description = "adam (default) or sgd.")
+    @Option(names = "--optimizer", description = "adam or sgd (default " + TrainConfig.Builder.OPTIMIZER + ").")
     String optimizer;
 
     @Option(names = "--lr", description = "Learning rate (default 1e-3 for adam, 1e-2 for sgd); with --resume, "
         + "the rate to continue with.")
     Double lr;
 
-    @Option(names = "--momentum", description = "SGD momentum (default 0).")
+    @Option(names = "--momentum", description = "SGD momentum (default " + TrainConfig.Builder.MOMENTUM + ").")
     Double momentum;
 
     @Option(names = "--nesterov", description = "Nesterov momentum (SGD).")
@@ -82,10 +83,10 @@ final class TrainCommand extends BaseCommand {
   }
 
   static final class ScheduleOptions {
-    @Option(names = "--lr-schedule", description = "constant (default) or cosine.")
+    @Option(names = "--lr-schedule", description = "constant or cosine (default " + TrainConfig.Builder.LR_SCHEDULE + ").")
     String lrSchedule;
 
-    @Option(names = "--warmup-epochs", description = "Linear warm-up epochs for cosine (default 0).")
+    @Option(names = "--warmup-epochs", description = "Linear warm-up epochs for cosine (default " + TrainConfig.Builder.WARMUP_EPOCHS + ").")
     Integer warmupEpochs;
 
     @Option(names = "--cosine-restarts", split = ",", paramLabel = "EPOCH",
@@ -93,7 +94,7 @@ final class TrainCommand extends BaseCommand {
     List<Integer> cosineRestarts;
 
     @Option(names = "--restart-lr-factor",
-        description = "Peak rate of each restart cycle relative to the previous one (default 1).")
+        description = "Peak rate of each restart cycle relative to the previous one (default " + TrainConfig.Builder.RESTART_LR_FACTOR + ").")
     Double restartLrFactor;
 
     @Option(names = "--swa-start", paramLabel = "EPOCH",
@@ -106,20 +107,20 @@ final class TrainCommand extends BaseCommand {
   }
 
   static final class RegularisationOptions {
-    @Option(names = "--l2", description = "L2 penalty on every kernel without its own regularizer (default 0).")
+    @Option(names = "--l2", description = "L2 penalty on every kernel without its own regularizer (default " + TrainConfig.Builder.L2 + ").")
     Double l2;
 
-    @Option(names = "--class-weight", description = "none (default), balanced, or 7 comma-separated weights.")
+    @Option(names = "--class-weight", description = "none, balanced, or 7 comma-separated weights (default " + TrainConfig.Builder.CLASS_WEIGHT + ").")
     String classWeight;
 
-    @Option(names = "--augment", description = "none (default), minimal (flip + shift), standard (flip, rotation 10, "
-        + "shift and zoom 10%%) or strong (shift and zoom 20%%).")
+    @Option(names = "--augment", description = "none, minimal (flip + shift), standard (flip, rotation 10, shift and zoom 10%%) or "
+        + "strong (shift and zoom 20%%) (default " + TrainConfig.Builder.AUGMENT + ").")
     String augment;
 
     @Option(names = "--random-erasing", description = "Probability of random erasing (default: the preset's, 0).")
     Double erasing;
 
-    @Option(names = "--label-smoothing", description = "Label smoothing (default 0).")
+    @Option(names = "--label-smoothing", description = "Label smoothing (default " + TrainConfig.Builder.LABEL_SMOOTHING + ").")
     Double labelSmoothing;
   }
 

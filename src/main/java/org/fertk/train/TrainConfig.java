@@ -311,33 +311,59 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     public static final int SYNTHETIC = 3500;
     /** Default seed. */
     public static final long SEED = 42;
+    /** Default split mode. */
+    public static final String SPLIT = "usage";
+    /** Default test share of a random split. */
+    public static final double TEST_FRACTION = 0.2;
+    /** Default validation share carved from training (0: validate on the test split). */
+    public static final double VAL_FRACTION = 0;
+    /** Default optimizer. */
+    public static final String OPTIMIZER = "adam";
+    /** Default SGD momentum. */
+    public static final double MOMENTUM = 0;
+    /** Default L2 penalty. */
+    public static final double L2 = 0;
+    /** Default class weights. */
+    public static final String CLASS_WEIGHT = "none";
+    /** Default augmentation preset. */
+    public static final String AUGMENT = "none";
+    /** Default label smoothing. */
+    public static final double LABEL_SMOOTHING = 0;
+    /** Default learning-rate schedule. */
+    public static final String LR_SCHEDULE = "constant";
+    /** Default warm-up epochs. */
+    public static final int WARMUP_EPOCHS = 0;
+    /** Default peak factor of restart cycles. */
+    public static final double RESTART_LR_FACTOR = 1;
+    /** Default precision. */
+    public static final String PRECISION = FLOAT32;
 
     private String graph;
     private String data;
     private int synthetic = SYNTHETIC;
-    private String split = "usage";
-    private double testFraction = 0.2;
-    private double valFraction = 0;
+    private String split = SPLIT;
+    private double testFraction = TEST_FRACTION;
+    private double valFraction = VAL_FRACTION;
     private int epochs = EPOCHS;
     private int batchSize = BATCH_SIZE;
-    private String optimizer = "adam";
+    private String optimizer = OPTIMIZER;
     private Double learningRate;
-    private double momentum = 0;
+    private double momentum = MOMENTUM;
     private boolean nesterov;
-    private double l2 = 0;
-    private String classWeight = "none";
-    private String augment = "none";
+    private double l2 = L2;
+    private String classWeight = CLASS_WEIGHT;
+    private String augment = AUGMENT;
     private Double randomErasing;
-    private double labelSmoothing = 0;
+    private double labelSmoothing = LABEL_SMOOTHING;
     private EarlyStopping.Config earlyStopping;
     private ReduceLROnPlateau.Config reduceLr;
-    private String lrSchedule = "constant";
-    private int warmupEpochs = 0;
+    private String lrSchedule = LR_SCHEDULE;
+    private int warmupEpochs = WARMUP_EPOCHS;
     private List<Integer> cosineRestarts = List.of();
-    private double restartLrFactor = 1;
+    private double restartLrFactor = RESTART_LR_FACTOR;
     private Integer swaStart;
     private Double swaLr;
-    private String precision = FLOAT32;
+    private String precision = PRECISION;
     private long seed = SEED;
 
     private Builder() {}
