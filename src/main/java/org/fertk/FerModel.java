@@ -12,6 +12,8 @@ import org.fertk.data.FaceDataset;
 import org.fertk.data.FaceImages;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.Usage;
+import org.fertk.face.FaceCrops;
+import org.fertk.face.FaceDetector;
 import org.fertk.score.Engine;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Predictions;
@@ -31,9 +33,9 @@ import org.fertk.util.Progress;
  * }
  * }</pre>
  *
- * <p>Images of any size and colour are converted as FER2013 faces are: to grey (ITU-R 601 luma)
- * and resampled to 48x48 (area averaging when shrinking, bilinear when enlarging); give a picture
- * that is mostly one face. One model may serve concurrent {@code predict} and {@code score} calls
+ * <p>{@code predict} takes a picture as one face, converted as FER2013 faces are: to grey (ITU-R
+ * 601 luma) and resampled to 48x48 (area averaging when shrinking, bilinear when enlarging).
+ * {@code predictFaces} first finds the faces in a photo and classifies each. One model may serve concurrent {@code predict} and {@code score} calls
  * from many threads; close it when done to free the native session.
  *
  * <p>Errors in the inputs (missing files, unreadable images, a model that is not a FER model)
@@ -150,6 +152,7 @@ public final class FerModel implements AutoCloseable {
   private final Engine engine;
   private final Scorer scorer;
   private final TestTimeAugmentation views;
+  private FaceDetector detector; // opened on first use: scoring pre-cut faces never loads OpenCV
 
   private FerModel(Path source, Options options, Engine engine) {
     this.source = source;
@@ -228,14 +231,7 @@ public final class FerModel implements AutoCloseable {
       byte[] px = FaceImages.to48(Objects.requireNonNull(images.get(i), "image " + i), false);
       b.add(px, 0, FaceDataset.UNKNOWN, null, i, "image " + i);
     }
-    float[] p = scorer.score(b.build(), Progress.NONE).probs();
-    List<Prediction> out = new ArrayList<>(images.size());
-    for (int i = 0; i < images.size(); i++) {
-      float[] row = new float[Emotion.COUNT];
-      System.arraycopy(p, i * Emotion.COUNT, row, 0, Emotion.COUNT);
-      out.add(new Prediction(row));
-    }
-    return out;
+    return predictions(scorer.score(b.build(), Progress.NONE).probs(), images.size());
   }
 
   /**
@@ -287,6 +283,60 @@ public final class FerModel implements AutoCloseable {
     return new ScoreSummary(faces.size(), r.seconds(), r.imagesPerSecond(), accuracy);
   }
 
+  /**
+   * Finds the frontal faces in a picture with OpenCV's Haar cascade (shipped in the OpenCV jar):
+   * faces of 48 pixels and more, upright and roughly frontal; profiles and small faces are missed.
+   *
+   * @param image a photo or video frame
+   * @return the faces, largest first
+   */
+  public List<FaceBox> detect(BufferedImage image) {
+    return detector().detect(image);
+  }
+
+  /**
+   * Finds the faces in a picture and classifies each, cropped as FER2013 crops its faces (the
+   * detector's box enlarged by 4%, grey, area-averaged to 48x48).
+   *
+   * @param image a photo or video frame
+   * @return each face's box and prediction, largest face first; empty when no face is found
+   */
+  public List<DetectedFace> predictFaces(BufferedImage image) {
+    List<FaceBox> boxes = detect(image);
+    if (boxes.isEmpty()) {
+      return List.of();
+    }
+    float[] gray = FaceImages.grayOf(image);
+    FaceDataset.Builder b = new FaceDataset.Builder("faces", boxes.size());
+    for (int i = 0; i < boxes.size(); i++) {
+      b.add(FaceCrops.crop(gray, image.getWidth(), image.getHeight(), boxes.get(i)), 0, FaceDataset.UNKNOWN, null,
+          i, "face " + (i + 1));
+    }
+    List<Prediction> p = predictions(scorer.score(b.build(), Progress.NONE).probs(), boxes.size());
+    List<DetectedFace> out = new ArrayList<>();
+    for (int i = 0; i < boxes.size(); i++) {
+      out.add(new DetectedFace(boxes.get(i), p.get(i)));
+    }
+    return out;
+  }
+
+  private synchronized FaceDetector detector() {
+    if (detector == null) {
+      detector = FaceDetector.open(FaceDetector.Options.DEFAULTS);
+    }
+    return detector;
+  }
+
+  private static List<Prediction> predictions(float[] p, int n) {
+    List<Prediction> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      float[] row = new float[Emotion.COUNT];
+      System.arraycopy(p, i * Emotion.COUNT, row, 0, Emotion.COUNT);
+      out.add(new Prediction(row));
+    }
+    return out;
+  }
+
   /** @return the file or folder the model was loaded from */
   public Path source() {
     return source;
@@ -301,6 +351,11 @@ public final class FerModel implements AutoCloseable {
   @Override
   public void close() {
     engine.close();
+    synchronized (this) {
+      if (detector != null) {
+        detector.close();
+      }
+    }
   }
 
   /**

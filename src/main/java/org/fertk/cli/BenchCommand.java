@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks, each as a ratio against a baseline run in the same process.",
     subcommands = {BenchCommand.Load.class, BenchCommand.Train.class, BenchCommand.Score.class,
-        BenchCommand.Analyze.class})
+        BenchCommand.Analyze.class, BenchCommand.Faces.class})
 final class BenchCommand extends BaseCommand {
   /** Bare `fer bench`: its help. */
   @Override
@@ -180,6 +180,40 @@ final class BenchCommand extends BaseCommand {
       out().printf(Locale.ROOT, "fer analyze on %,d predictions with %,d bootstrap resamples: %.2f s (best of %d); "
               + "parts: read %.2f s, metrics + 7 ROC curves %.2f s, bootstrap %.2f s%n",
           r.n(), r.resamples(), r.total(), repeat, r.read(), r.metrics(), r.bootstrap());
+      return 0;
+    }
+  }
+
+  @Command(name = "faces", mixinStandardHelpOptions = true,
+      description = "How the face detector frames FER2013 faces pasted, enlarged, into larger pictures: the crop "
+          + "margin and offset that reproduce FER2013's framing, the detection rate and the scores.")
+  static final class Faces extends BaseCommand {
+    @Option(names = "--data", required = true, description = "FER2013 CSV(.gz); its Training faces are used.")
+    Path data;
+
+    @Option(names = "--n", defaultValue = "1000", description = "Faces to try (default ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--min-neighbors", defaultValue = "3", description = "Detector neighbours (default ${DEFAULT-VALUE}).")
+    int neighbours;
+
+    @Override
+    public Integer call() {
+      FaceDataset d = DatasetLoader.load(data, ReadOptions.STRICT).dataset().only(Usage.TRAINING);
+      org.fertk.face.FaceDetector.Options o = new org.fertk.face.FaceDetector.Options(48, 1.1, neighbours);
+      try (org.fertk.face.FaceDetector det = org.fertk.face.FaceDetector.open(o)) {
+        org.fertk.bench.FaceFramingExperiment.Result r = org.fertk.bench.FaceFramingExperiment.run(d, n, seed, det);
+        out().printf(Locale.ROOT, "%d faces, found %d (%.1f%%), %d other boxes, %.1f s%n", r.faces(), r.found(),
+            100.0 * r.found() / r.faces(), r.falseBoxes(), r.seconds());
+        out().printf(Locale.ROOT, "true side / box side: %s; centre offset x %s, y %s (box sides)%n",
+            java.util.Arrays.toString(r.sideRatio()), java.util.Arrays.toString(r.dx()),
+            java.util.Arrays.toString(r.dy()));
+        out().printf(Locale.ROOT, "neighbours of found faces (10/50/90%%): %s; of other boxes (50/90%%): %s%n",
+            java.util.Arrays.toString(r.scores()), java.util.Arrays.toString(r.falseScores()));
+      }
       return 0;
     }
   }

@@ -120,6 +120,52 @@ public final class FaceImages {
     return px;
   }
 
+  /**
+   * A square region of a picture as a FER2013 face: luma, then resampled to 48x48 as
+   * {@link #to48} does. Parts of the square outside the picture repeat its edge pixels.
+   */
+  public static byte[] crop48(float[] gray, int w, int h, int x, int y, int side) {
+    float[] src = gray;
+    int sw = w;
+    int x0 = x;
+    int y0 = y;
+    if (x < 0 || y < 0 || x + side > w || y + side > h) {
+      src = new float[side * side];
+      for (int r = 0; r < side; r++) {
+        int yy = Math.max(0, Math.min(h - 1, y + r));
+        for (int c = 0; c < side; c++) {
+          src[r * side + c] = gray[yy * w + Math.max(0, Math.min(w - 1, x + c))];
+        }
+      }
+      sw = side;
+      x0 = 0;
+      y0 = 0;
+    }
+    return toBytes(resample(src, sw, x0, y0, side, side, FaceDataset.SIDE, FaceDataset.SIDE));
+  }
+
+  /** A gray picture resampled to another size (area averaging down, bilinear up). */
+  public static byte[] scale(byte[] gray, int w, int h, int ow, int oh) {
+    float[] f = new float[gray.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = gray[i] & 0xff;
+    }
+    return toBytes(resample(f, w, 0, 0, w, h, ow, oh));
+  }
+
+  private static byte[] toBytes(float[] v) {
+    byte[] px = new byte[v.length];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = (byte) Math.max(0, Math.min(255, Math.round(v[i])));
+    }
+    return px;
+  }
+
+  /** ITU-R 601 luma of every pixel, as floats (0..255), row by row. */
+  public static float[] grayOf(BufferedImage img) {
+    return luma(img);
+  }
+
   static float[] luma(BufferedImage img) {
     int w = img.getWidth();
     int h = img.getHeight();
