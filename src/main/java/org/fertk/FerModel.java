@@ -66,8 +66,13 @@ public final class FerModel implements AutoCloseable {
     private final String tta;
     private final int batchSize;
     private final boolean logits;
+    private final boolean fastDetector;
 
     private Options(Runtime runtime, int threads, String tta, int batchSize, boolean logits) {
+      this(runtime, threads, tta, batchSize, logits, false);
+    }
+
+    private Options(Runtime runtime, int threads, String tta, int batchSize, boolean logits, boolean fastDetector) {
       this.runtime = Objects.requireNonNull(runtime, "runtime");
       if (threads < 0) {
         throw new IllegalArgumentException("threads must be >= 0 (0 = all cores), got " + threads);
@@ -80,6 +85,16 @@ public final class FerModel implements AutoCloseable {
       this.tta = tta.toLowerCase(Locale.ROOT);
       this.batchSize = batchSize;
       this.logits = logits;
+      this.fastDetector = fastDetector;
+    }
+
+    /**
+     * @param fast true for OpenCV's LBP face cascade (about twice as fast with several faces in a
+     *     frame, for video), false for its Haar cascade (the default: finds slightly more faces)
+     * @return a copy with this face detector
+     */
+    public Options fastFaceDetector(boolean fast) {
+      return new Options(runtime, threads, tta, batchSize, logits, fast);
     }
 
     /**
@@ -97,7 +112,7 @@ public final class FerModel implements AutoCloseable {
      * @return a copy with this runtime
      */
     public Options runtime(Runtime r) {
-      return new Options(r, threads, tta, batchSize, logits);
+      return new Options(r, threads, tta, batchSize, logits, fastDetector);
     }
 
     /**
@@ -105,7 +120,7 @@ public final class FerModel implements AutoCloseable {
      * @return a copy with this thread count
      */
     public Options threads(int n) {
-      return new Options(runtime, n, tta, batchSize, logits);
+      return new Options(runtime, n, tta, batchSize, logits, fastDetector);
     }
 
     /**
@@ -115,7 +130,7 @@ public final class FerModel implements AutoCloseable {
      * @throws FerException for another name
      */
     public Options testTimeAugmentation(String views) {
-      return new Options(runtime, threads, views, batchSize, logits);
+      return new Options(runtime, threads, views, batchSize, logits, fastDetector);
     }
 
     /**
@@ -123,7 +138,7 @@ public final class FerModel implements AutoCloseable {
      * @return a copy with this batch size
      */
     public Options batchSize(int n) {
-      return new Options(runtime, threads, tta, n, logits);
+      return new Options(runtime, threads, tta, n, logits, fastDetector);
     }
 
     /**
@@ -132,7 +147,7 @@ public final class FerModel implements AutoCloseable {
      * @return a copy with this setting
      */
     public Options logits(boolean emitsLogits) {
-      return new Options(runtime, threads, tta, batchSize, emitsLogits);
+      return new Options(runtime, threads, tta, batchSize, emitsLogits, fastDetector);
     }
   }
 
@@ -302,14 +317,19 @@ public final class FerModel implements AutoCloseable {
    * @return each face's box and prediction, largest face first; empty when no face is found
    */
   public List<DetectedFace> predictFaces(BufferedImage image) {
-    List<FaceBox> boxes = detect(image);
+    float[] gray = FaceImages.grayOf(image); // once, for the detector and the crops
+    byte[] bytes = new byte[gray.length];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) Math.min(255, Math.round(gray[i]));
+    }
+    List<FaceBox> boxes = detector().detect(bytes, image.getWidth(), image.getHeight());
     if (boxes.isEmpty()) {
       return List.of();
     }
-    float[] gray = FaceImages.grayOf(image);
     FaceDataset.Builder b = new FaceDataset.Builder("faces", boxes.size());
     for (int i = 0; i < boxes.size(); i++) {
-      b.add(FaceCrops.crop(gray, image.getWidth(), image.getHeight(), boxes.get(i)), 0, FaceDataset.UNKNOWN, null,
+      b.add(FaceCrops.crop(gray, image.getWidth(), image.getHeight(), boxes.get(i), detector().options().cascade()),
+          0, FaceDataset.UNKNOWN, null,
           i, "face " + (i + 1));
     }
     List<Prediction> p = predictions(scorer.score(b.build(), Progress.NONE).probs(), boxes.size());
@@ -322,7 +342,8 @@ public final class FerModel implements AutoCloseable {
 
   private synchronized FaceDetector detector() {
     if (detector == null) {
-      detector = FaceDetector.open(FaceDetector.Options.DEFAULTS);
+      detector = FaceDetector.open(FaceDetector.Options.DEFAULTS.with(
+          options.fastDetector ? FaceDetector.Cascade.LBP : FaceDetector.Cascade.HAAR));
     }
     return detector;
   }

@@ -6,7 +6,7 @@
  *
  * <p>Layering: the contract types here ({@code Emotion}, {@code Prediction}, {@code Callback}) depend
  * on nothing else in the toolkit, so the layers below may use them; the façades ({@code FerModel},
- * {@code Training}, {@code TrainedModel}) sit on top of those layers. No class of a sub-package uses a
- * façade.
+ * {@code Training}, {@code TrainedModel}) sit on top of those layers. Only the CLI and its benchmarks (clients of
+ * the library) use a façade.
  */
 package org.fertk;

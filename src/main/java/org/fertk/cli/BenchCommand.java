@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks, each as a ratio against a baseline run in the same process.",
     subcommands = {BenchCommand.Load.class, BenchCommand.Train.class, BenchCommand.Score.class,
-        BenchCommand.Analyze.class, BenchCommand.Faces.class})
+        BenchCommand.Analyze.class, BenchCommand.Faces.class, BenchCommand.Predict.class})
 final class BenchCommand extends BaseCommand {
   /** Bare `fer bench`: its help. */
   @Override
@@ -213,6 +213,43 @@ final class BenchCommand extends BaseCommand {
             java.util.Arrays.toString(r.dy()));
         out().printf(Locale.ROOT, "neighbours of found faces (10/50/90%%): %s; of other boxes (50/90%%): %s%n",
             java.util.Arrays.toString(r.scores()), java.util.Arrays.toString(r.falseScores()));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "predict", mixinStandardHelpOptions = true,
+      description = "Photos end to end: 640x480 frames with 1-5 faces, detection and classification timed apart "
+          + "and together, against classification alone.")
+  static final class Predict extends BaseCommand {
+    @Option(names = "--model", defaultValue = "models/best/model.onnx", description = "ONNX model (default ${DEFAULT-VALUE}).")
+    Path model;
+
+    @Option(names = "--photo", description = "Portrait tiled into the frames (default data/photos/grace-hopper.jpg).")
+    Path photo;
+
+    @Option(names = "--frames", defaultValue = "60", description = "Timed frames per case (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--fast-detector", description = "OpenCV's LBP face cascade instead of its Haar cascade.")
+    boolean fastDetector;
+
+    @Mixin
+    ThreadsOption threadsOption;
+
+    @Override
+    public Integer call() {
+      Path p = photo != null ? photo : org.fertk.bench.PredictBenchmark.defaultPortrait();
+      java.awt.image.BufferedImage portrait = org.fertk.data.FaceImages.decode(p, ReadOptions.DEFAULT_MAX_IMAGE_PIXELS);
+      out().println("machine: " + CpuFeatures.thisMachine().describe());
+      try (org.fertk.FerModel m = org.fertk.FerModel.load(model,
+          org.fertk.FerModel.Options.defaults().threads(threadsOption.threads).fastFaceDetector(fastDetector))) {
+        out().println("face detector: OpenCV " + (fastDetector ? "LBP" : "Haar") + " frontal-face cascade");
+        out().println("faces | found | detection fps | classification fps | end-to-end fps | end-to-end / classification");
+        for (org.fertk.bench.PredictBenchmark.Row r : org.fertk.bench.PredictBenchmark.run(m, portrait, Math.max(1, frames))) {
+          out().printf(Locale.ROOT, "%d | %d | %.1f | %.1f | %.1f | %.2f%n", r.faces(), r.found(), r.detectFps(),
+              r.classifyFps(), r.endToEndFps(), r.endToEndFps() / r.classifyFps());
+        }
       }
       return 0;
     }

@@ -19,10 +19,10 @@ import org.fertk.FaceBox;
 import org.fertk.util.FerException;
 
 /**
- * Frontal faces in a picture, found by OpenCV's Haar cascade (Viola-Jones) that ships inside the
- * OpenCV jar: nothing is downloaded. Fast on a CPU and good on upright frontal faces of at least
- * the minimum size; it misses profiles, strongly tilted and small faces. Thread-safe: calls are
- * serialised on the one native classifier.
+ * Frontal faces in a picture, found by one of OpenCV's frontal-face cascades that ship inside the
+ * OpenCV jar: nothing is downloaded. Good on upright frontal faces of at least the minimum size;
+ * they miss profiles, strongly tilted and small faces. Thread-safe: calls are serialised on the
+ * one native classifier.
  */
 public final class FaceDetector implements AutoCloseable {
   /**
@@ -32,14 +32,23 @@ public final class FaceDetector implements AutoCloseable {
    * @param scaleStep the factor between successive window sizes (above 1; smaller finds more, slower)
    * @param minNeighbors overlapping detections needed to keep a face (higher: fewer false faces)
    */
-  public record Options(int minFace, double scaleStep, int minNeighbors) {
+  public record Options(int minFace, double scaleStep, int minNeighbors, Cascade cascade) {
     /**
-     * Defaults for photos: faces of 48 pixels and more, step 1.1, 7 neighbours. With 7, a found
-     * FER2013 face (pasted enlarged into a larger picture) keeps its box in about 85% of cases
-     * (`fer bench faces`: 10% of them have 6 or fewer), while half of the other boxes (edges,
-     * clothing, a space shuttle in the astronaut photo) have 6 or fewer and go.
+     * Defaults for photos: faces of 48 pixels and more, step 1.1, 7 neighbours. A larger step
+     * missed faces in the benchmark frames; fewer neighbours keep false faces (half of the other
+     * boxes `fer bench faces` sees have 6 or fewer, and the Haar cascade's space shuttle in the
+     * astronaut photo had 6), more lose true ones (10% of the found FER2013 faces have 5 or fewer).
      */
-    public static final Options DEFAULTS = new Options(48, 1.1, 7);
+    public static final Options DEFAULTS = new Options(48, 1.1, 7, Cascade.HAAR);
+
+    public Options(int minFace, double scaleStep, int minNeighbors) {
+      this(minFace, scaleStep, minNeighbors, Cascade.HAAR);
+    }
+
+    /** The same settings with another cascade. */
+    public Options with(Cascade c) {
+      return new Options(minFace, scaleStep, minNeighbors, c);
+    }
 
     public Options {
       if (minFace < 16) {
@@ -54,8 +63,29 @@ public final class FaceDetector implements AutoCloseable {
     }
   }
 
-  /** The cascade's resource inside the OpenCV jar. */
-  static final String CASCADE = "haarcascades/haarcascade_frontalface_default.xml";
+  /**
+   * The two frontal-face cascades, measured against each other (`fer bench faces`, 600 FER2013
+   * faces pasted 3-6x enlarged into larger pictures; `fer bench predict`, 640x480 frames with 1, 3
+   * and 5 portraits, 2-core AMD EPYC): Haar finds 65.2% of the pasted FER2013 faces, LBP 63.2%;
+   * both find every portrait in the frames, Haar at 37/19/11 frames/s and LBP at 46/40/30. Haar is
+   * the default (it also finds a face it cropped itself again after enlarging, which LBP did not in
+   * the tests); LBP is the fast choice for video.
+   */
+  public enum Cascade {
+    /** Viola-Jones Haar features: the more robust. True face side / box side 1.036. */
+    HAAR("haarcascades/haarcascade_frontalface_default.xml", 1.036),
+    /** Local binary patterns: about twice as fast with several faces. True face side / box side 1.055. */
+    LBP("lbpcascades/lbpcascade_frontalface.xml", 1.055);
+
+    final String resource;
+    /** FER2013's face square over this cascade's box side (the `fer bench faces` median). */
+    public final double sideOverBox;
+
+    Cascade(String resource, double sideOverBox) {
+      this.resource = resource;
+      this.sideOverBox = sideOverBox;
+    }
+  }
 
   private final CascadeClassifier cascade;
   private final Options options;
@@ -70,7 +100,7 @@ public final class FaceDetector implements AutoCloseable {
     Path file;
     try {
       file = Loader.cacheResource(org.bytedeco.opencv.opencv_objdetect.CascadeClassifier.class,
-          Loader.getPlatform() + "/share/opencv4/" + CASCADE).toPath();
+          Loader.getPlatform() + "/share/opencv4/" + options.cascade().resource).toPath();
     } catch (IOException | RuntimeException e) {
       throw new FerException("cannot load OpenCV's face cascade from its jar (" + e.getMessage() + ")");
     }
@@ -88,9 +118,15 @@ public final class FaceDetector implements AutoCloseable {
 
   /** Faces in the picture, largest first. */
   public List<FaceBox> detect(BufferedImage image) {
-    int w = image.getWidth();
-    int h = image.getHeight();
-    byte[] gray = Gray.of(image);
+    return detect(Gray.of(image), image.getWidth(), image.getHeight());
+  }
+
+  /**
+   * Faces in a grey picture (8-bit luma, row by row), largest first. (Scanning a shrunk copy, with
+   * the minimum face at the cascade's 24-pixel window, is 1.5x faster but needs fewer neighbours
+   * to keep a face, and then found a false face in a three-portrait frame: not done.)
+   */
+  public List<FaceBox> detect(byte[] gray, int w, int h) {
     List<FaceBox> out;
     try (Mat m = new Mat(h, w, org.bytedeco.opencv.global.opencv_core.CV_8UC1); Mat eq = new Mat()) {
       m.data().put(gray);

@@ -72,6 +72,17 @@ public final class Scorer {
     float[] probs = new float[n * Emotion.COUNT];
     int batches = (n + batchSize - 1) / batchSize;
     double[] millis = new double[batches];
+    if (batches == 1) {
+      // one batch (a photo's faces, one call of predict): no helper thread, buffers for n faces only
+      long t0 = System.nanoTime();
+      FloatBuffer[] views = allocateViews(n);
+      int count = fill(data, 0, views);
+      float[] p = predictAveraged(views, count, 0);
+      millis[0] = (System.nanoTime() - t0) / 1e6;
+      System.arraycopy(p, 0, probs, 0, p.length);
+      progress.step(count, null);
+      return new Result(probs, n, (System.nanoTime() - t0) / 1e9, millis);
+    }
     // two sets of view buffers: the helper fills one while the engines read the other
     FloatBuffer[][] sets = {allocateViews(), allocateViews()};
     ExecutorService prep = Executors.newSingleThreadExecutor(r -> {
@@ -128,14 +139,15 @@ public final class Scorer {
     return avg;
   }
 
-  private FloatBuffer allocate() {
-    return ByteBuffer.allocateDirect(batchSize * FaceDataset.PIXELS * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+  private FloatBuffer[] allocateViews() {
+    return allocateViews(batchSize);
   }
 
-  private FloatBuffer[] allocateViews() {
+  private FloatBuffer[] allocateViews(int faces) {
     FloatBuffer[] b = new FloatBuffer[tta.views().size()];
     for (int i = 0; i < b.length; i++) {
-      b[i] = allocate();
+      b[i] = ByteBuffer.allocateDirect(faces * FaceDataset.PIXELS * Float.BYTES).order(ByteOrder.nativeOrder())
+          .asFloatBuffer();
     }
     return b;
   }
