@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
   private static final Path ROOT = Path.of("src/main/java/org/fertk");
-  private static final Set<String> CONTRACT = Set.of("Emotion", "Prediction", "Callback", "FaceBox", "DetectedFace");
+  private static final Set<String> CONTRACT = Set.of("Emotion", "Prediction", "Callback", "FaceBox", "DetectedFace", "TrackedFace");
   private static final Pattern PACKAGE_REF = Pattern.compile("org\\.fertk\\.([a-z]+(?:\\.[a-z]+)*)\\.[A-Z]");
   private static final Pattern ROOT_REF = Pattern.compile("org\\.fertk\\.([A-Z]\\w*)");
 

@@ -14,9 +14,13 @@ import org.fertk.DetectedFace;
 import org.fertk.Emotion;
 import org.fertk.FaceBox;
 import org.fertk.FerModel;
+import org.fertk.FaceTracker;
 import org.fertk.Prediction;
+import org.fertk.TrackedFace;
 import org.fertk.data.FaceImages;
 import org.fertk.face.Annotations;
+import org.fertk.face.Timeline;
+import org.fertk.face.VideoSource;
 import org.fertk.score.TestTimeAugmentation;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.FerException;
@@ -41,8 +45,24 @@ final class PredictCommand extends BaseCommand {
   /** Pictures up to this side on both axes are taken as pre-cut faces (FER2013's 48, or twice it). */
   static final int FACE_SIZED = 96;
 
-  @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "PNG, JPEG, BMP or GIF files.")
+  @Parameters(paramLabel = "INPUT", arity = "1..*",
+      description = "Photos (PNG, JPEG, BMP or GIF), videos (mp4, avi, webm, mkv, mov) or folders of video frames.")
   List<Path> images;
+
+  @Option(names = "--fps", defaultValue = "5", description = "Video: frames sampled per second (default ${DEFAULT-VALUE}).")
+  double fps;
+
+  @Option(names = "--smooth", defaultValue = "1", paramLabel = "SECONDS",
+      description = "Video: time constant of each face's smoothed probabilities, 0 for none (default ${DEFAULT-VALUE}).")
+  double smooth;
+
+  @Option(names = "--frames-fps", defaultValue = "25",
+      description = "Video given as a folder of frames: its frame rate (default ${DEFAULT-VALUE}).")
+  double framesFps;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Video: folder for frames.csv and timeline.png (default out/NAME-faces).")
+  Path videoOut;
 
   @Option(names = "--model", description = "ONNX model (default: the shipped best model, models/best/model.onnx).")
   Path model;
@@ -92,6 +112,15 @@ final class PredictCommand extends BaseCommand {
     int read = 0;
     try (FerModel fer = FerModel.load(m, options)) {
       for (Path file : images) {
+        if (VideoSource.isVideo(file)) {
+          try {
+            video(fer, file, maxPixels);
+            read++;
+          } catch (FerException e) {
+            failed.add(e.getMessage());
+          }
+          continue;
+        }
         BufferedImage img;
         try {
           img = FaceImages.decode(file, maxPixels);
@@ -141,6 +170,84 @@ final class PredictCommand extends BaseCommand {
     }
     err().flush();
     return 0;
+  }
+
+  /**
+   * A video: frames sampled at --fps, faces found, followed and smoothed; frames.csv and
+   * timeline.png written once the whole video is read (nothing half-written on a bad frame).
+   */
+  private void video(FerModel fer, Path file, long maxPixels) {
+    if (!(fps > 0) || !(smooth >= 0) || !(framesFps > 0)) {
+      throw new org.fertk.util.UsageException("--fps and --frames-fps must be > 0 and --smooth >= 0");
+    }
+    String name = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+    Path dir = videoOut != null ? (images.stream().filter(VideoSource::isVideo).count() > 1 ? videoOut.resolve(name)
+        : videoOut) : Path.of("out", name + "-faces");
+    FaceTracker tracker = new FaceTracker(fer, smooth);
+    Timeline timeline = new Timeline();
+    StringBuilder csv = new StringBuilder("time_s,frame,face_id,x,y,width,height,score,emotion");
+    for (String k : Emotion.keys()) {
+      csv.append(",p_").append(k);
+    }
+    for (String k : Emotion.keys()) {
+      csv.append(",raw_").append(k);
+    }
+    csv.append('\n');
+    int sampled = 0;
+    int frame = -1;
+    double next = 0;
+    double last = 0;
+    try (VideoSource src = VideoSource.open(file, framesFps, maxPixels)) {
+      for (VideoSource.TimedFrame f = src.next(); f != null; f = src.next()) {
+        frame++;
+        last = f.time();
+        if (f.time() + 1e-9 < next) {
+          continue;
+        }
+        while (next <= f.time() + 1e-9) {
+          next += 1 / fps;
+        }
+        sampled++;
+        List<TrackedFace> faces = tracker.next(f.time(), f.image());
+        timeline.add(f.time(), faces);
+        for (TrackedFace t : faces) {
+          FaceBox b = t.box();
+          csv.append(String.format(Locale.ROOT, "%.3f,%d,%d,%d,%d,%d,%d,%.0f,%s", f.time(), frame, t.id(), b.x(), b.y(),
+              b.width(), b.height(), b.score(), t.smoothed().emotion().key()));
+          for (float v : t.smoothed().probabilities()) {
+            csv.append(',').append(v);
+          }
+          for (float v : t.prediction().probabilities()) {
+            csv.append(',').append(v);
+          }
+          csv.append('\n');
+        }
+        if (annotate != null) {
+          List<DetectedFace> drawn = faces.stream().map(t -> new DetectedFace(t.box(), t.smoothed())).toList();
+          Path target = annotate.resolve(name).resolve(String.format(Locale.ROOT, "frame-%06d.png", frame));
+          try {
+            Files.createDirectories(target.getParent());
+          } catch (java.io.IOException e) {
+            throw new FerException(target.getParent() + ": cannot create the folder (" + e.getMessage() + ")");
+          }
+          BufferedImage img = Annotations.draw(f.image(), drawn);
+          AtomicOutput.write(target, o -> ImageIO.write(img, "png", o));
+        }
+      }
+    }
+    if (frame < 0) {
+      throw new FerException(file + ": the video holds no frame");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new FerException(dir + ": cannot create the folder (" + e.getMessage() + ")");
+    }
+    AtomicOutput.writeString(dir.resolve("frames.csv"), csv.toString());
+    timeline.write(dir.resolve("timeline.png"), file.getFileName() + ": emotions of each face over time");
+    out().printf(Locale.ROOT, "%s: %d frames over %.1f s, %d sampled at %.3g/s, %d face%s followed; wrote %s and %s%n",
+        file, frame + 1, last, sampled, fps, timeline.faces(), timeline.faces() == 1 ? "" : "s",
+        dir.resolve("frames.csv"), dir.resolve("timeline.png"));
   }
 
   private void print(ArrayNode all, Path file, int face, FaceBox box, Prediction p, int k) {
