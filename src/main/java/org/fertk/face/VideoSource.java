@@ -71,6 +71,8 @@ public interface VideoSource extends AutoCloseable {
         public void close() {}
       };
     }
+    // errors only: FFmpeg otherwise prints every stream's details on stderr
+    org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
     FFmpegFrameGrabber g = new FFmpegFrameGrabber(p.toFile());
     try {
       g.start();
