@@ -62,6 +62,11 @@ final class ScoreCommand extends BaseCommand {
   @Option(names = "--center-crop", description = "Crop images to their central square before resizing.")
   boolean centerCrop;
 
+  @Option(names = "--faces", defaultValue = "auto", paramLabel = "MODE",
+      description = "Images: 'auto' (default) finds the faces in pictures larger than 96x96 and writes one row per "
+          + "face with its box, 'detect' in every picture, 'whole' takes every picture as one face.")
+  String faces;
+
 
   @Mixin
   DataInputOptions input;
@@ -74,6 +79,18 @@ final class ScoreCommand extends BaseCommand {
     String eng = engine.toLowerCase(Locale.ROOT);
     if (!eng.equals("ort") && !eng.equals("tf")) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--engine must be ort or tf, got '" + engine + "'");
+    }
+    String mode = this.faces.toLowerCase(Locale.ROOT);
+    if (!mode.equals("auto") && !mode.equals("detect") && !mode.equals("whole")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--faces must be auto, detect or whole, got '"
+          + this.faces + "'");
+    }
+    if (!mode.equals("whole") && PhotoScoring.holdsPhotos(data, mode.equals("detect"))) {
+      if (models.size() != 1 || eng.equals("tf")) {
+        throw new org.fertk.util.UsageException("scoring the faces of photos takes one ONNX model (no ensemble, no --engine tf)");
+      }
+      return new PhotoScoring(out(), err(), quiet()).run(models.get(0), data, out, views.name(), logits, batchSize,
+          threadsOption.threads, mode.equals("detect"), input.readOptions().maxImagePixels());
     }
     FaceDataset faces = load();
     List<Engine> engines = new ArrayList<>();

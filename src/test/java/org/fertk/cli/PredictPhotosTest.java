@@ -91,4 +91,27 @@ class PredictPhotosTest {
     CliTest.Run none = CliTest.run("predict", broken.toString(), dir.resolve("missing.png").toString());
     assertEquals(1, none.code(), "nothing could be read");
   }
+
+  @Test
+  void scoringAFolderOfPhotosWritesOneRowPerFaceAndListsPicturesWithoutOne() throws Exception {
+    Path photos = Files.createDirectories(dir.resolve("photos/happy"));
+    Files.copy(Photos.ASTRONAUT, photos.resolve("astronaut.jpg"));
+    ImageIO.write(Photos.group(new BufferedImage[] {Photos.read(Photos.HOPPER), Photos.read(Photos.ASTRONAUT)},
+        new double[] {0.8, 1}), "png", dir.resolve("photos/group.png").toFile());
+    ImageIO.write(new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB), "png", dir.resolve("photos/wall.png").toFile());
+    Path out = dir.resolve("faces.csv");
+    CliTest.Run r = CliTest.run("score", "--model", "models/best", "--data", dir.resolve("photos").toString(),
+        "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("scored 3 faces in 3 images (1 without a face found)"), r.out());
+    assertTrue(r.out().contains("no face found: " + dir.resolve("photos/wall.png")), r.out());
+    java.util.List<String> lines = Files.readAllLines(out);
+    assertTrue(lines.get(0).endsWith(",source,face,x,y,width,height"), lines.get(0));
+    assertEquals(4, lines.size(), lines.toString());
+    assertTrue(lines.stream().anyMatch(l -> l.matches("\\d+,3,\\d,.*astronaut\\.jpg,1,\\d+,\\d+,\\d+,\\d+")),
+        "the class folder gives the label: " + lines);
+    assertTrue(lines.stream().filter(l -> l.contains("group.png,")).count() == 2, "two faces in the group: " + lines);
+    JsonNode side = Json.read(dir.resolve("faces.json"));
+    assertEquals(dir.resolve("photos/wall.png").toString(), side.path("images_without_face").get(0).asText());
+  }
 }
