@@ -129,8 +129,16 @@ class PredictVideoTest {
     Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
     Path text = Files.writeString(dir.resolve("notes.mp4"), "not a video");
     Path empty = Files.createDirectories(dir.resolve("no-frames"));
+    Path frameless = dir.resolve("frameless.mp4");
+    try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(frameless.toFile(), 64, 64, 0)) {
+      rec.setFormat("mp4");
+      rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+      rec.setFrameRate(FPS);
+      rec.start();
+      rec.stop(); // a video stream without a single frame
+    }
     Path out = dir.resolve("bad-out");
-    for (Path bad : new Path[] {truncated, text, empty}) {
+    for (Path bad : new Path[] {truncated, text, empty, frameless}) {
       CliTest.Run r = CliTest.run("predict", bad.toString(), "--out", out.toString());
       assertEquals(1, r.code(), bad + ": " + r.out() + r.err());
       assertTrue(r.err().contains(bad.toString()), r.err());
