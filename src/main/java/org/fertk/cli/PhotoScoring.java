@@ -180,9 +180,7 @@ final class PhotoScoring {
       for (float v : r.p().probabilities()) {
         sb.append(',').append(v);
       }
-      String src = r.image().toString();
-      boolean quote = src.indexOf(',') >= 0 || src.indexOf('"') >= 0 || src.indexOf('\n') >= 0;
-      sb.append(',').append(quote ? '"' + src.replace("\"", "\"\"") + '"' : src);
+      sb.append(',').append(Predictions.csvField(r.image().toString()));
       sb.append(',').append(r.face()).append(',').append(r.box().x()).append(',').append(r.box().y()).append(',')
           .append(r.box().width()).append(',').append(r.box().height()).append('\n');
     }

@@ -63,12 +63,14 @@ public final class Predictions {
   /** Input line or image file of face i, quoted as CSV where needed. */
   static String source(FaceDataset data, int i) {
     String name = data.name(i);
-    if (name == null) {
-      return Integer.toString(data.origin(i));
-    }
-    boolean quote = name.indexOf(',') >= 0 || name.indexOf('"') >= 0 || name.indexOf('\n') >= 0
-        || name.indexOf('\r') >= 0;
-    return quote ? '"' + name.replace("\"", "\"\"") + '"' : name;
+    return name == null ? Integer.toString(data.origin(i)) : csvField(name);
+  }
+
+  /** A text as one CSV field: quoted (quotes doubled) when it holds a comma, a quote or a line break. */
+  public static String csvField(String text) {
+    boolean quote = text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0
+        || text.indexOf('\r') >= 0;
+    return quote ? '"' + text.replace("\"", "\"\"") + '"' : text;
   }
 
   /** Writes probabilities (n*7) for the faces of data, atomically. */
