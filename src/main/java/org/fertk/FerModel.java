@@ -205,7 +205,8 @@ public final class FerModel implements AutoCloseable {
           || !Files.exists(path);
       r = onnx ? Runtime.ONNX_RUNTIME : Runtime.TENSORFLOW;
     }
-    Engine e = r == Runtime.ONNX_RUNTIME ? OrtEngine.open(path, options.threads)
+    // no spinning threads: a FerModel's runs are small and interleaved with other work (detection)
+    Engine e = r == Runtime.ONNX_RUNTIME ? OrtEngine.open(path, options.threads, false)
         : TensorFlowRuntime.open(path, options.threads);
     return new FerModel(path, options, e);
   }
@@ -318,11 +319,7 @@ public final class FerModel implements AutoCloseable {
    */
   public List<DetectedFace> predictFaces(BufferedImage image) {
     float[] gray = FaceImages.grayOf(image); // once, for the detector and the crops
-    byte[] bytes = new byte[gray.length];
-    for (int i = 0; i < bytes.length; i++) {
-      bytes[i] = (byte) Math.min(255, Math.round(gray[i]));
-    }
-    List<FaceBox> boxes = detector().detect(bytes, image.getWidth(), image.getHeight());
+    List<FaceBox> boxes = detector().detectLuma(gray, image.getWidth(), image.getHeight());
     if (boxes.isEmpty()) {
       return List.of();
     }

@@ -166,6 +166,13 @@ public final class FaceImages {
     return luma(img);
   }
 
+  /** A raster that starts at its buffer's first element (not a sub-image of a larger one). */
+  private static boolean plainRaster(BufferedImage img, int w, int h) {
+    java.awt.image.WritableRaster r = img.getRaster();
+    return r.getSampleModelTranslateX() == 0 && r.getSampleModelTranslateY() == 0 && r.getWidth() == w
+        && r.getHeight() == h && r.getDataBuffer().getNumBanks() == 1 && r.getDataBuffer().getOffset() == 0;
+  }
+
   static float[] luma(BufferedImage img) {
     int w = img.getWidth();
     int h = img.getHeight();
@@ -176,6 +183,27 @@ public final class FaceImages {
         g[i] = d[i] & 0xff;
       }
       return g;
+    }
+    if (plainRaster(img, w, h)) {
+      // the common decoded layouts read directly (getRGB goes through the colour model per pixel)
+      if ((img.getType() == BufferedImage.TYPE_INT_RGB || img.getType() == BufferedImage.TYPE_INT_ARGB)
+          && img.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferInt ints
+          && ints.getData().length == w * h) {
+        int[] d = ints.getData();
+        for (int i = 0; i < g.length; i++) {
+          int rgb = d[i];
+          g[i] = 0.299f * ((rgb >> 16) & 0xff) + 0.587f * ((rgb >> 8) & 0xff) + 0.114f * (rgb & 0xff);
+        }
+        return g;
+      }
+      if (img.getType() == BufferedImage.TYPE_3BYTE_BGR && img.getRaster().getDataBuffer() instanceof DataBufferByte b
+          && b.getData().length == 3 * w * h) {
+        byte[] d = b.getData();
+        for (int i = 0, j = 0; i < g.length; i++, j += 3) {
+          g[i] = 0.299f * (d[j + 2] & 0xff) + 0.587f * (d[j + 1] & 0xff) + 0.114f * (d[j] & 0xff);
+        }
+        return g;
+      }
     }
     int[] row = new int[w];
     for (int y = 0; y < h; y++) {

@@ -223,4 +223,29 @@ public class FaceImagesTest {
     DataException e = assertThrows(DataException.class, () -> FaceImages.read48(f, false));
     assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
   }
+
+  @Test
+  void lumaReadsEveryPixelLayoutAsTheColourModelDoes() {
+    java.util.Random r = new java.util.Random(3);
+    for (int type : new int[] {java.awt.image.BufferedImage.TYPE_INT_RGB, java.awt.image.BufferedImage.TYPE_INT_ARGB,
+        java.awt.image.BufferedImage.TYPE_3BYTE_BGR, java.awt.image.BufferedImage.TYPE_INT_BGR}) {
+      java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(37, 23, type);
+      for (int y = 0; y < 23; y++) {
+        for (int x = 0; x < 37; x++) {
+          img.setRGB(x, y, 0xff000000 | r.nextInt(1 << 24));
+        }
+      }
+      for (java.awt.image.BufferedImage im : new java.awt.image.BufferedImage[] {img, img.getSubimage(5, 3, 20, 11)}) {
+        float[] g = FaceImages.grayOf(im);
+        for (int y = 0; y < im.getHeight(); y++) {
+          for (int x = 0; x < im.getWidth(); x++) {
+            int rgb = im.getRGB(x, y);
+            float expected = 0.299f * ((rgb >> 16) & 0xff) + 0.587f * ((rgb >> 8) & 0xff) + 0.114f * (rgb & 0xff);
+            org.junit.jupiter.api.Assertions.assertEquals(expected, g[y * im.getWidth() + x], 0f,
+                "type " + type + " " + im.getWidth() + "x" + im.getHeight() + " at " + x + "," + y);
+          }
+        }
+      }
+    }
+  }
 }
