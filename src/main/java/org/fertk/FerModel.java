@@ -67,12 +67,14 @@ public final class FerModel implements AutoCloseable {
     private final int batchSize;
     private final boolean logits;
     private final boolean fastDetector;
+    private final FaceDetector.Options detection;
 
     private Options(Runtime runtime, int threads, String tta, int batchSize, boolean logits) {
-      this(runtime, threads, tta, batchSize, logits, false);
+      this(runtime, threads, tta, batchSize, logits, false, FaceDetector.Options.DEFAULTS);
     }
 
-    private Options(Runtime runtime, int threads, String tta, int batchSize, boolean logits, boolean fastDetector) {
+    private Options(Runtime runtime, int threads, String tta, int batchSize, boolean logits, boolean fastDetector,
+        FaceDetector.Options detection) {
       this.runtime = Objects.requireNonNull(runtime, "runtime");
       if (threads < 0) {
         throw new IllegalArgumentException("threads must be >= 0 (0 = all cores), got " + threads);
@@ -86,6 +88,21 @@ public final class FerModel implements AutoCloseable {
       this.batchSize = batchSize;
       this.logits = logits;
       this.fastDetector = fastDetector;
+      this.detection = detection;
+    }
+
+    /**
+     * @param minFace smallest face side looked for, in pixels (default 48)
+     * @param scaleStep factor between the detector's window sizes, in (1, 2] (default 1.1; larger
+     *     is faster and misses more)
+     * @param minNeighbors overlapping detections needed to keep a face (default 7; fewer finds
+     *     more faces and more false ones)
+     * @return a copy with these face-detection settings
+     * @throws IllegalArgumentException for values out of range
+     */
+    public Options faceDetection(int minFace, double scaleStep, int minNeighbors) {
+      return new Options(runtime, threads, tta, batchSize, logits, fastDetector,
+          new FaceDetector.Options(minFace, scaleStep, minNeighbors));
     }
 
     /**
@@ -94,7 +111,7 @@ public final class FerModel implements AutoCloseable {
      * @return a copy with this face detector
      */
     public Options fastFaceDetector(boolean fast) {
-      return new Options(runtime, threads, tta, batchSize, logits, fast);
+      return new Options(runtime, threads, tta, batchSize, logits, fast, detection);
     }
 
     /**
@@ -112,7 +129,7 @@ public final class FerModel implements AutoCloseable {
      * @return a copy with this runtime
      */
     public Options runtime(Runtime r) {
-      return new Options(r, threads, tta, batchSize, logits, fastDetector);
+      return new Options(r, threads, tta, batchSize, logits, fastDetector, detection);
     }
 
     /**
@@ -120,7 +137,7 @@ public final class FerModel implements AutoCloseable {
      * @return a copy with this thread count
      */
     public Options threads(int n) {
-      return new Options(runtime, n, tta, batchSize, logits, fastDetector);
+      return new Options(runtime, n, tta, batchSize, logits, fastDetector, detection);
     }
 
     /**
@@ -130,7 +147,7 @@ public final class FerModel implements AutoCloseable {
      * @throws FerException for another name
      */
     public Options testTimeAugmentation(String views) {
-      return new Options(runtime, threads, views, batchSize, logits, fastDetector);
+      return new Options(runtime, threads, views, batchSize, logits, fastDetector, detection);
     }
 
     /**
@@ -138,7 +155,7 @@ public final class FerModel implements AutoCloseable {
      * @return a copy with this batch size
      */
     public Options batchSize(int n) {
-      return new Options(runtime, threads, tta, n, logits, fastDetector);
+      return new Options(runtime, threads, tta, n, logits, fastDetector, detection);
     }
 
     /**
@@ -147,7 +164,7 @@ public final class FerModel implements AutoCloseable {
      * @return a copy with this setting
      */
     public Options logits(boolean emitsLogits) {
-      return new Options(runtime, threads, tta, batchSize, emitsLogits, fastDetector);
+      return new Options(runtime, threads, tta, batchSize, emitsLogits, fastDetector, detection);
     }
   }
 
@@ -339,7 +356,7 @@ public final class FerModel implements AutoCloseable {
 
   private synchronized FaceDetector detector() {
     if (detector == null) {
-      detector = FaceDetector.open(FaceDetector.Options.DEFAULTS.with(
+      detector = FaceDetector.open(options.detection.with(
           options.fastDetector ? FaceDetector.Cascade.LBP : FaceDetector.Cascade.HAAR));
     }
     return detector;

@@ -97,15 +97,13 @@ final class PhotoScoring {
 
   private record Row(Path image, int label, int face, FaceBox box, Prediction p) {}
 
-  int run(Path model, List<Path> data, Path predictions, String tta, boolean logits, int batchSize, int threads,
+  int run(Path model, List<Path> data, Path predictions, FerModel.Options o, String tta, int batchSize,
       boolean always, long maxPixels) {
     List<Path> files = imageFiles(data);
     List<Row> rows = new ArrayList<>();
     List<String> noFace = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     long t0 = System.nanoTime();
-    FerModel.Options o = FerModel.Options.defaults().runtime(FerModel.Runtime.ONNX_RUNTIME).testTimeAugmentation(tta)
-        .logits(logits).batchSize(batchSize).threads(threads);
     try (FerModel m = FerModel.load(model, o)) {
       for (Path f : files) {
         BufferedImage img;

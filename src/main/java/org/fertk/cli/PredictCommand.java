@@ -70,10 +70,8 @@ final class PredictCommand extends BaseCommand {
   @Option(names = "--no-detect", description = "Classify each whole picture as one face (no face detection).")
   boolean noDetect;
 
-  @Option(names = "--fast-detector",
-      description = "OpenCV's LBP face cascade instead of its Haar cascade: about twice as fast with several faces, "
-          + "finds slightly fewer.")
-  boolean fastDetector;
+  @Mixin
+  FaceDetectionOptions detection;
 
   @Option(names = "--annotate", paramLabel = "DIR",
       description = "Write a copy of each picture with the faces' boxes and top emotion drawn into DIR.")
@@ -104,7 +102,8 @@ final class PredictCommand extends BaseCommand {
   public Integer call() {
     Path m = model != null ? model : defaultModel();
     FerModel.Options options = FerModel.Options.defaults().testTimeAugmentation(views.name()).logits(logits)
-        .runtime(FerModel.Runtime.ONNX_RUNTIME).fastFaceDetector(fastDetector);
+        .runtime(FerModel.Runtime.ONNX_RUNTIME);
+    options = detection.apply(options);
     long maxPixels = input.readOptions().maxImagePixels();
     int k = Math.max(1, Math.min(Emotion.COUNT, top));
     ArrayNode all = Json.MAPPER.createArrayNode();

@@ -71,6 +71,9 @@ final class ScoreCommand extends BaseCommand {
   @Mixin
   DataInputOptions input;
 
+  @Mixin
+  FaceDetectionOptions detection;
+
   @Override
   public Integer call() {
     if (batchSize < 1 || batchSize > 65536) {
@@ -89,8 +92,10 @@ final class ScoreCommand extends BaseCommand {
       if (models.size() != 1 || eng.equals("tf")) {
         throw new org.fertk.util.UsageException("scoring the faces of photos takes one ONNX model (no ensemble, no --engine tf)");
       }
-      return new PhotoScoring(out(), err(), quiet()).run(models.get(0), data, out, views.name(), logits, batchSize,
-          threadsOption.threads, mode.equals("detect"), input.readOptions().maxImagePixels());
+      return new PhotoScoring(out(), err(), quiet()).run(models.get(0), data, out, detection.apply(
+          org.fertk.FerModel.Options.defaults().runtime(org.fertk.FerModel.Runtime.ONNX_RUNTIME)
+              .testTimeAugmentation(views.name()).logits(logits).batchSize(batchSize).threads(threadsOption.threads)),
+          views.name(), batchSize, mode.equals("detect"), input.readOptions().maxImagePixels());
     }
     FaceDataset faces = load();
     List<Engine> engines = new ArrayList<>();

@@ -42,6 +42,11 @@ class PredictPhotosTest {
     assertTrue(f.path("score").asDouble() >= 7, f.toString());
     assertEquals(2, f.path("top").size());
     assertEquals("happy", f.path("top").get(0).path("emotion").asText(), "she smiles");
+
+    // the detector's settings are options: fewer neighbours also keep the space shuttle's "face"
+    CliTest.Run loose = CliTest.run("predict", "--min-neighbors", "3", Photos.ASTRONAUT.toString());
+    assertEquals(2, loose.out().lines().count(), loose.out());
+    assertEquals(2, CliTest.run("predict", "--scale-step", "3", Photos.ASTRONAUT.toString()).code());
   }
 
   @Test
