@@ -5,9 +5,16 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
-/** The element-wise activations Keras layers accept by name. */
+/**
+ * The element-wise activations Keras layers accept by name, with Keras 3's definitions:
+ * {@code leaky_relu} has slope 0.2 below zero, {@code hard_sigmoid} is relu6(x + 3) / 6,
+ * {@code gelu} the exact one (with erf), {@code swish} and {@code silu} both x * sigmoid(x).
+ */
 public enum Activation {
-  LINEAR, RELU, ELU, SIGMOID, TANH, SOFTMAX;
+  LINEAR, RELU, ELU, SIGMOID, TANH, SOFTMAX, SELU, GELU, SWISH, SILU, LEAKY_RELU, HARD_SIGMOID, SOFTPLUS;
+
+  /** Keras 3's default slope of leaky_relu below zero. */
+  public static final float LEAKY_SLOPE = 0.2f;
 
   /** Keras spelling; null and "linear" both mean no activation. */
   public static Activation parse(LayerConfig c, String key) {
@@ -15,7 +22,8 @@ public enum Activation {
     try {
       return valueOf(s.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw c.invalid(key, "one of relu, elu, sigmoid, tanh, softmax, linear", "'" + s + "'");
+      throw c.invalid(key, "one of relu, elu, selu, gelu, swish, silu, leaky_relu, hard_sigmoid, softplus, "
+          + "sigmoid, tanh, softmax, linear", "'" + s + "'");
     }
   }
 
@@ -35,6 +43,20 @@ public enum Activation {
         return tf.math.tanh(x);
       case SOFTMAX:
         return tf.nn.softmax(x);
+      case SELU:
+        return tf.nn.selu(x);
+      case GELU: // 0.5 x (1 + erf(x / sqrt 2))
+        return tf.math.mul(tf.math.mul(x, tf.constant(0.5f)),
+            tf.math.add(tf.constant(1f), tf.math.erf(tf.math.mul(x, tf.constant((float) (1 / Math.sqrt(2)))))));
+      case SWISH:
+      case SILU:
+        return tf.math.mul(x, tf.math.sigmoid(x));
+      case LEAKY_RELU:
+        return tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha(LEAKY_SLOPE));
+      case HARD_SIGMOID:
+        return tf.math.div(tf.nn.relu6(tf.math.add(x, tf.constant(3f))), tf.constant(6f));
+      case SOFTPLUS:
+        return tf.math.softplus(x);
       default:
         return x;
     }

@@ -35,8 +35,17 @@ class GradientCheckTest {
       + "'config': {'units': 3, 'activation': 'tanh'}}}}, {'class_name': 'LSTM', 'config': {'units': 2}}, "
       + TestSpecs.OUT;
 
+  /** The activations beyond the study's: their gradients too. */
+  private static final String ACTIVATIONS = "{'class_name': 'Conv2D', 'config': {'filters': 2, 'kernel_size': 3, "
+      + "'strides': 4, 'activation': 'gelu'}}, " + TestSpecs.FLATTEN + ", "
+      + "{'class_name': 'Dense', 'config': {'units': 6, 'activation': 'selu'}}, "
+      + "{'class_name': 'Dense', 'config': {'units': 6, 'activation': 'swish'}}, "
+      + "{'class_name': 'Dense', 'config': {'units': 6, 'activation': 'leaky_relu'}}, "
+      + "{'class_name': 'Dense', 'config': {'units': 6, 'activation': 'hard_sigmoid'}}, "
+      + "{'class_name': 'Dense', 'config': {'units': 6, 'activation': 'softplus'}}, " + TestSpecs.OUT;
+
   @ParameterizedTest
-  @ValueSource(strings = {CNN, RNN})
+  @ValueSource(strings = {CNN, RNN, ACTIVATIONS})
   void gradientsMatchFiniteDifferences(String layers) {
     SequentialModel model = TestSpecs.model(layers);
     FaceDataset faces = new SyntheticFaces(4).generate(3, 0);

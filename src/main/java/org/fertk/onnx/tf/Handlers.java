@@ -52,6 +52,14 @@ final class Handlers {
     register(OnnxOp.SIGMOID.minOpset(), (n, c) -> unary(n, c, OnnxOp.SIGMOID, Map.of()), "Sigmoid");
     register(OnnxOp.TANH.minOpset(), (n, c) -> unary(n, c, OnnxOp.TANH, Map.of()), "Tanh");
     register(OnnxOp.SOFTMAX.minOpset(), Handlers::softmax, "Softmax");
+    // TF's Selu constants, the same as ONNX's defaults, written out
+    register(OnnxOp.SELU.minOpset(), (n, c) -> unary(n, c, OnnxOp.SELU,
+        Map.of("alpha", 1.6732632423543772f, "gamma", 1.0507009873554805f)), "Selu");
+    register(OnnxOp.LEAKY_RELU.minOpset(), (n, c) -> unary(n, c, OnnxOp.LEAKY_RELU,
+        Map.of("alpha", n.getAttrMap().get("alpha").getF())), "LeakyRelu");
+    register(OnnxOp.SOFTPLUS.minOpset(), (n, c) -> unary(n, c, OnnxOp.SOFTPLUS, Map.of()), "Softplus");
+    register(OnnxOp.ERF.minOpset(), (n, c) -> unary(n, c, OnnxOp.ERF, Map.of()), "Erf");
+    register(OnnxOp.CLIP.minOpset(), Handlers::relu6, "Relu6");
     register(OnnxOp.ADD.minOpset(), (n, c) -> binary(n, c, OnnxOp.ADD), "Add", "AddV2", "BiasAdd");
     register(OnnxOp.SUB.minOpset(), (n, c) -> binary(n, c, OnnxOp.SUB), "Sub");
     register(OnnxOp.MUL.minOpset(), (n, c) -> binary(n, c, OnnxOp.MUL), "Mul");
@@ -88,6 +96,16 @@ final class Handlers {
       return;
     }
     c.define(n, 0, Value.of(c.onnx.add(op, n.getName(), List.of(x.name()), attrs), x.layout(), x.dims()));
+  }
+
+  /** Relu6 is Clip(x, 0, 6), its bounds given as inputs (opset 11 on). */
+  private static void relu6(NodeDef n, ConversionContext c) {
+    Value x = c.input(n, 0);
+    String lo = c.constant(n.getName() + "/min", ConstTensor.scalar(0f));
+    String hi = c.constant(n.getName() + "/max", ConstTensor.scalar(6f));
+    String out = c.onnx.add(OnnxOp.CLIP, n.getName(), List.of(x.name(), lo, hi), Map.of());
+    c.define(n, 0, x.layout() == Layout.FLAT_CHW ? new Value(out, x.layout(), x.dims(), x.flatFrom())
+        : Value.of(out, x.layout(), x.dims()));
   }
 
   private static void softmax(NodeDef n, ConversionContext c) {
