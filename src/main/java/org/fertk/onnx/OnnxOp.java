@@ -29,6 +29,8 @@ public enum OnnxOp {
   MAX_POOL("MaxPool", 1, 1, 1, 1, 11, "kernel_shape", "pads", "strides"),
   AVERAGE_POOL("AveragePool", 1, 1, 1, 1, 11, "kernel_shape", "pads", "strides", "count_include_pad"),
   REDUCE_MEAN("ReduceMean", 1, 1, 1, 1, 11, "axes", "keepdims"),
+  REDUCE_MAX("ReduceMax", 1, 1, 1, 1, 11, "axes", "keepdims"),
+  PAD("Pad", 2, 3, 1, 1, 11, "mode"),
   RESHAPE("Reshape", 2, 2, 1, 1, 5),
   FLATTEN("Flatten", 1, 1, 1, 1, 11, "axis"),
   TRANSPOSE("Transpose", 1, 1, 1, 1, 1, "perm"),

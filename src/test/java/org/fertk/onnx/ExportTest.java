@@ -135,6 +135,27 @@ class ExportTest {
     assertEquals(2, r.opCounts().get("Slice"), "one Slice per Cropping2D, on NHWC input and on NCHW activations");
   }
 
+  /** The layers and activations added beyond the study's. */
+  static final String NEW_LAYERS = "{'class_name': 'Rescaling', 'config': {'scale': 2.0, 'offset': -1.0}}, "
+      + "{'class_name': 'ZeroPadding2D', 'config': {'padding': [[1, 2], [0, 3]]}}, "
+      + "{'class_name': 'Conv2D', 'config': {'filters': 6, 'kernel_size': 3, 'strides': 2, 'activation': 'gelu'}}, "
+      + "{'class_name': 'ZeroPadding2D', 'config': {}}, "
+      + "{'class_name': 'SpatialDropout2D', 'config': {'rate': 0.3}}, "
+      + "{'class_name': 'Conv2D', 'config': {'filters': 4, 'kernel_size': 3, 'strides': 2, 'activation': 'hard_sigmoid'}}, "
+      + "{'class_name': 'GlobalMaxPooling2D', 'config': {}}, "
+      + "{'class_name': 'Dense', 'config': {'units': 5, 'activation': 'leaky_relu'}}, " + TestSpecs.OUT;
+
+
+  @Test
+  void theLayersBeyondTheStudysExportWithParity() throws Exception {
+    SequentialModel m = TestSpecs.model(NEW_LAYERS);
+    OnnxExport.Result r = export(savedModel(m, "new-layers"), new Layouts());
+    assertTrue(r.parity().passed(), r.parity().table().toMarkdown());
+    OnnxChecker.check(r.model());
+    assertTrue(r.opCounts().containsKey("Pad") && r.opCounts().containsKey("ReduceMax")
+        && r.opCounts().containsKey("Erf") && r.opCounts().containsKey("Clip"), r.opCounts().toString());
+  }
+
   @Test
   void opsetAndMetadata() throws Exception {
     SequentialModel m = SequentialModel.load(Path.of("graphs/paper-cnn-lstm.json"), 0);

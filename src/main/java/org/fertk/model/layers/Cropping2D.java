@@ -23,7 +23,7 @@ public final class Cropping2D extends Layer {
 
   public Cropping2D(LayerConfig c) {
     super(c.layerName());
-    int[] tblr = parse(c);
+    int[] tblr = borders(c, "cropping");
     top = tblr[0];
     bottom = tblr[1];
     left = tblr[2];
@@ -32,8 +32,9 @@ public final class Cropping2D extends Layer {
     c.rejectUnknown();
   }
 
-  private static int[] parse(LayerConfig c) {
-    JsonNode v = c.raw("cropping");
+  /** An int (all sides), [rows, cols] or [[top, bottom], [left, right]] as {top, bottom, left, right}. */
+  static int[] borders(LayerConfig c, String key) {
+    JsonNode v = c.raw(key);
     int[] out;
     if (v == null || v.isNull()) {
       out = new int[4];
@@ -45,11 +46,11 @@ public final class Cropping2D extends Layer {
       out = new int[] {v.get(0).get(0).intValue(), v.get(0).get(1).intValue(), v.get(1).get(0).intValue(),
           v.get(1).get(1).intValue()};
     } else {
-      throw c.invalid("cropping", "an integer, [rows, cols] or [[top, bottom], [left, right]]", v);
+      throw c.invalid(key, "an integer, [rows, cols] or [[top, bottom], [left, right]]", v);
     }
     for (int k : out) {
       if (k < 0) {
-        throw c.invalid("cropping", "non-negative crops", v);
+        throw c.invalid(key, "non-negative sizes", v);
       }
     }
     return out;

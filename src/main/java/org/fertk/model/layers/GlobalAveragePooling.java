@@ -8,13 +8,22 @@ import org.fertk.model.LayerConfig;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
-/** Keras GlobalAveragePooling2D (mean over height and width) and GlobalAveragePooling1D (over time). */
+/**
+ * Keras GlobalAveragePooling2D / GlobalMaxPooling2D (mean or maximum over height and width) and
+ * their 1D forms (over time).
+ */
 public final class GlobalAveragePooling extends Layer {
   private final int spatialDims;
+  private final boolean max;
 
   public GlobalAveragePooling(LayerConfig c, int spatialDims) {
+    this(c, spatialDims, false);
+  }
+
+  public GlobalAveragePooling(LayerConfig c, int spatialDims, boolean max) {
     super(c.layerName());
     this.spatialDims = spatialDims;
+    this.max = max;
     if (c.getBool("keepdims", false)) {
       throw c.invalid("keepdims", "false", true);
     }
@@ -24,7 +33,7 @@ public final class GlobalAveragePooling extends Layer {
 
   @Override
   public String className() {
-    return "GlobalAveragePooling" + spatialDims + "D";
+    return (max ? "GlobalMaxPooling" : "GlobalAveragePooling") + spatialDims + "D";
   }
 
   @Override
@@ -38,7 +47,8 @@ public final class GlobalAveragePooling extends Layer {
   @Override
   public Operand<TFloat32> call(GraphContext ctx, Operand<TFloat32> x, boolean training) {
     var tf = ctx.tf.withSubScope(name);
-    return tf.math.mean(x, tf.constant(spatialDims == 2 ? new int[] {1, 2} : new int[] {1}));
+    var axes = tf.constant(spatialDims == 2 ? new int[] {1, 2} : new int[] {1});
+    return max ? tf.max(x, axes) : tf.math.mean(x, axes);
   }
 
   @Override

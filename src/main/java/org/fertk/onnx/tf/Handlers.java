@@ -67,7 +67,9 @@ final class Handlers {
     register(OnnxOp.CONV.minOpset(), Handlers::conv2d, "Conv2D");
     register(OnnxOp.MAX_POOL.minOpset(), (n, c) -> pool(n, c, true), "MaxPool", "MaxPoolV2");
     register(OnnxOp.AVERAGE_POOL.minOpset(), (n, c) -> pool(n, c, false), "AvgPool");
-    register(OnnxOp.REDUCE_MEAN.minOpset(), Handlers::mean, "Mean");
+    register(OnnxOp.REDUCE_MEAN.minOpset(), (n, c) -> reduce(n, c, OnnxOp.REDUCE_MEAN), "Mean");
+    register(OnnxOp.REDUCE_MAX.minOpset(), (n, c) -> reduce(n, c, OnnxOp.REDUCE_MAX), "Max");
+    register(OnnxOp.PAD.minOpset(), Handlers::pad, "Pad", "PadV2");
     register(OnnxOp.GEMM.minOpset(), Handlers::matMul, "MatMul");
     register(OnnxOp.RESHAPE.minOpset(), Handlers::reshape, "Reshape");
     register(OnnxOp.TRANSPOSE.minOpset(), Handlers::transpose, "Transpose");
@@ -241,7 +243,42 @@ final class Handlers {
         List.of(x.name()), attrs), Layout.NCHW, c.tf.shape(n.getName() + ":0")));
   }
 
-  private static void mean(NodeDef n, ConversionContext c) {
+  /**
+   * Pad with constant zeros (ZeroPadding2D): the TF paddings, per NHWC axis, reordered to the
+   * layout the input is in (NCHW keeps the image channels-first, no transpose).
+   */
+  private static void pad(NodeDef n, ConversionContext c) {
+    String paddingsIn = c.tf.input(n, 1);
+    if (!c.tf.isConstant(paddingsIn)) {
+      throw unsupported(n, "paddings are not constant");
+    }
+    if (n.getInputCount() > 2 && c.tf.evaluate(c.tf.input(n, 2)).floats()[0] != 0f) {
+      throw unsupported(n, "only zero padding is supported");
+    }
+    long[] p = c.tf.evaluate(paddingsIn).longs();
+    Value x = c.input(n, 0);
+    if (x.layout() == Layout.FLAT_CHW) {
+      x = c.as(x, Layout.NATIVE);
+    }
+    int rank = p.length / 2;
+    int[] order = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      order[i] = i;
+    }
+    if (x.layout() == Layout.NCHW && rank == 4) {
+      order = new int[] {0, 3, 1, 2}; // the NCHW axes, as NHWC axes
+    }
+    long[] pads = new long[2 * rank];
+    for (int i = 0; i < rank; i++) {
+      pads[i] = p[2 * order[i]];
+      pads[rank + i] = p[2 * order[i] + 1];
+    }
+    String padsName = c.constant(n.getName() + "/pads", ConstTensor.longVector(pads));
+    String out = c.onnx.add(OnnxOp.PAD, n.getName(), List.of(x.name(), padsName), Map.of("mode", "constant"));
+    c.define(n, 0, Value.of(out, x.layout(), c.tf.shape(n.getName() + ":0")));
+  }
+
+  private static void reduce(NodeDef n, ConversionContext c, OnnxOp op) {
     String axesIn = c.tf.input(n, 1);
     if (!c.tf.isConstant(axesIn)) {
       throw unsupported(n, "axes are not constant");
@@ -257,12 +294,12 @@ final class Handlers {
     long[] out = c.tf.shape(n.getName() + ":0");
     if (x.layout() == Layout.NCHW && !keep && Arrays.equals(axes, new long[] {1, 2})) {
       // global average pooling: spatial axes are 2, 3 in NCHW
-      c.define(n, 0, Value.of(c.onnx.add(OnnxOp.REDUCE_MEAN, n.getName(), List.of(x.name()),
+      c.define(n, 0, Value.of(c.onnx.add(op, n.getName(), List.of(x.name()),
           Map.of("axes", new long[] {2, 3}, "keepdims", 0L)), Layout.NATIVE, out));
       return;
     }
     x = c.as(x, Layout.NATIVE);
-    c.define(n, 0, Value.of(c.onnx.add(OnnxOp.REDUCE_MEAN, n.getName(), List.of(x.name()),
+    c.define(n, 0, Value.of(c.onnx.add(op, n.getName(), List.of(x.name()),
         Map.of("axes", axes, "keepdims", keep ? 1L : 0L)), Layout.NATIVE, out));
   }
 

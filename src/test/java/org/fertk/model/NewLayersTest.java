@@ -1,0 +1,64 @@
+package org.fertk.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Keras' GlobalMaxPooling, Rescaling, ZeroPadding2D and SpatialDropout2D on hand-computed values. */
+class NewLayersTest {
+  private static final float EPS = 1e-6f;
+
+  @Test
+  void globalMaxPooling() {
+    Layer g = LayerHarness.layer("GlobalMaxPooling2D", "g", "{}", Dims.of(2, 2, 2));
+    assertArrayEquals(new float[] {4, 40},
+        LayerHarness.run(g, Map.of(), new float[] {1, 10, 2, 40, 4, 30, 3, 20}, new long[] {1, 2, 2, 2}, false).output(),
+        EPS);
+    Layer g1 = LayerHarness.layer("GlobalMaxPooling1D", "g1", "{}", Dims.of(3, 1));
+    assertArrayEquals(new float[] {5}, LayerHarness.run(g1, Map.of(), new float[] {-1, 5, 2}, new long[] {1, 3, 1}, false)
+        .output(), EPS);
+  }
+
+  @Test
+  void rescaling() {
+    Layer r = LayerHarness.layer("Rescaling", "r", "{'scale': 0.00784313725490196, 'offset': -1}", Dims.of(3));
+    assertArrayEquals(new float[] {-1, 0, 1}, LayerHarness.run(r, Map.of(), new float[] {0, 127.5f, 255}, new long[] {1, 3},
+        false).output(), 1e-5f);
+    assertThrows(SpecException.class, () -> LayerHarness.layer("Rescaling", "r", "{}", Dims.of(3)), "scale is required");
+  }
+
+  @Test
+  void zeroPadding() {
+    Layer z = LayerHarness.layer("ZeroPadding2D", "z", "{'padding': [[1, 0], [0, 2]]}", Dims.of(1, 2, 1));
+    assertEquals(Dims.of(2, 4, 1), z.outputDims());
+    assertArrayEquals(new float[] {0, 0, 0, 0, 7, 8, 0, 0},
+        LayerHarness.run(z, Map.of(), new float[] {7, 8}, new long[] {1, 1, 2, 1}, false).output(), EPS);
+    Layer d = LayerHarness.layer("ZeroPadding2D", "d", "{}", Dims.of(2, 2, 3));
+    assertEquals(Dims.of(4, 4, 3), d.outputDims(), "default: one row and column on every side");
+  }
+
+  @Test
+  void spatialDropoutDropsWholeFeatureMapsInTrainingOnly() {
+    Layer s = LayerHarness.layer("SpatialDropout2D", "s", "{'rate': 0.5}", Dims.of(4, 4, 8));
+    float[] x = new float[2 * 4 * 4 * 8];
+    java.util.Arrays.fill(x, 1f);
+    float[] y = LayerHarness.run(s, Map.of(), x, new long[] {2, 4, 4, 8}, true).output();
+    int dropped = 0;
+    for (int img = 0; img < 2; img++) {
+      for (int c = 0; c < 8; c++) {
+        float first = y[img * 128 + c];
+        assertTrue(first == 0 || first == 2, "kept maps are scaled by 1/(1-rate): " + first);
+        for (int p = 0; p < 16; p++) {
+          assertEquals(first, y[img * 128 + p * 8 + c], 0, "a whole map is kept or dropped");
+        }
+        dropped += first == 0 ? 1 : 0;
+      }
+    }
+    assertTrue(dropped > 0 && dropped < 16, "some maps dropped, not all: " + dropped);
+    assertArrayEquals(x, LayerHarness.run(s, Map.of(), x, new long[] {2, 4, 4, 8}, false).output(), 0, "inference: identity");
+  }
+}
