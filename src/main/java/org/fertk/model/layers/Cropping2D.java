@@ -88,8 +88,12 @@ public final class Cropping2D extends Layer {
 
   @Override
   public ObjectNode config() {
-    ObjectNode o = baseConfig();
-    var rows = o.putArray("cropping");
+    return putBorders(baseConfig(), "cropping", top, bottom, left, right);
+  }
+
+  /** Writes borders as Keras does: [[top, bottom], [left, right]]. */
+  static ObjectNode putBorders(ObjectNode o, String key, int top, int bottom, int left, int right) {
+    var rows = o.putArray(key);
     rows.addArray().add(top).add(bottom);
     rows.addArray().add(left).add(right);
     return o;

@@ -47,7 +47,16 @@ public final class Dropout extends Layer {
       return x;
     }
     Ops tf = ctx.tf.withSubScope(name);
-    Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(x), ctx.nextSeed());
+    return masked(tf, x, tf.shape(x), rate, ctx.nextSeed());
+  }
+
+  /**
+   * Inverted dropout with a mask of the given shape (broadcast over x): each mask value is 0 with
+   * probability rate, else 1/(1-rate); drawn statelessly from the seed.
+   */
+  static Operand<TFloat32> masked(Ops tf, Operand<TFloat32> x, Operand<org.tensorflow.types.TInt32> maskShape,
+      double rate, Operand<org.tensorflow.types.TInt64> seed) {
+    Operand<TFloat32> u = tf.random.statelessRandomUniform(maskShape, seed);
     Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) rate)), TFloat32.class);
     return tf.math.mul(x, tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - rate)))));
   }

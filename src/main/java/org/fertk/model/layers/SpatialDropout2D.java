@@ -51,9 +51,7 @@ public final class SpatialDropout2D extends Layer {
     Operand<org.tensorflow.types.TInt32> shape = tf.stack(java.util.List.of(
         tf.gather(tf.shape(x), tf.constant(0), tf.constant(0)), tf.constant(1), tf.constant(1),
         tf.constant(outputDims().get(2))));
-    Operand<TFloat32> u = tf.random.statelessRandomUniform(shape, ctx.nextSeed());
-    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) rate)), TFloat32.class);
-    return tf.math.mul(x, tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - rate)))));
+    return Dropout.masked(tf, x, shape, rate, ctx.nextSeed());
   }
 
   @Override

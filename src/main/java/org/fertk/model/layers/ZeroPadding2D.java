@@ -50,10 +50,6 @@ public final class ZeroPadding2D extends Layer {
 
   @Override
   public ObjectNode config() {
-    ObjectNode o = baseConfig();
-    var p = o.putArray("padding");
-    p.addArray().add(top).add(bottom);
-    p.addArray().add(left).add(right);
-    return o;
+    return Cropping2D.putBorders(baseConfig(), "padding", top, bottom, left, right);
   }
 }
