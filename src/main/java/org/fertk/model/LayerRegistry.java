@@ -7,6 +7,7 @@ import org.fertk.model.layers.BatchNormalization;
 import org.fertk.model.layers.Conv2D;
 import org.fertk.model.layers.Cropping2D;
 import org.fertk.model.layers.Dense;
+import org.fertk.model.layers.DepthwiseSeparable;
 import org.fertk.model.layers.Dropout;
 import org.fertk.model.layers.Flatten;
 import org.fertk.model.layers.GlobalAveragePooling;
@@ -38,6 +39,8 @@ final class LayerRegistry {
     FACTORIES.put("GlobalMaxPooling2D", (c, l2) -> new GlobalAveragePooling(c, 2, true));
     FACTORIES.put("GlobalMaxPooling1D", (c, l2) -> new GlobalAveragePooling(c, 1, true));
     FACTORIES.put("Rescaling", (c, l2) -> new Rescaling(c));
+    FACTORIES.put("DepthwiseConv2D", (c, l2) -> new DepthwiseSeparable(c, l2, false));
+    FACTORIES.put("SeparableConv2D", (c, l2) -> new DepthwiseSeparable(c, l2, true));
     FACTORIES.put("ZeroPadding2D", (c, l2) -> new ZeroPadding2D(c));
     FACTORIES.put("SpatialDropout2D", (c, l2) -> new SpatialDropout2D(c));
     FACTORIES.put("Flatten", (c, l2) -> new Flatten(c));

@@ -37,7 +37,10 @@ class GradientCheckTest {
 
   /** The activations beyond the study's: their gradients too. */
   private static final String ACTIVATIONS = "{'class_name': 'Conv2D', 'config': {'filters': 2, 'kernel_size': 3, "
-      + "'strides': 4, 'activation': 'gelu'}}, " + TestSpecs.FLATTEN + ", "
+      + "'strides': 4, 'activation': 'gelu'}}, "
+      + "{'class_name': 'DepthwiseConv2D', 'config': {'kernel_size': 3, 'depth_multiplier': 2, 'strides': 2}}, "
+      + "{'class_name': 'SeparableConv2D', 'config': {'filters': 3, 'kernel_size': 3, 'activation': 'elu'}}, "
+      + TestSpecs.FLATTEN + ", "
       + "{'class_name': 'Dense', 'config': {'units': 6, 'activation': 'selu'}}, "
       + "{'class_name': 'Dense', 'config': {'units': 6, 'activation': 'swish'}}, "
       + "{'class_name': 'Dense', 'config': {'units': 6, 'activation': 'leaky_relu'}}, "

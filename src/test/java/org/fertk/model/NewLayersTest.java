@@ -61,4 +61,28 @@ class NewLayersTest {
     assertTrue(dropped > 0 && dropped < 16, "some maps dropped, not all: " + dropped);
     assertArrayEquals(x, LayerHarness.run(s, Map.of(), x, new long[] {2, 4, 4, 8}, false).output(), 0, "inference: identity");
   }
+
+  @Test
+  void depthwiseAndSeparableConvolutionsUseKerasWeightLayouts() {
+    // 2x2 image, channels (1, 10) at each pixel; 2x2 valid depthwise kernel, multiplier 2:
+    // out[c*2+m] = sum over the window of x[c] * k[i][j][c][m]
+    Layer d = LayerHarness.layer("DepthwiseConv2D", "d", "{'kernel_size': 2, 'depth_multiplier': 2}", Dims.of(2, 2, 2));
+    assertEquals(Dims.of(1, 1, 4), d.outputDims());
+    float[] x = {1, 10, 2, 20, 3, 30, 4, 40};
+    float[] k = new float[2 * 2 * 2 * 2]; // (kh, kw, in, multiplier)
+    for (int i = 0; i < k.length; i++) {
+      k[i] = i % 2 == 0 ? 1 : -1; // multiplier 0 adds, multiplier 1 subtracts
+    }
+    float[] y = LayerHarness.run(d, Map.of("d/depthwise_kernel", k, "d/bias", new float[] {0.5f, 0, 0, 0}), x,
+        new long[] {1, 2, 2, 2}, false).output();
+    assertArrayEquals(new float[] {10.5f, -10, 100, -100}, y, EPS);
+    // separable: the same, then a 1x1 convolution (1, 1, 4, 1) summing the four
+    Layer sp = LayerHarness.layer("SeparableConv2D", "s", "{'filters': 1, 'kernel_size': 2, 'depth_multiplier': 2}",
+        Dims.of(2, 2, 2));
+    float[] z = LayerHarness.run(sp, Map.of("s/depthwise_kernel", k, "s/pointwise_kernel", new float[] {1, 1, 1, 2},
+        "s/bias", new float[] {1}), x, new long[] {1, 2, 2, 2}, false).output();
+    assertArrayEquals(new float[] {10 - 10 + 100 - 200 + 1}, z, EPS);
+    assertThrows(SpecException.class,
+        () -> LayerHarness.layer("SeparableConv2D", "s", "{'kernel_size': 2}", Dims.of(2, 2, 2)), "filters required");
+  }
 }

@@ -14,6 +14,29 @@ public class Layouts {
   public static final long[] NCHW_TO_NHWC = {0, 2, 3, 1};
 
   /** TF conv kernel (kh, kw, in, out) -> ONNX Conv weight (out, in, kh, kw). */
+  /**
+   * A TF depthwise kernel (kh, kw, in, multiplier) as the weights of an ONNX Conv with one group per
+   * input channel: (in * multiplier, 1, kh, kw), output channel c * multiplier + m.
+   */
+  public ConstTensor depthwiseToOihw(ConstTensor k) {
+    int kh = (int) k.dims()[0];
+    int kw = (int) k.dims()[1];
+    int in = (int) k.dims()[2];
+    int mult = (int) k.dims()[3];
+    float[] src = k.floats();
+    float[] out = new float[src.length];
+    for (int i = 0; i < kh; i++) {
+      for (int j = 0; j < kw; j++) {
+        for (int c = 0; c < in; c++) {
+          for (int m = 0; m < mult; m++) {
+            out[((c * mult + m) * kh + i) * kw + j] = src[((i * kw + j) * in + c) * mult + m];
+          }
+        }
+      }
+    }
+    return ConstTensor.floats(new long[] {(long) in * mult, 1, kh, kw}, out);
+  }
+
   public ConstTensor hwioToOihw(ConstTensor k) {
     int kh = (int) k.dims()[0];
     int kw = (int) k.dims()[1];
