@@ -25,6 +25,7 @@ public enum OnnxOp {
   LEAKY_RELU("LeakyRelu", 1, 1, 1, 1, 6, "alpha"),
   SOFTPLUS("Softplus", 1, 1, 1, 1, 1),
   ERF("Erf", 1, 1, 1, 1, 13),
+  SQRT("Sqrt", 1, 1, 1, 1, 6),
   CLIP("Clip", 1, 3, 1, 1, 11),
   MAX_POOL("MaxPool", 1, 1, 1, 1, 11, "kernel_shape", "pads", "strides"),
   AVERAGE_POOL("AveragePool", 1, 1, 1, 1, 11, "kernel_shape", "pads", "strides", "count_include_pad"),

@@ -42,6 +42,7 @@ class GradientCheckTest {
       + "{'class_name': 'SeparableConv2D', 'config': {'filters': 3, 'kernel_size': 3, 'activation': 'elu'}}, "
       + TestSpecs.FLATTEN + ", "
       + "{'class_name': 'Dense', 'config': {'units': 6, 'activation': 'selu'}}, "
+      + "{'class_name': 'LayerNormalization', 'config': {}}, "
       + "{'class_name': 'Dense', 'config': {'units': 6, 'activation': 'swish'}}, "
       + "{'class_name': 'Dense', 'config': {'units': 6, 'activation': 'leaky_relu'}}, "
       + "{'class_name': 'Dense', 'config': {'units': 6, 'activation': 'hard_sigmoid'}}, "

@@ -85,4 +85,20 @@ class NewLayersTest {
     assertThrows(SpecException.class,
         () -> LayerHarness.layer("SeparableConv2D", "s", "{'kernel_size': 2}", Dims.of(2, 2, 2)), "filters required");
   }
+
+  @Test
+  void layerNormalizationAndPermute() {
+    Layer n = LayerHarness.layer("LayerNormalization", "n", "{}", Dims.of(4));
+    // mean 3, variance (4 + 1 + 0 + 9) / 4 = 3.5; gamma 2, beta 1 on the last feature only
+    float s = (float) Math.sqrt(3.5 + 1e-3);
+    float[] y = LayerHarness.run(n, Map.of("n/gamma", new float[] {1, 1, 1, 2}, "n/beta", new float[] {0, 0, 0, 1}),
+        new float[] {1, 2, 3, 6}, new long[] {1, 4}, false).output();
+    assertArrayEquals(new float[] {-2 / s, -1 / s, 0, 2 * 3 / s + 1}, y, 1e-5f);
+    Layer p = LayerHarness.layer("Permute", "p", "{'dims': [2, 1, 3]}", Dims.of(2, 3, 1));
+    assertEquals(Dims.of(3, 2, 1), p.outputDims());
+    assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6},
+        LayerHarness.run(p, Map.of(), new float[] {1, 2, 3, 4, 5, 6}, new long[] {1, 2, 3, 1}, false).output(), EPS);
+    assertThrows(SpecException.class, () -> LayerHarness.layer("Permute", "p", "{'dims': [1, 1]}", Dims.of(2, 2)));
+    assertThrows(SpecException.class, () -> LayerHarness.layer("LayerNormalization", "n", "{'axis': 1}", Dims.of(2, 2)));
+  }
 }

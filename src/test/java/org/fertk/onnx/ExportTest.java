@@ -137,6 +137,7 @@ class ExportTest {
 
   /** The layers and activations added beyond the study's. */
   static final String NEW_LAYERS = "{'class_name': 'Rescaling', 'config': {'scale': 2.0, 'offset': -1.0}}, "
+      + "{'class_name': 'Permute', 'config': {'dims': [2, 1, 3]}}, "
       + "{'class_name': 'ZeroPadding2D', 'config': {'padding': [[1, 2], [0, 3]]}}, "
       + "{'class_name': 'Conv2D', 'config': {'filters': 6, 'kernel_size': 3, 'strides': 2, 'activation': 'gelu'}}, "
       + "{'class_name': 'ZeroPadding2D', 'config': {}}, "
@@ -146,6 +147,7 @@ class ExportTest {
       + "{'class_name': 'SpatialDropout2D', 'config': {'rate': 0.3}}, "
       + "{'class_name': 'Conv2D', 'config': {'filters': 4, 'kernel_size': 3, 'strides': 2, 'activation': 'hard_sigmoid'}}, "
       + "{'class_name': 'GlobalMaxPooling2D', 'config': {}}, "
+      + "{'class_name': 'LayerNormalization', 'config': {}}, "
       + "{'class_name': 'Dense', 'config': {'units': 5, 'activation': 'leaky_relu'}}, " + TestSpecs.OUT;
 
 

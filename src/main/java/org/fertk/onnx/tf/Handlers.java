@@ -59,6 +59,7 @@ final class Handlers {
         Map.of("alpha", n.getAttrMap().get("alpha").getF())), "LeakyRelu");
     register(OnnxOp.SOFTPLUS.minOpset(), (n, c) -> unary(n, c, OnnxOp.SOFTPLUS, Map.of()), "Softplus");
     register(OnnxOp.ERF.minOpset(), (n, c) -> unary(n, c, OnnxOp.ERF, Map.of()), "Erf");
+    register(OnnxOp.SQRT.minOpset(), (n, c) -> unary(n, c, OnnxOp.SQRT, Map.of()), "Sqrt");
     register(OnnxOp.CLIP.minOpset(), Handlers::relu6, "Relu6");
     register(OnnxOp.ADD.minOpset(), (n, c) -> binary(n, c, OnnxOp.ADD), "Add", "AddV2", "BiasAdd");
     register(OnnxOp.SUB.minOpset(), (n, c) -> binary(n, c, OnnxOp.SUB), "Sub");
