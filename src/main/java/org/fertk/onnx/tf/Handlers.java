@@ -65,8 +65,9 @@ final class Handlers {
     register(OnnxOp.SUB.minOpset(), (n, c) -> binary(n, c, OnnxOp.SUB), "Sub");
     register(OnnxOp.MUL.minOpset(), (n, c) -> binary(n, c, OnnxOp.MUL), "Mul");
     register(OnnxOp.DIV.minOpset(), (n, c) -> binary(n, c, OnnxOp.DIV), "RealDiv", "Div");
-    register(OnnxOp.CONV.minOpset(), Handlers::conv2d, "Conv2D");
-    register(OnnxOp.CONV.minOpset(), Handlers::depthwise, "DepthwiseConv2dNative");
+    register(OnnxOp.CONV.minOpset(), (n, c) -> conv2d(n, c, false), "Conv2D");
+    // a depthwise convolution is an ONNX Conv with one group per input channel
+    register(OnnxOp.CONV.minOpset(), (n, c) -> conv2d(n, c, true), "DepthwiseConv2dNative");
     register(OnnxOp.MAX_POOL.minOpset(), (n, c) -> pool(n, c, true), "MaxPool", "MaxPoolV2");
     register(OnnxOp.AVERAGE_POOL.minOpset(), (n, c) -> pool(n, c, false), "AvgPool");
     register(OnnxOp.REDUCE_MEAN.minOpset(), (n, c) -> reduce(n, c, OnnxOp.REDUCE_MEAN), "Mean");
@@ -194,7 +195,7 @@ final class Handlers {
     }
   }
 
-  private static void conv2d(NodeDef n, ConversionContext c) {
+  private static void conv2d(NodeDef n, ConversionContext c, boolean depthwise) {
     requireNhwc(n, c);
     long[] dil = c.tf.attrInts(n, "dilations");
     if (dil.length == 4 && (dil[1] != 1 || dil[2] != 1)) {
@@ -208,39 +209,13 @@ final class Handlers {
     ConstTensor k = c.tf.evaluate(filter);
     long[] s = c.tf.attrInts(n, "strides");
     long[] p = pads(c.tf.attrString(n, "padding", "VALID"), x.dims()[1], x.dims()[2], k.dims()[0], k.dims()[1], s[1], s[2]);
-    String w = c.constant(n.getName() + "/W", c.layouts.hwioToOihw(k));
+    String w = c.constant(n.getName() + "/W", depthwise ? c.layouts.depthwiseToOihw(k) : c.layouts.hwioToOihw(k));
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("kernel_shape", new long[] {k.dims()[0], k.dims()[1]});
     attrs.put("strides", new long[] {s[1], s[2]});
     attrs.put("pads", p);
     attrs.put("dilations", new long[] {1, 1});
-    attrs.put("group", 1L);
-    c.define(n, 0, Value.of(c.onnx.add(OnnxOp.CONV, n.getName(), List.of(x.name(), w), attrs), Layout.NCHW,
-        c.tf.shape(n.getName() + ":0")));
-  }
-
-  /** A depthwise convolution is an ONNX Conv with one group per input channel. */
-  private static void depthwise(NodeDef n, ConversionContext c) {
-    requireNhwc(n, c);
-    long[] dil = c.tf.attrInts(n, "dilations");
-    if (dil.length == 4 && (dil[1] != 1 || dil[2] != 1)) {
-      throw unsupported(n, "dilated convolution");
-    }
-    String filter = c.tf.input(n, 1);
-    if (!c.tf.isConstant(filter)) {
-      throw unsupported(n, "the filter is not a constant");
-    }
-    Value x = c.input(n, 0, Layout.NCHW);
-    ConstTensor k = c.tf.evaluate(filter);
-    long[] s = c.tf.attrInts(n, "strides");
-    long[] p = pads(c.tf.attrString(n, "padding", "VALID"), x.dims()[1], x.dims()[2], k.dims()[0], k.dims()[1], s[1], s[2]);
-    String w = c.constant(n.getName() + "/W", c.layouts.depthwiseToOihw(k));
-    Map<String, Object> attrs = new LinkedHashMap<>();
-    attrs.put("kernel_shape", new long[] {k.dims()[0], k.dims()[1]});
-    attrs.put("strides", new long[] {s[1], s[2]});
-    attrs.put("pads", p);
-    attrs.put("dilations", new long[] {1, 1});
-    attrs.put("group", k.dims()[2]);
+    attrs.put("group", depthwise ? k.dims()[2] : 1L);
     c.define(n, 0, Value.of(c.onnx.add(OnnxOp.CONV, n.getName(), List.of(x.name(), w), attrs), Layout.NCHW,
         c.tf.shape(n.getName() + ":0")));
   }
