@@ -131,7 +131,7 @@ final class PredictCommand extends BaseCommand {
         boolean whole = noDetect || (img.getWidth() <= FACE_SIZED && img.getHeight() <= FACE_SIZED);
         List<DetectedFace> faces = whole ? List.of() : fer.predictFaces(img);
         if (whole) {
-          Prediction p = fer.predict(List.of(FaceImages.toImage(FaceImages.to48(img, centerCrop)))).get(0);
+          Prediction p = centerCrop ? fer.predict(FaceImages.toImage(FaceImages.to48(img, true))) : fer.predict(img);
           print(all, file, 0, null, p, k);
         } else if (faces.isEmpty()) {
           if (json) {

@@ -77,28 +77,16 @@ public interface VideoSource extends AutoCloseable {
     try {
       g.start();
     } catch (Exception | Error e) {
-      try {
-        g.close();
-      } catch (Exception ignored) {
-        // already failing
-      }
+      closeQuietly(g);
       throw new FerException(p + ": cannot open the video (" + e.getMessage() + ")");
     }
     if (g.hasVideo() && g.getImageWidth() > 0 && (long) g.getImageWidth() * g.getImageHeight() > maxPixels) {
-      try {
-        g.close();
-      } catch (Exception ignored) {
-        // refusing anyway
-      }
+      closeQuietly(g);
       throw new FerException(p + ": frames of " + g.getImageWidth() + "x" + g.getImageHeight()
           + " exceed --max-image-pixels");
     }
     if (!g.hasVideo()) {
-      try {
-        g.close();
-      } catch (Exception ignored) {
-        // refusing anyway
-      }
+      closeQuietly(g);
       throw new FerException(p + ": holds no video stream");
     }
     Java2DFrameConverter convert = new Java2DFrameConverter();
@@ -125,13 +113,18 @@ public interface VideoSource extends AutoCloseable {
 
       @Override
       public void close() {
-        try {
-          g.close();
-        } catch (Exception e) {
-          // nothing left to save
-        }
+        closeQuietly(g);
         convert.close();
       }
     };
+  }
+
+  /** Closes a grabber whose video is refused or done: nothing is left to save if that fails. */
+  private static void closeQuietly(FFmpegFrameGrabber g) {
+    try {
+      g.close();
+    } catch (Exception e) {
+      // nothing to report beyond the reason the video is being closed
+    }
   }
 }
