@@ -9,7 +9,7 @@ import org.fertk.data.FaceDataset;
 import org.fertk.data.Fer2013CsvReader;
 import org.fertk.data.Fer2013CsvWriter;
 import org.fertk.data.ReadOptions;
-import org.fertk.model.SequentialModel;
+import org.fertk.model.Network;
 import org.fertk.score.Engine;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Predictions;
@@ -47,7 +47,7 @@ public final class ScoreBenchmark {
   private ScoreBenchmark() {}
 
   public static Result run(Path runDir, FaceDataset faces, int batchSize, int repeat, int threads) {
-    SequentialModel model = SequentialModel.load(new RunFolder(runDir).spec(), 0);
+    Network model = Network.load(new RunFolder(runDir).spec(), 0);
     Throughput.Batches batches = Throughput.Batches.of(faces, batchSize);
     Path onnx = new RunFolder(runDir).onnx();
     double ort;

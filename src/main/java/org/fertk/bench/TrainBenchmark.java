@@ -11,7 +11,7 @@ import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.SplitSpec;
 import org.fertk.data.Splits;
-import org.fertk.model.SequentialModel;
+import org.fertk.model.Network;
 import org.fertk.train.Augmentation;
 import org.fertk.train.OptimizerConfig;
 import org.fertk.train.TrainConfig;
@@ -49,7 +49,7 @@ public final class TrainBenchmark {
   public static Result run(Path graph, FaceDataset data, int batches, int batchSize, String augment,
       String precision, int threads, PrintWriter out) {
     boolean bf16 = precision.equals(TrainConfig.BFLOAT16);
-    SequentialModel model = SequentialModel.load(graph, 0);
+    Network model = Network.load(graph, 0);
     int n = Math.min(data.size(), batches * batchSize);
     int[] all = Splits.all(data);
     FaceDataset train = data.select(java.util.Arrays.copyOf(all, n));
@@ -66,7 +66,7 @@ public final class TrainBenchmark {
     return new Result(model.name(), precision, bareFloat32, bare, loop, peakRss());
   }
 
-  private static double bare(SequentialModel model, FaceDataset train, int batches, int bs, int threads,
+  private static double bare(Network model, FaceDataset train, int batches, int bs, int threads,
       boolean bf16) {
     List<Tensor> open = new ArrayList<>();
     try (TrainingGraph g = new TrainingGraph(model, OptimizerConfig.adam(1e-3), threads, bf16)) {
@@ -109,7 +109,7 @@ public final class TrainBenchmark {
   }
 
   /** Two epochs of the real Trainer; the second (warm) epoch's rate is reported. */
-  private static double loop(Path graph, SequentialModel model, FaceDataset train, FaceDataset val, int bs,
+  private static double loop(Path graph, Network model, FaceDataset train, FaceDataset val, int bs,
       String augment, String precision, int threads, PrintWriter out) {
     Path tmp;
     try {

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.fertk.model.SequentialModel;
+import org.fertk.model.Network;
 import org.fertk.util.FerException;
 import org.fertk.util.TextTable;
 import picocli.CommandLine.Command;
@@ -28,10 +28,10 @@ final class GraphsCommand extends BaseCommand {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
         String text = Files.readString(f);
-        if (!text.contains("\"Sequential\"")) {
+        if (!text.contains("\"Sequential\"") && !text.contains("\"Functional\"") && !text.contains("\"Model\"")) {
           continue; // plans and other JSON files
         }
-        SequentialModel m = SequentialModel.load(f, 0);
+        Network m = Network.load(f, 0);
         t.row(f.toString(), m.name(), m.layers().size(), String.format(Locale.ROOT, "%,d", m.paramCount()));
       }
     }
@@ -46,7 +46,7 @@ final class GraphsCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-      SequentialModel m = SequentialModel.load(file, 0);
+      Network m = Network.load(file, 0);
       if (!m.description().isEmpty()) {
         out().println(m.description());
         out().println();

@@ -31,13 +31,31 @@ public abstract class Layer {
 
   /** Validates the input shape and declares weights; returns the output shape. */
   public final Dims build(Dims input) {
+    return build(List.of(input));
+  }
+
+  /** As {@link #build(Dims)} for a layer of a functional graph, given the shapes of all its inputs. */
+  public final Dims build(List<Dims> inputs) {
     weights.clear();
-    inputDims = input;
-    outputDims = computeOutput(input);
+    inputDims = inputs.get(0);
+    outputDims = computeOutput(inputs);
     return outputDims;
   }
 
   protected abstract Dims computeOutput(Dims input);
+
+  /** Most layers take one input; merge and attention layers override this to take several. */
+  protected Dims computeOutput(List<Dims> inputs) {
+    if (inputs.size() != 1) {
+      throw new SpecException(className() + " '" + name + "' takes one input, got " + inputs.size());
+    }
+    return computeOutput(inputs.get(0));
+  }
+
+  /** The forward computation on all of the layer's inputs (one, except for merge layers). */
+  public Operand<TFloat32> call(GraphContext ctx, List<Operand<TFloat32>> inputs, boolean training) {
+    return call(ctx, inputs.get(0), training);
+  }
 
   /** Adds the forward computation. {@code training} selects dropout / batch statistics. */
   public abstract Operand<TFloat32> call(GraphContext ctx, Operand<TFloat32> x, boolean training);

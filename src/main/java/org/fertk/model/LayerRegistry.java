@@ -15,6 +15,7 @@ import org.fertk.model.layers.Rescaling;
 import org.fertk.model.layers.SpatialDropout2D;
 import org.fertk.model.layers.ZeroPadding2D;
 import org.fertk.model.layers.LSTM;
+import org.fertk.model.layers.Merge;
 import org.fertk.model.layers.Pooling2D;
 import org.fertk.model.layers.Reshape;
 import org.fertk.model.layers.TimeDistributed;
@@ -53,6 +54,10 @@ final class LayerRegistry {
     FACTORIES.put("Reshape", (c, l2) -> new Reshape(c));
     FACTORIES.put("TimeDistributed", TimeDistributed::new);
     FACTORIES.put("LSTM", LSTM::new);
+    FACTORIES.put("MultiHeadAttention", org.fertk.model.layers.MultiHeadAttention::new);
+    for (Merge.Kind k : Merge.Kind.values()) {
+      FACTORIES.put(k.keras(), (c, l2) -> new Merge(c, k));
+    }
   }
 
   private LayerRegistry() {}

@@ -28,7 +28,7 @@ public class ModelGraph implements AutoCloseable {
   public static final String PROBS = "probs";
   public static final String SIGNATURE = "serving_default";
 
-  protected final SequentialModel model;
+  protected final Network model;
   protected final Graph graph;
   protected final Ops tf;
   protected final GraphContext ctx;
@@ -36,7 +36,7 @@ public class ModelGraph implements AutoCloseable {
   protected final org.tensorflow.Operand<TFloat32> probs;
   protected Session session;
 
-  protected ModelGraph(SequentialModel model) {
+  protected ModelGraph(Network model) {
     this.model = model;
     this.graph = new Graph();
     this.tf = Ops.create(graph);
@@ -47,7 +47,7 @@ public class ModelGraph implements AutoCloseable {
   }
 
   /** An inference-only graph (what gets exported as a SavedModel). */
-  public static ModelGraph inference(SequentialModel model, int threads) {
+  public static ModelGraph inference(Network model, int threads) {
     ModelGraph g = new ModelGraph(model);
     g.openSession(threads);
     return g;
@@ -81,7 +81,7 @@ public class ModelGraph implements AutoCloseable {
     return b.build();
   }
 
-  public SequentialModel model() {
+  public Network model() {
     return model;
   }
 

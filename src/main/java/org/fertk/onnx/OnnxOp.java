@@ -16,6 +16,8 @@ public enum OnnxOp {
   SUB("Sub", 2, 2, 1, 1, 7),
   MUL("Mul", 2, 2, 1, 1, 7),
   DIV("Div", 2, 2, 1, 1, 7),
+  MAX("Max", 1, Integer.MAX_VALUE, 1, 1, 8),
+  MIN("Min", 1, Integer.MAX_VALUE, 1, 1, 8),
   RELU("Relu", 1, 1, 1, 1, 6),
   ELU("Elu", 1, 1, 1, 1, 6, "alpha"),
   SIGMOID("Sigmoid", 1, 1, 1, 1, 6),

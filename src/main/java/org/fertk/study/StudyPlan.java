@@ -12,7 +12,7 @@ import java.util.Locale;
 
 import java.util.Set;
 import org.fertk.data.SplitSpec;
-import org.fertk.model.SequentialModel;
+import org.fertk.model.Network;
 import org.fertk.train.ResumeCheck;
 import org.fertk.train.TrainConfig;
 import org.fertk.train.TrainOptions;
@@ -112,7 +112,7 @@ final class StudyPlan {
       TrainConfig cfg;
       try {
         cfg = TrainOptions.toConfig(merged, graph.toString(), data.toString());
-        SequentialModel.load(graph, cfg.l2());
+        Network.load(graph, cfg.l2());
       } catch (FerException e) {
         throw new FerException(rw + ": " + e.getMessage());
       }

@@ -7,7 +7,7 @@ import org.fertk.data.FaceDataset;
 import org.fertk.data.LoadedData;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.SyntheticFaces;
-import org.fertk.model.SequentialModel;
+import org.fertk.model.Network;
 import org.fertk.util.FerException;
 import org.fertk.util.Hashing;
 
@@ -16,7 +16,7 @@ public final class DataPreparation {
   private DataPreparation() {}
 
   public static PreparedData prepare(TrainConfig config, ReadOptions read, PrintWriter err) {
-    SequentialModel model = SequentialModel.load(Path.of(config.graph()), config.l2());
+    Network model = Network.load(Path.of(config.graph()), config.l2());
     FaceDataset data;
     String hash;
     String source;

@@ -1,7 +1,7 @@
 package org.fertk.train;
 
 import org.fertk.data.SplitSpec;
-import org.fertk.model.SequentialModel;
+import org.fertk.model.Network;
 
 /**
  * What a run trains on: the model built from its spec and the data already split.
@@ -11,4 +11,4 @@ import org.fertk.model.SequentialModel;
  * @param dataSha256 hash of the data file (or of the faces when there is no file)
  * @param dataSource where the faces came from, for the manifest
  */
-public record PreparedData(SequentialModel model, SplitSpec.DataSplit split, String dataSha256, String dataSource) {}
+public record PreparedData(Network model, SplitSpec.DataSplit split, String dataSha256, String dataSource) {}

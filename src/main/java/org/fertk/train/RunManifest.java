@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.fertk.Emotion;
-import org.fertk.model.SequentialModel;
+import org.fertk.model.Network;
 import org.fertk.util.CpuFeatures;
 import org.fertk.util.Hashing;
 import org.fertk.util.Json;
@@ -31,7 +31,7 @@ final class RunManifest {
     for (String k : Emotion.keys()) {
       classes.add(k);
     }
-    SequentialModel model = data.model();
+    Network model = data.model();
     ObjectNode mo = m.putObject("model");
     mo.put("name", model.name());
     mo.put("description", model.description());

@@ -20,7 +20,7 @@ import org.fertk.data.Scores;
 import org.fertk.data.SplitSpec;
 import org.fertk.data.Splits;
 import org.fertk.model.ModelGraph;
-import org.fertk.model.SequentialModel;
+import org.fertk.model.Network;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.CpuFeatures;
 import org.fertk.util.FerException;
@@ -250,7 +250,7 @@ public final class Trainer {
     return list;
   }
 
-  private void writeSpec(SequentialModel model) {
+  private void writeSpec(Network model) {
     Path src = Path.of(config.graph());
     try {
       AtomicOutput.writeString(run.spec(), Files.readString(src));

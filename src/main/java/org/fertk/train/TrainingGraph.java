@@ -6,7 +6,7 @@ import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.model.Initializer;
 import org.fertk.model.ModelGraph;
-import org.fertk.model.SequentialModel;
+import org.fertk.model.Network;
 import org.fertk.model.Weight;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -42,12 +42,12 @@ public final class TrainingGraph extends ModelGraph {
   private final List<String> trainableNames;
   private final OptimizerConfig optimizer;
 
-  public TrainingGraph(SequentialModel model, OptimizerConfig optimizer, int threads) {
+  public TrainingGraph(Network model, OptimizerConfig optimizer, int threads) {
     this(model, optimizer, threads, false);
   }
 
   /** @param bfloat16 mixed precision for this graph's session (see {@link ModelGraph#sessionConfig(int, boolean)}) */
-  public TrainingGraph(SequentialModel model, OptimizerConfig optimizer, int threads, boolean bfloat16) {
+  public TrainingGraph(Network model, OptimizerConfig optimizer, int threads, boolean bfloat16) {
     super(model);
     this.optimizer = optimizer;
     labels = tf.withName("labels").placeholder(TFloat32.class,
@@ -60,7 +60,7 @@ public final class TrainingGraph extends ModelGraph {
     ctx.setStepSeed(stepSeed);
 
     Ops t = tf.withSubScope("training");
-    SequentialModel.Outputs out = model.forward(ctx.withOps(t), input, true);
+    Network.Outputs out = model.forward(ctx.withOps(t), input, true);
     Operand<TFloat32> ce = t.nn.softmaxCrossEntropyWithLogits(out.logits(), labels).loss();
     // Keras "sum_over_batch_size": sum(loss * weight) / batch size
     Operand<TFloat32> dataLoss = t.math.mean(t.math.mul(ce, sampleWeight), t.constant(0));

@@ -51,7 +51,43 @@ class GradientCheckTest {
   @ParameterizedTest
   @ValueSource(strings = {CNN, RNN, ACTIVATIONS})
   void gradientsMatchFiniteDifferences(String layers) {
-    SequentialModel model = TestSpecs.model(layers);
+    check(TestSpecs.model(layers));
+  }
+
+  /** Through both branches of a residual block and a squeeze-and-excitation product. */
+  @org.junit.jupiter.api.Test
+  void gradientsFlowThroughMerges() {
+    check(TestSpecs.graph("out",
+        TestSpecs.node("Conv2D", "a", "{'filters': 2, 'kernel_size': 3, 'strides': 4, 'activation': 'tanh'}", "input_layer"),
+        TestSpecs.node("Conv2D", "b", "{'filters': 2, 'kernel_size': 3, 'padding': 'same'}", "a"),
+        TestSpecs.node("Add", "add", "{}", "a", "b"),
+        TestSpecs.node("GlobalAveragePooling2D", "squeeze", "{}", "add"),
+        TestSpecs.node("Dense", "excite", "{'units': 2, 'activation': 'sigmoid'}", "squeeze"),
+        TestSpecs.node("Reshape", "r", "{'target_shape': [1, 1, 2]}", "excite"),
+        TestSpecs.node("Multiply", "se", "{}", "add", "r"),
+        TestSpecs.node("Concatenate", "cat", "{}", "se", "a"),
+        TestSpecs.node("Flatten", "f", "{}", "cat"),
+        TestSpecs.node("Dense", "out", "{'units': 7, 'activation': 'softmax'}", "f")));
+  }
+
+  /** Self-attention over feature-map cells, a residual around it, Dense on a sequence. */
+  @org.junit.jupiter.api.Test
+  void gradientsFlowThroughAttention() {
+    check(TestSpecs.graph("out",
+        TestSpecs.node("Conv2D", "a", "{'filters': 4, 'kernel_size': 3, 'strides': 8, 'activation': 'tanh'}", "input_layer"),
+        TestSpecs.node("Reshape", "cells", "{'target_shape': [36, 4]}", "a"),
+        TestSpecs.node("MultiHeadAttention", "mha", "{'num_heads': 2, 'key_dim': 3}", "cells", "cells"),
+        TestSpecs.node("Add", "res", "{}", "cells", "mha"),
+        TestSpecs.node("LayerNormalization", "ln", "{}", "res"),
+        TestSpecs.node("Dense", "mlp", "{'units': 5, 'activation': 'gelu'}", "ln"),
+        TestSpecs.node("MultiHeadAttention", "mha2", "{'num_heads': 1, 'key_dim': 2, 'value_dim': 4}", "a", "a"),
+        TestSpecs.node("GlobalAveragePooling2D", "gap2", "{}", "mha2"),
+        TestSpecs.node("GlobalAveragePooling1D", "gap", "{}", "mlp"),
+        TestSpecs.node("Concatenate", "cat", "{}", "gap", "gap2"),
+        TestSpecs.node("Dense", "out", "{'units': 7, 'activation': 'softmax'}", "cat")));
+  }
+
+  private static void check(Network model) {
     FaceDataset faces = new SyntheticFaces(4).generate(3, 0);
     float[] x = new float[3 * FaceDataset.PIXELS];
     float[] y = new float[3 * 7];
@@ -64,7 +100,7 @@ class GradientCheckTest {
       GraphContext ctx = new GraphContext(tf);
       Placeholder<TFloat32> xp = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 48, 48, 1)));
       Placeholder<TFloat32> yp = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 7)));
-      SequentialModel.Outputs out = model.forward(ctx, xp, true);
+      Network.Outputs out = model.forward(ctx, xp, true);
       Operand<TFloat32> loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(out.logits(), yp).loss(), tf.constant(0));
       List<Weight> weights = model.weights().stream().filter(Weight::trainable).toList();
       List<Operand<TFloat32>> vars = new ArrayList<>();

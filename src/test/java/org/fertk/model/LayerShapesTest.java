@@ -25,7 +25,7 @@ class LayerShapesTest {
 
   @Test
   void poolingFlattenDense() {
-    SequentialModel m = TestSpecs.model(TestSpecs.conv(8, ", 'padding': 'same'")
+    Network m = TestSpecs.model(TestSpecs.conv(8, ", 'padding': 'same'")
         + ", {'class_name': 'MaxPooling2D', 'config': {'pool_size': 3}}"
         + ", {'class_name': 'AveragePooling2D', 'config': {'pool_size': 2, 'padding': 'same'}}"
         + ", " + TestSpecs.FLATTEN + ", {'class_name': 'Dense', 'config': {'units': 10}}, " + TestSpecs.OUT);
@@ -46,7 +46,7 @@ class LayerShapesTest {
 
   @Test
   void recurrentLayers() {
-    SequentialModel m = TestSpecs.model("{'class_name': 'Reshape', 'config': {'target_shape': [48, -1]}}, "
+    Network m = TestSpecs.model("{'class_name': 'Reshape', 'config': {'target_shape': [48, -1]}}, "
         + "{'class_name': 'TimeDistributed', 'config': {'layer': {'class_name': 'Dense', 'config': {'units': 64}}}}, "
         + "{'class_name': 'LSTM', 'config': {'units': 128, 'return_sequences': true}}, "
         + "{'class_name': 'GlobalAveragePooling1D', 'config': {}}, " + TestSpecs.OUT);

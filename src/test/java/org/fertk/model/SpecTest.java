@@ -15,13 +15,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SpecTest {
-  private static SequentialModel resource(String name) {
-    return SequentialModel.load(Path.of("src/test/resources/specs", name), 0);
+  private static Network resource(String name) {
+    return Network.load(Path.of("src/test/resources/specs", name), 0);
   }
 
   @Test
   void loadsWhatKeras3ToJsonWrites() {
-    SequentialModel m = resource("keras3-to-json.json");
+    Network m = resource("keras3-to-json.json");
     assertEquals(List.of("conv2d", "batch_normalization", "max_pooling2d", "flatten", "dropout", "dense"),
         m.layers().stream().map(Layer::name).toList());
     // conv 320 + BN 4*32 + dense 18432*7+7
@@ -33,7 +33,7 @@ class SpecTest {
 
   @Test
   void loadsWhatKeras2ToJsonWrites() {
-    SequentialModel m = resource("keras2-to-json.json");
+    Network m = resource("keras2-to-json.json");
     assertEquals(102_855, m.paramCount());
     assertEquals(Dims.of(48, 64), m.layers().get(1).outputDims());
   }
@@ -41,9 +41,9 @@ class SpecTest {
   @Test
   void roundTripThroughKerasJson() {
     for (String f : List.of("keras3-to-json.json", "keras2-to-json.json")) {
-      SequentialModel a = resource(f);
+      Network a = resource(f);
       String once = Json.write(a.toJson());
-      SequentialModel b = SequentialModel.parse(Json.parse(once, "x"), 0);
+      Network b = Network.parse(Json.parse(once, "x"), 0);
       assertEquals(once, Json.write(b.toJson()), f);
       assertEquals(a.paramCount(), b.paramCount());
       assertEquals(a.summary(), b.summary());
@@ -57,7 +57,7 @@ class SpecTest {
       int models = 0;
       for (Path p : specs) {
         if (Files.readString(p).contains("\"Sequential\"")) {
-          SequentialModel m = SequentialModel.load(p, 0);
+          Network m = Network.load(p, 0);
           assertTrue(!m.description().isEmpty(), p + " describes itself");
           models++;
         }
@@ -77,7 +77,7 @@ class SpecTest {
     "paper-cnn-lstm.json; 102855"                            // 48*64+64 + 4*128*(64+128+1) + 128*7+7
   })
   void studySpecsHaveHandComputedParameterCounts(String file, long params) {
-    assertEquals(params, SequentialModel.load(Path.of("graphs", file), 0).paramCount());
+    assertEquals(params, Network.load(Path.of("graphs", file), 0).paramCount());
   }
 
   // ---- bad specs: one clear message each
@@ -152,14 +152,14 @@ class SpecTest {
     Path f = Files.createTempFile("bad", ".json");
     Files.writeString(f, "{\n  \"class_name\": \"Sequential\",\n  \"config\": {,}\n}");
     org.fertk.util.FerException e = assertThrows(org.fertk.util.FerException.class,
-        () -> SequentialModel.load(f, 0));
+        () -> Network.load(f, 0));
     assertTrue(e.getMessage().startsWith(f + ": invalid JSON at line 3"), e.getMessage());
     Files.delete(f);
   }
 
   @Test
   void kerasDefaultNamesAndDuplicates() {
-    SequentialModel m = TestSpecs.model(TestSpecs.conv(4, "") + ", {'class_name': 'MaxPooling2D', 'config': {}}, "
+    Network m = TestSpecs.model(TestSpecs.conv(4, "") + ", {'class_name': 'MaxPooling2D', 'config': {}}, "
         + TestSpecs.conv(4, "") + ", {'class_name': 'GlobalAveragePooling2D', 'config': {}}, " + TestSpecs.OUT);
     assertEquals(List.of("conv2d", "max_pooling2d", "conv2d_1", "global_average_pooling2d", "dense"),
         m.layers().stream().map(Layer::name).toList());

@@ -19,7 +19,7 @@ import org.fertk.data.FaceDataset;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.model.GraphContext;
 import org.fertk.model.ModelGraph;
-import org.fertk.model.SequentialModel;
+import org.fertk.model.Network;
 import org.fertk.model.TestSpecs;
 import org.fertk.onnx.proto.OnnxIr;
 import org.fertk.onnx.tf.ConversionException;
@@ -64,14 +64,14 @@ class ExportTest {
 
   private static boolean isSpec(Path p) {
     try {
-      return p.toString().endsWith(".json") && Files.readString(p).contains("\"Sequential\"");
+      return p.toString().endsWith(".json") && Files.readString(p).matches("(?s).*\"class_name\": \"(Sequential|Functional|Model)\".*");
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
   }
 
   /** A SavedModel of the model with random weights and random moving statistics. */
-  static Path savedModel(SequentialModel m, String name) {
+  static Path savedModel(Network m, String name) {
     Path out = dir.resolve(name);
     if (Files.exists(out.resolve("saved_model.pb"))) {
       return out;
@@ -103,7 +103,7 @@ class ExportTest {
   @ParameterizedTest
   @MethodSource("specs")
   void everyStudySpecExportsWithParityAndPassesTheChecker(String spec) throws Exception {
-    SequentialModel m = SequentialModel.load(Path.of(spec), 0);
+    Network m = Network.load(Path.of(spec), 0);
     OnnxExport.Result r = export(savedModel(m, m.name()), new Layouts());
     assertTrue(r.parity().passed(), r.parity().table().toMarkdown());
     assertTrue(r.parity().maxAbsDiff() < 1e-5, "max diff " + r.parity().maxAbsDiff());
@@ -117,6 +117,8 @@ class ExportTest {
     assertFalse(r.opCounts().containsKey("Dropout"));
     if (spec.contains("lstm")) {
       assertEquals(1L, r.opCounts().get("LSTM"), "the CNN-LSTM has exactly one LSTM node");
+    } else if (spec.contains("attention")) {
+      assertEquals(2L, r.opCounts().get("MatMul"), "attention: scores and mixing, one batched MatMul each");
     } else {
       assertEquals(null, r.opCounts().get("Mul"), "batch norm folded into the convolutions");
       assertEquals(null, r.opCounts().get("Transpose"), "grayscale CNN: no Transpose at all");
@@ -125,7 +127,7 @@ class ExportTest {
 
   @Test
   void batchNormIsFoldedAndEveryOtherLayerExports() throws Exception {
-    SequentialModel m = TestSpecs.model(EXTRA);
+    Network m = TestSpecs.model(EXTRA);
     OnnxExport.Result r = export(savedModel(m, "extra"), new Layouts());
     assertTrue(r.parity().passed(), r.parity().table().toMarkdown());
     OnnxChecker.check(r.model());
@@ -153,7 +155,7 @@ class ExportTest {
 
   @Test
   void theLayersBeyondTheStudysExportWithParity() throws Exception {
-    SequentialModel m = TestSpecs.model(NEW_LAYERS);
+    Network m = TestSpecs.model(NEW_LAYERS);
     OnnxExport.Result r = export(savedModel(m, "new-layers"), new Layouts());
     assertTrue(r.parity().passed(), r.parity().table().toMarkdown());
     OnnxChecker.check(r.model());
@@ -163,7 +165,7 @@ class ExportTest {
 
   @Test
   void opsetAndMetadata() throws Exception {
-    SequentialModel m = SequentialModel.load(Path.of("graphs/paper-cnn-lstm.json"), 0);
+    Network m = Network.load(Path.of("graphs/paper-cnn-lstm.json"), 0);
     Path sm = savedModel(m, m.name());
     OnnxExport.Result r13 = OnnxExport.export(sm, null, new TfToOnnxConverter.Options(13, new Layouts()), samples, 1e-4, 0);
     OnnxChecker.check(r13.model());
@@ -189,7 +191,7 @@ class ExportTest {
   // ---- negative controls: a wrong layout helper must make the export fail
 
   private static void assertCaught(String spec, Layouts faulty) {
-    SequentialModel m = SequentialModel.load(Path.of(spec), 0);
+    Network m = Network.load(Path.of(spec), 0);
     Path sm = savedModel(m, m.name());
     ConversionException e = assertThrows(ConversionException.class, () -> export(sm, faulty));
     assertTrue(e.getMessage().startsWith("parity check failed, nothing written"), e.getMessage());
@@ -242,7 +244,7 @@ class ExportTest {
 
   @Test
   void outputOnDiskOnlyAfterAPassingCheck() {
-    SequentialModel m = SequentialModel.load(Path.of("graphs/paper-cnn-lstm.json"), 0);
+    Network m = Network.load(Path.of("graphs/paper-cnn-lstm.json"), 0);
     Path sm = savedModel(m, m.name());
     Path out = dir.resolve("bad.onnx");
     assertThrows(ConversionException.class, () -> OnnxExport.export(sm, out,

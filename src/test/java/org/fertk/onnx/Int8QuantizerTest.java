@@ -18,7 +18,7 @@ import java.util.Map;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.model.ModelGraph;
-import org.fertk.model.SequentialModel;
+import org.fertk.model.Network;
 import org.fertk.onnx.proto.OnnxIr;
 import org.fertk.util.FerException;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +40,7 @@ class Int8QuantizerTest {
 
   @BeforeAll
   static void exportThin5() throws Exception {
-    SequentialModel m = SequentialModel.load(Path.of("graphs/vgg-bn-thin5.json"), 0);
+    Network m = Network.load(Path.of("graphs/vgg-bn-thin5.json"), 0);
     Path saved = dir.resolve("saved");
     try (ModelGraph g = ModelGraph.inference(m, 0)) {
       g.initialize(5);

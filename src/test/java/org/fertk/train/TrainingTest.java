@@ -16,7 +16,7 @@ import org.fertk.data.FaceDataset;
 import org.fertk.data.Splits;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.model.ModelGraph;
-import org.fertk.model.SequentialModel;
+import org.fertk.model.Network;
 import org.fertk.model.TestSpecs;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
@@ -79,7 +79,7 @@ class TrainingTest {
 
     // The SavedModel holds float32 weights and an inference graph in float32: loaded in a plain session,
     // it reproduces the accuracy the run reported (evaluated in float32 after training).
-    SequentialModel model = SequentialModel.load(new RunFolder(dir.resolve("run-bf16")).spec(), 0);
+    Network model = Network.load(new RunFolder(dir.resolve("run-bf16")).spec(), 0);
     try (ModelGraph g = ModelGraph.inference(model, 0)) {
       g.restoreCheckpoint(RunFolder.variablesPrefix(new RunFolder(dir.resolve("run-bf16")).lastCheckpoint()));
       FaceDataset val = new SyntheticFaces(42).generate(1400, 0.2).only(org.fertk.data.Usage.PUBLIC_TEST);
@@ -153,7 +153,7 @@ class TrainingTest {
     assertEquals(r.test().accuracy(), correct / (double) test.length, 1e-12);
 
     // ... and so does an inference graph restored from the best checkpoint (restore_best_weights).
-    SequentialModel model = SequentialModel.load(f.spec(), 0);
+    Network model = Network.load(f.spec(), 0);
     try (ModelGraph g = ModelGraph.inference(model, 0)) {
       g.restoreCheckpoint(RunFolder.variablesPrefix(f.bestCheckpoint()));
       assertArrayEquals(probs, g.predict(x, test.length), 0f);
@@ -205,7 +205,7 @@ class TrainingTest {
     // The same run without SWA, stopped after every epoch: its checkpoints are SWA's snapshots.
     TrainConfig plain = TrainingTestSupport.config(specFile.toString(), 4).build();
     Path p = dir.resolve("swa-plain");
-    SequentialModel model = SequentialModel.load(specFile, 0);
+    Network model = Network.load(specFile, 0);
     Map<String, double[]> sum = new java.util.HashMap<>();
     for (int e = 0; e < 4; e++) {
       int stopAt = e;
@@ -266,7 +266,7 @@ class TrainingTest {
   @Test
   void l2PenaltyTrainsAndEqualsTheSumOfSquaredKernels() throws Exception {
     // regression: gradients through the penalty of a raw ref-typed variable crashed TF
-    SequentialModel m = SequentialModel.parse(TestSpecs.json(SMALL_CNN), 0.01);
+    Network m = Network.parse(TestSpecs.json(SMALL_CNN), 0.01);
     try (TrainingGraph g = new TrainingGraph(m, OptimizerConfig.sgd(0.01, 0.9, true), 0)) {
       g.initialize(3);
       double expected = 0;

@@ -14,8 +14,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Keras Dense: kernel (in, units) on the last axis. On a 3-D input (time, features) it applies to
- * every step, which is also what TimeDistributed(Dense) computes.
+ * Keras Dense: kernel (in, units) on the last axis. On inputs of higher rank it applies to every
+ * position of the other axes (a step of a sequence, a cell of a feature map), which is also what
+ * TimeDistributed(Dense) computes.
  */
 public final class Dense extends Layer {
   private final int units;
@@ -51,12 +52,14 @@ public final class Dense extends Layer {
 
   @Override
   protected Dims computeOutput(Dims in) {
-    if (in.rank() < 1 || in.rank() > 2) {
-      throw incompatible(in, "expected a 1-D (features) or 2-D (time, features) input; add a Flatten");
+    if (in.rank() < 1) {
+      throw incompatible(in, "expected at least one axis of features");
     }
     kernelW = addWeight("kernel", new int[] {in.last(), units}, kernelInit, true, l2);
     biasW = useBias ? addWeight("bias", new int[] {units}, biasInit, true, 0) : null;
-    return in.rank() == 1 ? Dims.of(units) : Dims.of(in.get(0), units);
+    int[] out = in.toArray();
+    out[out.length - 1] = units;
+    return Dims.of(out);
   }
 
   private Operand<TFloat32> linear(GraphContext ctx, Operand<TFloat32> x) {
@@ -67,7 +70,15 @@ public final class Dense extends Layer {
     if (biasW != null) {
       y = tf.nn.biasAdd(y, ctx.variable(biasW));
     }
-    return in.rank() == 1 ? y : tf.reshape(y, tf.constant(new int[] {-1, in.get(0), units}));
+    if (in.rank() == 1) {
+      return y;
+    }
+    int[] back = new int[in.rank() + 1];
+    back[0] = -1;
+    for (int i = 0; i < in.rank(); i++) {
+      back[i + 1] = i == in.rank() - 1 ? units : in.get(i);
+    }
+    return tf.reshape(y, tf.constant(back));
   }
 
   @Override
@@ -88,7 +99,7 @@ public final class Dense extends Layer {
   @Override
   public long flops() {
     Dims in = inputDims();
-    return 2L * in.last() * units * (in.rank() == 2 ? in.get(0) : 1);
+    return 2L * in.size() * units;
   }
 
   @Override

@@ -65,6 +65,9 @@ final class Handlers {
     register(OnnxOp.SUB.minOpset(), (n, c) -> binary(n, c, OnnxOp.SUB), "Sub");
     register(OnnxOp.MUL.minOpset(), (n, c) -> binary(n, c, OnnxOp.MUL), "Mul");
     register(OnnxOp.DIV.minOpset(), (n, c) -> binary(n, c, OnnxOp.DIV), "RealDiv", "Div");
+    register(OnnxOp.MAX.minOpset(), (n, c) -> binary(n, c, OnnxOp.MAX), "Maximum");
+    register(OnnxOp.MIN.minOpset(), (n, c) -> binary(n, c, OnnxOp.MIN), "Minimum");
+    register(OnnxOp.CONCAT.minOpset(), Handlers::concat, "ConcatV2");
     register(OnnxOp.CONV.minOpset(), (n, c) -> conv2d(n, c, false), "Conv2D");
     // a depthwise convolution is an ONNX Conv with one group per input channel
     register(OnnxOp.CONV.minOpset(), (n, c) -> conv2d(n, c, true), "DepthwiseConv2dNative");
@@ -74,6 +77,7 @@ final class Handlers {
     register(OnnxOp.REDUCE_MAX.minOpset(), (n, c) -> reduce(n, c, OnnxOp.REDUCE_MAX), "Max");
     register(OnnxOp.PAD.minOpset(), Handlers::pad, "Pad", "PadV2");
     register(OnnxOp.GEMM.minOpset(), Handlers::matMul, "MatMul");
+    register(OnnxOp.MAT_MUL.minOpset(), Handlers::batchMatMul, "BatchMatMulV2", "BatchMatMulV3");
     register(OnnxOp.RESHAPE.minOpset(), Handlers::reshape, "Reshape");
     register(OnnxOp.TRANSPOSE.minOpset(), Handlers::transpose, "Transpose");
     register(OnnxOp.GATHER.minOpset(), Handlers::gather, "GatherV2");
@@ -156,6 +160,34 @@ final class Handlers {
     va = c.as(va, layout);
     vb = c.as(vb, layout);
     c.define(n, 0, Value.of(c.onnx.add(op, n.getName(), List.of(va.name(), vb.name()), Map.of()), layout, outDims));
+  }
+
+  /** ConcatV2: N tensors and a constant axis; image tensors stay NCHW (axis moved) when all are. */
+  private static void concat(NodeDef n, ConversionContext c) {
+    int count = (int) n.getAttrMap().get("N").getI();
+    String axisIn = c.tf.input(n, count);
+    if (!c.tf.isConstant(axisIn)) {
+      throw unsupported(n, "the axis is not constant");
+    }
+    long[] out = c.tf.shape(n.getName() + ":0");
+    long axis = c.tf.evaluate(axisIn).longs()[0];
+    axis = axis < 0 ? axis + out.length : axis;
+    List<Value> in = new ArrayList<>();
+    boolean allNchw = true;
+    for (int i = 0; i < count; i++) {
+      Value v = c.value(c.tf.input(n, i));
+      if (c.tf.isConstant(c.tf.input(n, i)) || v.layout() != Layout.NCHW) {
+        allNchw = false;
+      }
+      in.add(v);
+    }
+    Layout layout = allNchw ? Layout.NCHW : Layout.NATIVE;
+    long onnxAxis = allNchw ? new long[] {0, 2, 3, 1}[(int) axis] : axis;
+    List<String> names = new ArrayList<>();
+    for (Value v : in) {
+      names.add(c.as(v, layout).name());
+    }
+    c.define(n, 0, Value.of(c.onnx.add(OnnxOp.CONCAT, n.getName(), names, Map.of("axis", onnxAxis)), layout, out));
   }
 
   private static boolean isChannelVector(ConstTensor k, long channels) {
@@ -335,6 +367,17 @@ final class Handlers {
       kName = c.constant(b);
     }
     c.define(n, 0, Value.of(c.onnx.add(OnnxOp.GEMM, n.getName(), List.of(a.name(), kName), Map.of()), Layout.NATIVE, out));
+  }
+
+  /** Batched products (attention scores and mixing): ONNX MatMul broadcasts the same way. */
+  private static void batchMatMul(NodeDef n, ConversionContext c) {
+    if (c.tf.attrBool(n, "adj_x", false) || c.tf.attrBool(n, "adj_y", false)) {
+      throw unsupported(n, "adjoint operands");
+    }
+    Value a = c.input(n, 0, Layout.NATIVE);
+    Value b = c.input(n, 1, Layout.NATIVE);
+    c.define(n, 0, Value.of(c.onnx.add(OnnxOp.MAT_MUL, n.getName(), List.of(a.name(), b.name()), Map.of()),
+        Layout.NATIVE, c.tf.shape(n.getName() + ":0")));
   }
 
   // ------------------------------------------------------------------ shapes

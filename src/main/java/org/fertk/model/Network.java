@@ -20,31 +20,46 @@ import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A Keras Sequential model read from (and written to) Keras-shaped JSON:
- * {@code {"class_name": "Sequential", "config": {"name": ..., "layers": [...]}}}. Input is always
- * a 48x48 grayscale face and the last layer a softmax over the seven emotions.
+ * A model read from (and written to) Keras-shaped JSON: a {@code Sequential} stack
+ * ({@code {"class_name": "Sequential", "config": {"name": ..., "layers": [...]}}}) or a functional
+ * graph ({@code "Functional"} as Keras 3 writes it, {@code "Model"} as Keras 2 did: layers with
+ * {@code inbound_nodes}, {@code input_layers}, {@code output_layers}). Both become the same thing:
+ * layers in an order where each comes after the layers it reads, and for each layer the names of
+ * those inputs. Input is always a 48x48 grayscale face and the output a softmax over the seven
+ * emotions.
  */
-public final class SequentialModel {
+public final class Network {
   public static final Dims INPUT = Dims.of(FaceDataset.SIDE, FaceDataset.SIDE, 1);
+  static final String DEFAULT_INPUT_NAME = "input_layer";
 
-  private static final Set<String> TOP_KEYS = Set.of("class_name", "config", "description",
+  static final Set<String> TOP_KEYS = Set.of("class_name", "config", "description",
       "keras_version", "backend", "module", "registered_name", "build_config", "compile_config");
   private static final Set<String> CONFIG_KEYS = Set.of("name", "layers", "trainable", "dtype",
       "build_input_shape");
-  private static final Set<String> LAYER_KEYS = Set.of("class_name", "config", "module",
-      "registered_name", "build_config", "name", "inbound_nodes");
+  static final Set<String> LAYER_KEYS = Set.of("class_name", "config", "module",
+      "registered_name", "build_config", "name", "inbound_nodes", "shared_object_id");
 
   private final String name;
   private final String description;
+  private final String inputName;
   private final List<Layer> layers;
+  private final List<List<String>> inbound;
+  private final boolean functional;
 
-  private SequentialModel(String name, String description, List<Layer> layers) {
+  Network(String name, String description, String inputName, List<Layer> layers,
+      List<List<String>> inbound, boolean functional) {
     this.name = name;
     this.description = description;
+    this.inputName = inputName;
     this.layers = List.copyOf(layers);
+    List<List<String>> in = new ArrayList<>();
+    inbound.forEach(l -> in.add(List.copyOf(l)));
+    this.inbound = List.copyOf(in);
+    this.functional = functional;
+    buildShapes();
   }
 
-  public static SequentialModel load(Path file, double defaultL2) {
+  public static Network load(Path file, double defaultL2) {
     JsonNode root = Json.read(file);
     try {
       return parse(root, defaultL2);
@@ -53,21 +68,27 @@ public final class SequentialModel {
     }
   }
 
-  public static SequentialModel parse(JsonNode root, double defaultL2) {
+  public static Network parse(JsonNode root, double defaultL2) {
     if (!root.isObject()) {
       throw new SpecException("expected a JSON object {\"class_name\": \"Sequential\", \"config\": ...}");
     }
     unknownKeys(root, TOP_KEYS, "the spec");
     String cls = root.path("class_name").asText("");
-    if (!cls.equals("Sequential")) {
-      throw new SpecException("`class_name` must be \"Sequential\", got "
-          + (root.has("class_name") ? root.get("class_name") : "nothing")
-          + " (only Sequential models are supported)");
-    }
     JsonNode config = root.get("config");
+    boolean sequential = cls.equals("Sequential");
+    if (!sequential && !cls.equals("Functional") && !cls.equals("Model")) {
+      throw new SpecException("`class_name` must be \"Sequential\", \"Functional\" or \"Model\", got "
+          + (root.has("class_name") ? root.get("class_name") : "nothing"));
+    }
     if (config == null || !config.isObject()) {
       throw new SpecException("missing `config` object");
     }
+    String description = root.path("description").asText("");
+    return sequential ? parseSequential(config, description, defaultL2)
+        : FunctionalConfig.parse(config, description, defaultL2);
+  }
+
+  private static Network parseSequential(JsonNode config, String description, double defaultL2) {
     unknownKeys(config, CONFIG_KEYS, "`config`");
     String name = config.path("name").asText("sequential");
     JsonNode layersNode = config.get("layers");
@@ -78,6 +99,7 @@ public final class SequentialModel {
     List<Layer> layers = new ArrayList<>();
     Map<String, Integer> counters = new HashMap<>();
     Set<String> names = new HashSet<>();
+    UnknownLayers unknown = new UnknownLayers();
     for (int i = 0; i < layersNode.size(); i++) {
       JsonNode l = layersNode.get(i);
       String where = "layer " + (i + 1);
@@ -85,6 +107,12 @@ public final class SequentialModel {
         throw new SpecException(where + ": expected {\"class_name\": ..., \"config\": {...}}");
       }
       unknownKeys(l, LAYER_KEYS, where);
+      unknown.check(l.get("class_name").asText(), where);
+    }
+    unknown.throwIfAny();
+    for (int i = 0; i < layersNode.size(); i++) {
+      JsonNode l = layersNode.get(i);
+      String where = "layer " + (i + 1);
       String lc = l.get("class_name").asText();
       JsonNode cfg = l.get("config");
       if (lc.equals("InputLayer")) {
@@ -97,36 +125,40 @@ public final class SequentialModel {
       if (i == 0 && cfg != null && (cfg.has("batch_input_shape") || cfg.has("batch_shape"))) {
         input = inputShape(cfg, where);
       }
-      LayerRegistry.Factory f = LayerRegistry.get(lc);
-      if (f == null) {
-        throw new SpecException(where + ": unknown layer class '" + lc + "' (supported: "
-            + LayerRegistry.supported() + ")");
-      }
       String layerName = cfg != null && cfg.hasNonNull("name") ? cfg.get("name").asText()
           : defaultName(lc, counters);
       if (!names.add(layerName)) {
         throw new SpecException(where + ": duplicate layer name '" + layerName + "'");
       }
-      layers.add(f.create(new LayerConfig(lc, layerName, cfg), defaultL2));
+      layers.add(LayerRegistry.get(lc).create(new LayerConfig(lc, layerName, cfg), defaultL2));
     }
-    if (!input.equals(INPUT)) {
-      throw new SpecException("the model input must be " + INPUT + " (48x48 grayscale), got " + input);
-    }
+    requireStandardInput(input);
     if (layers.isEmpty()) {
       throw new SpecException("the model has no layers after its InputLayer");
     }
-    SequentialModel m = new SequentialModel(name, root.path("description").asText(""), layers);
-    m.buildShapes();
-    return m;
+    List<List<String>> inbound = new ArrayList<>();
+    String previous = DEFAULT_INPUT_NAME;
+    for (Layer l : layers) {
+      inbound.add(List.of(previous));
+      previous = l.name();
+    }
+    return new Network(name, description, DEFAULT_INPUT_NAME, layers, inbound, false);
   }
 
-  private static String defaultName(String cls, Map<String, Integer> counters) {
+  static void requireStandardInput(Dims input) {
+    if (!input.equals(INPUT)) {
+      throw new SpecException("the model input must be " + INPUT + " (48x48 grayscale), got " + input
+          + " (`fer import keras --input-size` puts a Resizing layer in front of such a model)");
+    }
+  }
+
+  static String defaultName(String cls, Map<String, Integer> counters) {
     String stem = LayerRegistry.snakeCase(cls);
     int n = counters.merge(stem, 1, Integer::sum) - 1;
     return n == 0 ? stem : stem + "_" + n;
   }
 
-  private static Dims inputShape(JsonNode cfg, String where) {
+  static Dims inputShape(JsonNode cfg, String where) {
     JsonNode s = cfg == null ? null : cfg.has("batch_shape") ? cfg.get("batch_shape") : cfg.get("batch_input_shape");
     if (s == null || !s.isArray() || s.size() < 2) {
       throw new SpecException(where + ": InputLayer needs `batch_shape` such as [null, 48, 48, 1]");
@@ -141,7 +173,7 @@ public final class SequentialModel {
     return Dims.of(d);
   }
 
-  private static void unknownKeys(JsonNode node, Set<String> allowed, String where) {
+  static void unknownKeys(JsonNode node, Set<String> allowed, String where) {
     List<String> bad = new ArrayList<>();
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String k = it.next();
@@ -157,9 +189,14 @@ public final class SequentialModel {
 
   /** Propagates shapes through the layers and checks the softmax-over-7 output. */
   private void buildShapes() {
+    Map<String, Dims> shapes = new HashMap<>();
+    shapes.put(inputName, INPUT);
     Dims d = INPUT;
-    for (Layer l : layers) {
-      d = l.build(d);
+    for (int i = 0; i < layers.size(); i++) {
+      List<Dims> in = new ArrayList<>();
+      inbound.get(i).forEach(n -> in.add(shapes.get(n)));
+      d = layers.get(i).build(in);
+      shapes.put(layers.get(i).name(), d);
     }
     Layer last = layers.get(layers.size() - 1);
     if (!d.equals(Dims.of(Emotion.COUNT)) || !last.endsInSoftmax()) {
@@ -177,8 +214,24 @@ public final class SequentialModel {
     return description;
   }
 
+  /** The layers, each after the layers it reads; the output layer last. */
   public List<Layer> layers() {
     return layers;
+  }
+
+  /** True for a functional graph, false for a Sequential stack. */
+  public boolean isFunctional() {
+    return functional;
+  }
+
+  /** The name of the model's input (what layers reading the input face list as their input). */
+  public String inputName() {
+    return inputName;
+  }
+
+  /** The names of the layers (or the model input) whose outputs layer {@code index} reads. */
+  public List<String> inputsOf(int index) {
+    return inbound.get(index);
   }
 
   public long paramCount() {
@@ -205,18 +258,29 @@ public final class SequentialModel {
 
   /** Adds the forward pass; weights are created in ctx on first use. */
   public Outputs forward(GraphContext ctx, Operand<TFloat32> input, boolean training) {
-    Operand<TFloat32> x = input;
-    for (int i = 0; i < layers.size() - 1; i++) {
-      x = layers.get(i).call(ctx, x, training);
+    Map<String, Operand<TFloat32>> values = new HashMap<>();
+    values.put(inputName, input);
+    int lastIndex = layers.size() - 1;
+    for (int i = 0; i < lastIndex; i++) {
+      values.put(layers.get(i).name(), layers.get(i).call(ctx, inputs(values, i), training));
     }
-    Layer last = layers.get(layers.size() - 1);
-    Operand<TFloat32> logits = last.callLogits(ctx, x, training);
+    Layer last = layers.get(lastIndex);
+    Operand<TFloat32> logits = last.callLogits(ctx, inputs(values, lastIndex).get(0), training);
     Operand<TFloat32> probs = ctx.tf.withSubScope(last.name()).nn.softmax(logits);
     return new Outputs(probs, logits);
   }
 
+  private List<Operand<TFloat32>> inputs(Map<String, Operand<TFloat32>> values, int index) {
+    List<Operand<TFloat32>> in = new ArrayList<>();
+    inbound.get(index).forEach(n -> in.add(values.get(n)));
+    return in;
+  }
+
   /** The Keras JSON of this model (what `model.to_json()` would write for it). */
   public ObjectNode toJson() {
+    if (functional) {
+      return FunctionalConfig.toJson(this);
+    }
     ObjectNode root = LayerConfig.object();
     root.put("class_name", "Sequential");
     if (!description.isEmpty()) {
@@ -240,9 +304,23 @@ public final class SequentialModel {
 
   /** A Keras-style summary: layer (type), output shape, parameters, totals. */
   public String summary() {
-    TextTable t = new TextTable("Layer (type)", "Output Shape", "Param #").leftAlign(1);
-    for (Layer l : layers) {
-      t.row(l.name() + " (" + l.className() + ")", l.outputDims(), String.format(Locale.ROOT, "%,d", l.paramCount()));
+    TextTable t;
+    if (functional) {
+      // Keras lists the input and says which outputs each layer reads
+      t = new TextTable("Layer (type)", "Output Shape", "Param #", "Connected to").leftAlign(1).leftAlign(3);
+      t.row(inputName + " (InputLayer)", INPUT, "0", "-");
+      for (int i = 0; i < layers.size(); i++) {
+        Layer l = layers.get(i);
+        List<String> from = new ArrayList<>();
+        inbound.get(i).forEach(n -> from.add(n + "[0][0]"));
+        t.row(l.name() + " (" + l.className() + ")", l.outputDims(),
+            String.format(Locale.ROOT, "%,d", l.paramCount()), String.join(", ", from));
+      }
+    } else {
+      t = new TextTable("Layer (type)", "Output Shape", "Param #").leftAlign(1);
+      for (Layer l : layers) {
+        t.row(l.name() + " (" + l.className() + ")", l.outputDims(), String.format(Locale.ROOT, "%,d", l.paramCount()));
+      }
     }
     long total = paramCount();
     long trainable = trainableCount();
