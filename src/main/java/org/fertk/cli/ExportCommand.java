@@ -50,21 +50,27 @@ final class ExportCommand extends BaseCommand {
   public Integer call() {
     Path target = out != null ? out : model.resolve("model.onnx");
     FaceDataset faces = noVerify ? null : sampleFaces();
+    exportAndReport(this, model, target, opset, faces, tolerance, threadsOption.threads);
+    return 0;
+  }
+
+  /** Exports with the parity check and prints the graph's op counts and the parity table. */
+  static void exportAndReport(BaseCommand cmd, Path model, Path target, int opset, FaceDataset faces,
+      double tolerance, int threads) {
     OnnxExport.Result r = OnnxExport.export(model, target,
-        new TfToOnnxConverter.Options(opset, new Layouts()), faces, tolerance, threadsOption.threads);
+        new TfToOnnxConverter.Options(opset, new Layouts()), faces, tolerance, threads);
     StringBuilder ops = new StringBuilder();
     for (Map.Entry<String, Long> e : r.opCounts().entrySet()) {
       ops.append(ops.length() == 0 ? "" : ", ").append(e.getKey()).append(" x").append(e.getValue());
     }
-    out().printf(Locale.ROOT, "ONNX graph: %d nodes (%s), %d initializers, opset %d, IR %d%n",
+    cmd.out().printf(Locale.ROOT, "ONNX graph: %d nodes (%s), %d initializers, opset %d, IR %d%n",
         r.graph().nodes().size(), ops, r.graph().initializers().size(), opset, TfToOnnxConverter.IR_VERSION);
     if (r.parity() != null) {
-      out().print(r.parity().table().toMarkdown());
+      cmd.out().print(r.parity().table().toMarkdown());
     } else {
-      out().println("parity check skipped (--no-verify)");
+      cmd.out().println("parity check skipped (--no-verify)");
     }
-    out().printf(Locale.ROOT, "wrote %s (%,d bytes)%n", target, r.model().length);
-    return 0;
+    cmd.out().printf(Locale.ROOT, "wrote %s (%,d bytes)%n", target, r.model().length);
   }
 
   /** Parity images: the run's own training data when available, else synthetic faces. */

@@ -40,6 +40,7 @@ final class LayerRegistry {
     FACTORIES.put("GlobalMaxPooling2D", (c, l2) -> new GlobalAveragePooling(c, 2, true));
     FACTORIES.put("GlobalMaxPooling1D", (c, l2) -> new GlobalAveragePooling(c, 1, true));
     FACTORIES.put("Rescaling", (c, l2) -> new Rescaling(c));
+    FACTORIES.put("Resizing", (c, l2) -> new org.fertk.model.layers.Resizing(c));
     FACTORIES.put("Permute", (c, l2) -> new org.fertk.model.layers.Permute(c));
     FACTORIES.put("LayerNormalization", (c, l2) -> new org.fertk.model.layers.LayerNormalization(c));
     FACTORIES.put("DepthwiseConv2D", (c, l2) -> new DepthwiseSeparable(c, l2, false));

@@ -107,7 +107,8 @@ public final class Network {
         throw new SpecException(where + ": expected {\"class_name\": ..., \"config\": {...}}");
       }
       unknownKeys(l, LAYER_KEYS, where);
-      unknown.check(l.get("class_name").asText(), where);
+      JsonNode named = l.path("config").path("name");
+      unknown.check(l.get("class_name").asText(), named.isTextual() ? "layer '" + named.asText() + "'" : where);
     }
     unknown.throwIfAny();
     for (int i = 0; i < layersNode.size(); i++) {
@@ -150,6 +151,11 @@ public final class Network {
       throw new SpecException("the model input must be " + INPUT + " (48x48 grayscale), got " + input
           + " (`fer import keras --input-size` puts a Resizing layer in front of such a model)");
     }
+  }
+
+  /** Keras' default layer-name stem: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d. */
+  public static String defaultNameStem(String className) {
+    return LayerRegistry.snakeCase(className);
   }
 
   static String defaultName(String cls, Map<String, Integer> counters) {

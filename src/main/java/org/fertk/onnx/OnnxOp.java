@@ -34,6 +34,7 @@ public enum OnnxOp {
   REDUCE_MEAN("ReduceMean", 1, 1, 1, 1, 11, "axes", "keepdims"),
   REDUCE_MAX("ReduceMax", 1, 1, 1, 1, 11, "axes", "keepdims"),
   PAD("Pad", 2, 3, 1, 1, 11, "mode"),
+  RESIZE("Resize", 1, 4, 1, 1, 13, "mode", "coordinate_transformation_mode", "nearest_mode"),
   RESHAPE("Reshape", 2, 2, 1, 1, 5),
   FLATTEN("Flatten", 1, 1, 1, 1, 11, "axis"),
   TRANSPOSE("Transpose", 1, 1, 1, 1, 1, "perm"),

@@ -128,8 +128,9 @@ class SpecTest {
         + "(height, width, channels)", error(TestSpecs.FLATTEN + ", " + TestSpecs.conv(8, "") + ", " + TestSpecs.OUT));
     assertTrue(error(TestSpecs.conv(8, ", 'kernel_size': 60") + ", " + TestSpecs.FLATTEN + ", " + TestSpecs.OUT)
         .contains("kernel 60x60 does not fit"));
-    assertTrue(error("{'class_name': 'Dense', 'config': {'units': 7, 'activation': 'softmax'}}")
-        .startsWith("Incompatible input shape (None, 48, 48, 1) for Dense"));
+    // as in Keras, Dense applies to the last axis of any input: here it gives a map, not 7 classes
+    String dense = error("{'class_name': 'Dense', 'config': {'units': 7, 'activation': 'softmax'}}");
+    assertTrue(dense.startsWith("the last layer must be a softmax over the 7 emotions") && dense.contains("(None, 48, 48, 7)"), dense);
   }
 
   @Test

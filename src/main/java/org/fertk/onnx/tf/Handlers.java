@@ -76,6 +76,7 @@ final class Handlers {
     register(OnnxOp.REDUCE_MEAN.minOpset(), (n, c) -> reduce(n, c, OnnxOp.REDUCE_MEAN), "Mean");
     register(OnnxOp.REDUCE_MAX.minOpset(), (n, c) -> reduce(n, c, OnnxOp.REDUCE_MAX), "Max");
     register(OnnxOp.PAD.minOpset(), Handlers::pad, "Pad", "PadV2");
+    register(OnnxOp.RESIZE.minOpset(), Handlers::resizeBilinear, "ResizeBilinear");
     register(OnnxOp.GEMM.minOpset(), Handlers::matMul, "MatMul");
     register(OnnxOp.MAT_MUL.minOpset(), Handlers::batchMatMul, "BatchMatMulV2", "BatchMatMulV3");
     register(OnnxOp.RESHAPE.minOpset(), Handlers::reshape, "Reshape");
@@ -160,6 +161,29 @@ final class Handlers {
     va = c.as(va, layout);
     vb = c.as(vb, layout);
     c.define(n, 0, Value.of(c.onnx.add(op, n.getName(), List.of(va.name(), vb.name()), Map.of()), layout, outDims));
+  }
+
+  /**
+   * ResizeBilinear with half-pixel centres is ONNX Resize, linear, half_pixel. Given by scales
+   * (the batch size is dynamic, so sizes would need a Shape op); the output size is floor(in *
+   * scale), so each scale is nudged up by a float's width to avoid landing just below an integer.
+   */
+  private static void resizeBilinear(NodeDef n, ConversionContext c) {
+    if (c.tf.attrBool(n, "align_corners", false) || !c.tf.attrBool(n, "half_pixel_centers", false)) {
+      throw unsupported(n, "only half_pixel_centers=true, align_corners=false (Keras' convention)");
+    }
+    Value x = c.input(n, 0);
+    Layout layout = x.layout() == Layout.NCHW ? Layout.NCHW : Layout.NATIVE;
+    x = c.as(x, layout);
+    long[] out = c.tf.shape(n.getName() + ":0");
+    long[] in = c.tf.shape(c.tf.input(n, 0));
+    float sh = Math.nextUp((float) out[1] / in[1]);
+    float sw = Math.nextUp((float) out[2] / in[2]);
+    float[] scales = layout == Layout.NCHW ? new float[] {1, 1, sh, sw} : new float[] {1, sh, sw, 1};
+    String roi = c.constant(n.getName() + "/roi", ConstTensor.floats(new long[] {0}, new float[0]));
+    String s = c.constant(n.getName() + "/scales", ConstTensor.floats(new long[] {4}, scales));
+    c.define(n, 0, Value.of(c.onnx.add(OnnxOp.RESIZE, n.getName(), List.of(x.name(), roi, s),
+        Map.of("mode", "linear", "coordinate_transformation_mode", "half_pixel")), layout, out));
   }
 
   /** ConcatV2: N tensors and a constant axis; image tensors stay NCHW (axis moved) when all are. */
@@ -389,7 +413,8 @@ final class Handlers {
     }
     Value x = c.input(n, 0);
     long[] out = c.tf.shape(n.getName() + ":0");
-    if (x.layout() == Layout.NCHW && out.length == 2 && feedsOnlyConstantMatMuls(n, c)) {
+    boolean flatten = out.length == 2 && x.rank() == 4 && out[1] == x.dims()[1] * x.dims()[2] * x.dims()[3];
+    if (x.layout() == Layout.NCHW && flatten && feedsOnlyConstantMatMuls(n, c)) {
       // Flatten straight from NCHW; the following dense kernels absorb the (c,h,w) order.
       String f = c.onnx.add(OnnxOp.FLATTEN, n.getName(), List.of(x.name()), Map.of("axis", 1L));
       c.define(n, 0, new Value(f, Layout.FLAT_CHW, out, new long[] {x.dims()[1], x.dims()[2], x.dims()[3]}));
