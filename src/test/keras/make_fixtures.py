@@ -173,3 +173,12 @@ if __name__ == "__main__":
                        "options": options, "faces": np.round(x.reshape(N_FACES, -1), 6).tolist(),
                        "probs": probs.tolist()}, f)
         print(name, model.count_params(), probs.argmax(1))
+    # the published Keras 2.0.5 model in data/keras (its file stays there; only Keras' outputs here)
+    published = "data/keras/fer2013_mini_XCEPTION.102-0.66.hdf5"
+    options = {"input_size": 64, "scale": "-1..1"}
+    model = keras.models.load_model(published, compile=False)
+    probs = np.asarray(model.predict(to_model_input(x, options), verbose=0))
+    with open(f"{out}/published_mini_xception.json", "w") as f:
+        json.dump({"keras_version": keras.__version__, "backend": keras.backend.backend(), "model": published,
+                   "options": options, "faces": np.round(x.reshape(N_FACES, -1), 6).tolist(),
+                   "probs": probs.tolist()}, f)

@@ -56,6 +56,20 @@ public record Initializer(String kind, double a, double b) {
         return new Initializer("RandomUniform", num(cfg, "minval", -0.05), num(cfg, "maxval", 0.05));
       case "truncatednormal":
         return new Initializer("TruncatedNormal", num(cfg, "mean", 0.0), num(cfg, "stddev", 0.05));
+      case "variancescaling": {
+        // Keras 2 wrote Glorot and He initializers as VarianceScaling with these settings
+        double scale = num(cfg, "scale", 1.0);
+        String mode = cfg == null ? "fan_in" : cfg.path("mode").asText("fan_in");
+        String dist = cfg == null ? "truncated_normal" : cfg.path("distribution").asText("truncated_normal");
+        boolean uniform = dist.equals("uniform");
+        if (scale == 1.0 && mode.equals("fan_avg")) {
+          return new Initializer(uniform ? "GlorotUniform" : "GlorotNormal", 0, 0);
+        }
+        if (scale == 2.0 && mode.equals("fan_in")) {
+          return new Initializer(uniform ? "HeUniform" : "HeNormal", 0, 0);
+        }
+        throw c.invalid(key, "VarianceScaling as Glorot (scale 1, fan_avg) or He (scale 2, fan_in)", v);
+      }
       default:
         throw c.invalid(key, "one of GlorotUniform, GlorotNormal, HeUniform, HeNormal, Zeros, Ones, "
             + "Orthogonal, Constant, RandomNormal, RandomUniform, TruncatedNormal", "'" + name + "'");
