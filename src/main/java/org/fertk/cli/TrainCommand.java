@@ -50,6 +50,11 @@ final class TrainCommand extends BaseCommand {
     @Option(names = "--graph", description = "Architecture spec (Keras JSON) in graphs/.")
     Path graph;
 
+    @Option(names = "--start-from", paramLabel = "RUN",
+        description = "Start from the weights of this run folder (e.g. one written by fer import keras) or "
+            + "SavedModel instead of fresh ones: fine-tuning. Without --graph, the run's own spec.json.")
+    Path startFrom;
+
     @Option(names = "--precision", paramLabel = "P",
         description = "float32 or bfloat16 (default " + TrainConfig.Builder.PRECISION + "; bfloat16 is mixed "
             + "precision: convolutions and matrix products in bfloat16, weights in float32; about 1.3x faster on "
@@ -224,13 +229,17 @@ final class TrainCommand extends BaseCommand {
     if (dataOpts.testFraction != null && !"random".equalsIgnoreCase(dataOpts.split)) {
       throw new UsageException("--test-fraction applies to --split-by random only (--split-by usage tests on PublicTest)");
     }
-    if (modelOpts.graph == null) {
+    Path graph = modelOpts.graph;
+    if (graph == null && modelOpts.startFrom != null) {
+      graph = modelOpts.startFrom.resolve("spec.json");
+    }
+    if (graph == null) {
       throw new UsageException("--graph is required (see 'fer graphs' for the specs)");
     }
-    if (!Files.isRegularFile(modelOpts.graph)) {
-      throw new FerException(modelOpts.graph + ": file not found");
+    if (!Files.isRegularFile(graph)) {
+      throw new FerException(graph + ": file not found");
     }
-    TrainConfig.Builder b = TrainConfig.builder().graph(modelOpts.graph);
+    TrainConfig.Builder b = TrainConfig.builder().graph(graph);
     apply(b, true);
     return b.build();
   }
@@ -245,6 +254,7 @@ final class TrainCommand extends BaseCommand {
     set(dataOpts.testFraction, b::testFraction);
     set(dataOpts.valFraction, b::valFraction);
     set(modelOpts.precision, b::precision);
+    set(modelOpts.startFrom, b::startFrom);
     set(modelOpts.seed, b::seed);
     set(optOpts.epochs, b::epochs);
     set(optOpts.batchSize, b::batchSize);
