@@ -11,6 +11,8 @@ import org.fertk.data.ReadOptions;
 import org.fertk.data.Splits;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.export.OnnxExport;
+import org.fertk.export.SavedModelExport;
+import org.fertk.util.UsageException;
 import org.fertk.export.Parity;
 import org.fertk.onnx.tf.TfToOnnxConverter;
 import org.fertk.onnx.tf.Layouts;
@@ -22,8 +24,17 @@ import picocli.CommandLine.Option;
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = "Convert a trained model (run folder or SavedModel) to ONNX and verify it against TF.")
 final class ExportCommand extends BaseCommand {
-  @Option(names = "--model", required = true, description = "Run folder (or SavedModel folder).")
+  @Option(names = "--model", description = "Run folder (or a SavedModel folder of the toolkit's).")
   Path model;
+
+  @Option(names = "--saved-model", paramLabel = "DIR",
+      description = "Any SavedModel (not only the toolkit's): its serving signature names the one input and output; "
+          + "parity is checked on random inputs of the input's shape. Needs --out.")
+  Path savedModel;
+
+  @Option(names = "--signature", defaultValue = "serving_default",
+      description = "Signature of --saved-model to export (default ${DEFAULT-VALUE}).")
+  String signature;
 
   @Option(names = "--out", description = "ONNX file to write (default RUN/model.onnx).")
   Path out;
@@ -48,10 +59,38 @@ final class ExportCommand extends BaseCommand {
 
   @Override
   public Integer call() {
+    if ((model == null) == (savedModel == null)) {
+      throw new UsageException("give one of --model RUN or --saved-model DIR");
+    }
+    if (savedModel != null) {
+      return exportSavedModel();
+    }
     Path target = out != null ? out : model.resolve("model.onnx");
     FaceDataset faces = noVerify ? null : sampleFaces();
     exportAndReport(this, model, target, opset, faces, tolerance, threadsOption.threads);
     return 0;
+  }
+
+  private int exportSavedModel() {
+    if (out == null) {
+      throw new UsageException("--saved-model needs --out FILE.onnx");
+    }
+    SavedModelExport.Result r = SavedModelExport.export(savedModel, out, new TfToOnnxConverter.Options(opset, new Layouts()),
+        tolerance, signature);
+    out().printf(Locale.ROOT, "ONNX graph: %d nodes (%s), input %s %s, output %s, opset %d%n", r.graph().nodes().size(),
+        opList(r.opCounts()), r.input(), java.util.Arrays.toString(r.inputShape()), r.output(), opset);
+    out().printf(Locale.ROOT, "parity (TF vs ONNX Runtime, random inputs in [0, 1]): largest difference %.2e, PASS "
+        + "(tolerance %.0e)%n", r.maxAbsDiff(), tolerance);
+    out().printf(Locale.ROOT, "wrote %s (%,d bytes)%n", out, r.model().length);
+    return 0;
+  }
+
+  private static String opList(Map<String, Long> counts) {
+    StringBuilder ops = new StringBuilder();
+    for (Map.Entry<String, Long> e : counts.entrySet()) {
+      ops.append(ops.length() == 0 ? "" : ", ").append(e.getKey()).append(" x").append(e.getValue());
+    }
+    return ops.toString();
   }
 
   /** Exports with the parity check and prints the graph's op counts and the parity table. */
@@ -59,10 +98,7 @@ final class ExportCommand extends BaseCommand {
       double tolerance, int threads) {
     OnnxExport.Result r = OnnxExport.export(model, target,
         new TfToOnnxConverter.Options(opset, new Layouts()), faces, tolerance, threads);
-    StringBuilder ops = new StringBuilder();
-    for (Map.Entry<String, Long> e : r.opCounts().entrySet()) {
-      ops.append(ops.length() == 0 ? "" : ", ").append(e.getKey()).append(" x").append(e.getValue());
-    }
+    String ops = opList(r.opCounts());
     cmd.out().printf(Locale.ROOT, "ONNX graph: %d nodes (%s), %d initializers, opset %d, IR %d%n",
         r.graph().nodes().size(), ops, r.graph().initializers().size(), opset, TfToOnnxConverter.IR_VERSION);
     if (r.parity() != null) {
