@@ -50,7 +50,7 @@ final class TrainCommand extends BaseCommand {
     @Option(names = "--graph", description = "Architecture spec (Keras JSON) in graphs/.")
     Path graph;
 
-    @Option(names = "--start-from", paramLabel = "RUN",
+    @Option(names = {"--start-from", "--initial-weights"}, paramLabel = "RUN",
         description = "Start from the weights of this run folder (e.g. one written by fer import keras) or "
             + "SavedModel instead of fresh ones: fine-tuning. Without --graph, the run's own spec.json.")
     Path startFrom;
@@ -254,7 +254,7 @@ final class TrainCommand extends BaseCommand {
     set(dataOpts.testFraction, b::testFraction);
     set(dataOpts.valFraction, b::valFraction);
     set(modelOpts.precision, b::precision);
-    set(modelOpts.startFrom, b::startFrom);
+    set(modelOpts.startFrom, b::initialWeights);
     set(modelOpts.seed, b::seed);
     set(optOpts.epochs, b::epochs);
     set(optOpts.batchSize, b::batchSize);

@@ -43,7 +43,7 @@ import org.fertk.util.Json;
  *     matrix products, their gradients and the activations between them in bfloat16; weights,
  *     optimizer state and the loss in float32), about 1.3x faster on CPUs with AVX512_BF16 or
  *     AMX; exported models are float32
- * @param startFrom null, or a run folder or SavedModel whose weights replace the initial ones
+ * @param initialWeights null, or a run folder or SavedModel whose weights replace the initial ones
  *     (fine-tuning an imported or earlier model; every weight of the spec must be there, same shape)
  * @param seed seed of weights, shuffling, augmentation and dropout
  */
@@ -51,7 +51,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     int batchSize, OptimizerConfig optimizer, double l2, String classWeight, String augment,
     Augmentation augmentation, double labelSmoothing, EarlyStopping.Config earlyStopping,
     ReduceLROnPlateau.Config reduceLr, String lrSchedule, int warmupEpochs, List<Integer> restarts,
-    double restartFactor, Integer swaStart, Double swaLr, String precision, String startFrom, long seed) {
+    double restartFactor, Integer swaStart, Double swaLr, String precision, String initialWeights, long seed) {
 
   /**
    * Validates the settings together; {@link #builder()} fills in the defaults.
@@ -77,7 +77,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
    * @param swaStart see the record's description
    * @param swaLr see the record's description
    * @param precision see the record's description
-   * @param startFrom see the record's description
+   * @param initialWeights see the record's description
    * @param seed see the record's description
    * @throws SettingException naming the key of a bad setting
    */
@@ -226,7 +226,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
         .reduceLrOnPlateau(reduceLr).lrSchedule(lrSchedule).warmupEpochs(warmupEpochs).cosineRestarts(restarts)
         .restartLrFactor(restartFactor).swaStart(swaStart).swaLr(swaLr).precision(precision).seed(seed);
     b.data = data;
-    b.startFrom = startFrom;
+    b.initialWeights = initialWeights;
     return b;
   }
 
@@ -239,7 +239,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
   public TrainConfig withEpochs(int e) {
     return new TrainConfig(graph, data, syntheticCount, split, e, batchSize, optimizer, l2,
         classWeight, augment, augmentation, labelSmoothing, earlyStopping, reduceLr, lrSchedule,
-        warmupEpochs, restarts, restartFactor, swaStart, swaLr, precision, startFrom, seed);
+        warmupEpochs, restarts, restartFactor, swaStart, swaLr, precision, initialWeights, seed);
   }
 
   /**
@@ -255,7 +255,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     Integer swa = swaStart != null && swaStart < e ? swaStart : null;
     return new TrainConfig(graph, data, syntheticCount, split, e, batchSize, optimizer, l2, classWeight, augment,
         augmentation, labelSmoothing, earlyStopping, reduceLr, lrSchedule, Math.min(warmupEpochs, e - 1), r,
-        r.isEmpty() ? 1 : restartFactor, swa, swa == null ? null : swaLr, precision, startFrom, seed);
+        r.isEmpty() ? 1 : restartFactor, swa, swa == null ? null : swaLr, precision, initialWeights, seed);
   }
 
   /**
@@ -368,7 +368,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     private Integer swaStart;
     private Double swaLr;
     private String precision = PRECISION;
-    private String startFrom;
+    private String initialWeights;
     private long seed = SEED;
 
     private Builder() {}
@@ -631,8 +631,8 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
      *     starts from instead of the initializers'; without a graph, the run's own spec.json
      * @return this builder
      */
-    public Builder startFrom(Path run) {
-      this.startFrom = run == null ? null : run.toString();
+    public Builder initialWeights(Path run) {
+      this.initialWeights = run == null ? null : run.toString();
       return this;
     }
 
@@ -661,8 +661,8 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
      * @throws SettingException naming the key of the first bad setting
      */
     public TrainConfig build() {
-      if (graph == null && startFrom != null) {
-        graph = Path.of(startFrom).resolve("spec.json").toString(); // the architecture of the run it starts from
+      if (graph == null && initialWeights != null) {
+        graph = Path.of(initialWeights).resolve("spec.json").toString(); // the architecture of the run it starts from
       }
       if (graph == null) {
         throw new SettingException("graph is required (an architecture spec such as graphs/paper-cnn.json)", "graph");
@@ -676,7 +676,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
       }
       return new TrainConfig(graph, data, synthetic, new SplitSpec(split, testFraction, valFraction, seed), epochs,
           batchSize, oc, l2, classWeight, augment, aug, labelSmoothing, earlyStopping, reduceLr, lrSchedule,
-          warmupEpochs, new ArrayList<>(cosineRestarts), restartLrFactor, swaStart, swaLr, precision, startFrom, seed);
+          warmupEpochs, new ArrayList<>(cosineRestarts), restartLrFactor, swaStart, swaLr, precision, initialWeights, seed);
     }
   }
 }

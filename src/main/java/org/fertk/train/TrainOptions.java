@@ -19,7 +19,7 @@ public final class TrainOptions {
   public static final Set<String> KEYS = Set.of("epochs", "batch_size", "optimizer", "lr", "momentum", "nesterov",
       "l2", "class_weight", "augment", "random_erasing", "label_smoothing", "early_stopping", "reduce_lr_on_plateau",
       "lr_schedule", "warmup_epochs", "cosine_restarts", "restart_lr_factor", "swa_start", "swa_lr", "seed", "split",
-      "test_fraction", "val_fraction", "synthetic", "precision", "start_from");
+      "test_fraction", "val_fraction", "synthetic", "precision", "initial_weights");
   static final Set<String> ES_KEYS = Set.of("monitor", "min_delta", "patience", "mode", "baseline",
       "restore_best_weights", "start_from_epoch");
   static final Set<String> RLR_KEYS = Set.of("monitor", "factor", "patience", "mode", "min_delta", "cooldown", "min_lr");
@@ -103,8 +103,8 @@ public final class TrainOptions {
     if (has(o, "swa_lr")) {
       b.swaLr(num(o, "swa_lr", 0));
     }
-    if (has(o, "start_from")) {
-      b.startFrom(Path.of(str(o, "start_from", null)));
+    if (has(o, "initial_weights")) {
+      b.initialWeights(Path.of(str(o, "initial_weights", null)));
     }
     if (has(o, "precision")) {
       b.precision(str(o, "precision", null));
@@ -190,8 +190,8 @@ public final class TrainOptions {
         .put("val_fraction", c.split().valFraction()).put("synthetic", c.syntheticCount())
         .put("precision", c.precision());
     c.restarts().forEach(o.putArray("cosine_restarts")::add);
-    if (c.startFrom() != null) {
-      o.put("start_from", c.startFrom());
+    if (c.initialWeights() != null) {
+      o.put("initial_weights", c.initialWeights());
     }
     if (c.swaStart() != null) {
       o.put("swa_start", c.swaStart());

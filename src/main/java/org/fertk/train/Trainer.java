@@ -169,10 +169,10 @@ public final class Trainer {
         state.dataSha256 = data.dataSha256();
         state.learningRate = config.optimizer().learningRate();
         g.initialize(config.seed());
-        if (config.startFrom() != null) {
-          g.context().assign(g.session(), StartingWeights.read(Path.of(config.startFrom()), data.model()));
+        if (config.initialWeights() != null) {
+          g.context().assign(g.session(), StartingWeights.read(Path.of(config.initialWeights()), data.model()));
           if (!quiet) {
-            out.println("Starting from the weights of " + config.startFrom());
+            out.println("Starting from the weights of " + config.initialWeights());
           }
         }
       } else {
