@@ -54,18 +54,24 @@ class GradientCheckTest {
     check(TestSpecs.model(layers));
   }
 
-  /** Through both branches of a residual block and a squeeze-and-excitation product. */
+  /** Through both branches of a residual block, every merge, resizing and a squeeze-and-excitation product. */
   @org.junit.jupiter.api.Test
   void gradientsFlowThroughMerges() {
     check(TestSpecs.graph("out",
         TestSpecs.node("Conv2D", "a", "{'filters': 2, 'kernel_size': 3, 'strides': 4, 'activation': 'tanh'}", "input_layer"),
         TestSpecs.node("Conv2D", "b", "{'filters': 2, 'kernel_size': 3, 'padding': 'same'}", "a"),
         TestSpecs.node("Add", "add", "{}", "a", "b"),
-        TestSpecs.node("GlobalAveragePooling2D", "squeeze", "{}", "add"),
+        TestSpecs.node("Subtract", "sub", "{}", "add", "b"),
+        TestSpecs.node("Average", "avg", "{}", "sub", "b", "a"),
+        TestSpecs.node("Maximum", "max", "{}", "avg", "b"),
+        TestSpecs.node("Minimum", "min", "{}", "max", "add"),
+        TestSpecs.node("GlobalAveragePooling2D", "squeeze", "{}", "min"),
         TestSpecs.node("Dense", "excite", "{'units': 2, 'activation': 'sigmoid'}", "squeeze"),
         TestSpecs.node("Reshape", "r", "{'target_shape': [1, 1, 2]}", "excite"),
-        TestSpecs.node("Multiply", "se", "{}", "add", "r"),
-        TestSpecs.node("Concatenate", "cat", "{}", "se", "a"),
+        TestSpecs.node("Multiply", "se", "{}", "min", "r"),
+        TestSpecs.node("Resizing", "up", "{'height': 17, 'width': 15}", "se"),
+        TestSpecs.node("Resizing", "down", "{'height': 12, 'width': 12}", "up"),
+        TestSpecs.node("Concatenate", "cat", "{}", "down", "a"),
         TestSpecs.node("Flatten", "f", "{}", "cat"),
         TestSpecs.node("Dense", "out", "{'units': 7, 'activation': 'softmax'}", "f")));
   }
