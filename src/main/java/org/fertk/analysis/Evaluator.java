@@ -1,7 +1,6 @@
 package org.fertk.analysis;
 
 import org.fertk.Emotion;
-import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 
 /** Computes an {@link Evaluation} from predictions (Tablesaw for the counting, arrays for ROC). */
@@ -12,39 +11,8 @@ public final class Evaluator {
     Table t = p.table();
     int n = p.size();
     int[][] confusion = confusion(t, p);
-    IntColumn truth = t.intColumn("true_label");
-    IntColumn pred = t.intColumn("pred_label");
-    double accuracy = pred.isMissing().isEmpty()
-        ? ((tech.tablesaw.selection.Selection) truth.isEqualTo((tech.tablesaw.api.NumericColumn<?>) pred)).size() / (double) n
-        : trace(confusion) / (double) n;
-    int[] support = new int[Emotion.COUNT];
-    int[] predicted = new int[Emotion.COUNT];
-    for (int a = 0; a < Emotion.COUNT; a++) {
-      for (int b = 0; b < Emotion.COUNT; b++) {
-        support[a] += confusion[a][b];
-        predicted[b] += confusion[a][b];
-      }
-    }
-    double[] precision = new double[Emotion.COUNT];
-    double[] recall = new double[Emotion.COUNT];
-    double[] f1 = new double[Emotion.COUNT];
-    for (int c = 0; c < Emotion.COUNT; c++) {
-      int tp = confusion[c][c];
-      precision[c] = predicted[c] == 0 ? 0 : tp / (double) predicted[c];
-      recall[c] = support[c] == 0 ? 0 : tp / (double) support[c];
-      double denom = precision[c] + recall[c];
-      f1[c] = denom == 0 ? 0 : 2 * precision[c] * recall[c] / denom;
-    }
-    double balanced = 0;
-    int present = 0;
-    for (int c = 0; c < Emotion.COUNT; c++) {
-      if (support[c] > 0) {
-        balanced += recall[c];
-        present++;
-      }
-    }
-    balanced /= Math.max(1, present);
-
+    ClassificationReport r = ClassificationReport.of(confusion);
+    int[] support = r.support();
     double[][] proba = p.proba();
     int top2 = 0;
     for (int i = 0; i < n; i++) {
@@ -80,9 +48,9 @@ public final class Evaluator {
         defined++;
       }
     }
-    return new Evaluation(n, accuracy, balanced, top2 / (double) n, precision, recall, f1, support,
-        mean(precision), mean(recall), mean(f1), weighted(precision, support), weighted(recall, support),
-        weighted(f1, support), confusion, auc, defined == 0 ? Double.NaN : macroAuc / defined,
+    return new Evaluation(n, r.accuracy(), r.balancedAccuracy(), top2 / (double) n, r.precision(), r.recall(), r.f1(),
+        support, r.macroPrecision(), r.macroRecall(), r.macroF1(), r.weightedPrecision(), r.weightedRecall(),
+        r.weightedF1(), confusion, auc, defined == 0 ? Double.NaN : macroAuc / defined,
         weight == 0 ? Double.NaN : weightedAuc / weight, curves);
   }
 
@@ -111,31 +79,5 @@ public final class Evaluator {
       }
     }
     return m;
-  }
-
-  private static int trace(int[][] m) {
-    int s = 0;
-    for (int i = 0; i < m.length; i++) {
-      s += m[i][i];
-    }
-    return s;
-  }
-
-  private static double mean(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x;
-    }
-    return s / v.length;
-  }
-
-  private static double weighted(double[] v, int[] w) {
-    double s = 0;
-    long total = 0;
-    for (int i = 0; i < v.length; i++) {
-      s += v[i] * w[i];
-      total += w[i];
-    }
-    return total == 0 ? 0 : s / total;
   }
 }

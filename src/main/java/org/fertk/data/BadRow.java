@@ -1,7 +1,7 @@
 package org.fertk.data;
 
 /** A rejected input row or image: where it is and what is wrong with it. */
-record BadRow(String file, long line, String problem) {
+public record BadRow(String file, long line, String problem) {
   /** "file:line: problem", or "file: problem" for whole files such as images. */
   public String describe() {
     String p = org.fertk.util.Printable.value(problem, org.fertk.util.Printable.MAX_CHARS);

@@ -49,6 +49,13 @@ public final class Fer2013CsvReader {
     this.blockSize = blockSize;
   }
 
+  private Fer2013CsvReader(String name, ReadOptions options) {
+    this.file = null;
+    this.name = name;
+    this.options = options;
+    this.blockSize = DEFAULT_BLOCK;
+  }
+
   public static LoadedData read(Path file, ReadOptions options) {
     return read(file, options, DEFAULT_BLOCK);
   }
@@ -122,8 +129,40 @@ public final class Fer2013CsvReader {
     }
   }
 
-  /** Column positions found in the header line. */
-  record Header(int columns, int emotion, int pixels, int usage) {}
+  /** Column positions found in the header line (serializable: distributed readers ship it to workers). */
+  public record Header(int columns, int emotion, int pixels, int usage) implements java.io.Serializable {}
+
+  /**
+   * For readers that split a file between workers (Spark): the columns named by a header line,
+   * with the same checks and messages as a whole-file read.
+   */
+  public static Header header(String name, String headerLine, ReadOptions options) {
+    try {
+      return new Fer2013CsvReader(name, options).readHeader(
+          new java.io.ByteArrayInputStream(headerLine.getBytes(StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new DataException(name, "cannot read the header: " + e.getMessage());
+    }
+  }
+
+  /**
+   * For readers that split a file: the faces in {@code end} bytes of whole lines whose first line
+   * is line {@code firstLine} of the file (1 is the header), each face's origin its line number,
+   * and the bad rows with their lines. Bad rows are returned, not thrown: the caller decides.
+   */
+  public static LoadedData lines(String name, Header h, byte[] block, int end, long firstLine) {
+    CsvBlockParser.Chunk c = new CsvBlockParser(name, block, end, h).parse();
+    List<BadRow> bad = new ArrayList<>();
+    for (BadRow b : c.bad) {
+      bad.add(new BadRow(name, b.line() + firstLine, b.problem()));
+    }
+    int[] lines = new int[c.rows];
+    for (int i = 0; i < c.rows; i++) {
+      lines[i] = (int) (c.lines[i] + firstLine);
+    }
+    return new LoadedData(new FaceDataset(name, Arrays.copyOf(c.pixels, c.rows * FaceDataset.PIXELS),
+        Arrays.copyOf(c.labels, c.rows), Arrays.copyOf(c.usages, c.rows), lines, null), List.copyOf(bad));
+  }
 
   private Header readHeader(InputStream in) throws IOException {
     byte[] line = new byte[256];
