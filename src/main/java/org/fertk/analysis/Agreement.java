@@ -49,8 +49,26 @@ public record Agreement(int faces, int sameClass, double maxProbDiff, List<Strin
     return new Agreement(left.size(), same, worst, List.copyOf(diff));
   }
 
-  /** key -> seven probabilities and the predicted class. */
+  /** key -> seven probabilities and the predicted class; a folder: its part files in name order (Spark's output). */
   private static Map<String, double[]> read(Path file) {
+    if (Files.isDirectory(file)) {
+      Map<String, double[]> all = new LinkedHashMap<>();
+      try (var parts = Files.list(file)) {
+        for (Path p : parts.filter(x -> x.getFileName().toString().matches("part-.*\\.csv")).sorted().toList()) {
+          for (Map.Entry<String, double[]> e : read(p).entrySet()) {
+            if (all.put(e.getKey(), e.getValue()) != null) {
+              throw new FerException(file + ": " + e.getKey() + " appears in two part files");
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new FerException(file + ": cannot read (" + e.getMessage() + ")");
+      }
+      if (all.isEmpty()) {
+        throw new FerException(file + ": a folder without part-*.csv files");
+      }
+      return all;
+    }
     if (!Files.isRegularFile(file)) {
       throw new FerException(file + ": file not found");
     }

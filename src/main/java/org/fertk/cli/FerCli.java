@@ -25,7 +25,7 @@ import picocli.CommandLine.ScopeType;
         + "ONNX export, scoring (ONNX Runtime) and analysis.",
     subcommands = {DataCommand.class, GraphsCommand.class, TrainCommand.class, ExportCommand.class,
         QuantizeCommand.class, ScoreCommand.class, PredictCommand.class, AnalyzeCommand.class, CompareCommand.class,
-        StudyCommand.class, BenchCommand.class, ImportCommand.class, AgreeCommand.class,
+        StudyCommand.class, BenchCommand.class, ImportCommand.class, AgreeCommand.class, SparkCommand.class,
         CommandLine.HelpCommand.class})
 public final class FerCli implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.Spec

@@ -1,0 +1,77 @@
+package org.fertk.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.fertk.data.Usage;
+import org.fertk.util.FerException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "spark", mixinStandardHelpOptions = true,
+    description = "Score and evaluate on Apache Spark (the launcher puts Spark on the classpath for this command only).",
+    subcommands = {SparkCommand.Score.class})
+final class SparkCommand extends BaseCommand {
+  @Override
+  public Integer call() {
+    throw new org.fertk.util.UsageException("say what to run: fer spark score ...");
+  }
+
+  @Command(name = "score", mixinStandardHelpOptions = true,
+      description = {"Score FER2013 CSV files on Spark with ONNX Runtime in the executors and write predictions "
+          + "in fer score's layout (CSV part files with headers, or Parquet), keyed by each face's line; then print "
+          + "the metrics computed with Spark aggregations.",
+          "DATA and --out may be any path Spark's file systems read (file:, hdfs:, s3a:)."})
+  static final class Score extends BaseCommand {
+    @Option(names = "--master", defaultValue = "local[*]",
+        description = "Spark master (default ${DEFAULT-VALUE}; under spark-submit, the one it gives).")
+    String master;
+
+    @Option(names = "--model", required = true, split = ",", description = "ONNX file(s) or folders with model.onnx; several are averaged.")
+    List<Path> models;
+
+    @Option(names = "--data", required = true, arity = "1..*", description = "FER2013 CSV file(s), plain or .gz.")
+    List<String> data;
+
+    @Option(names = "--out", required = true, description = "Output folder (must not exist; written whole or not at all).")
+    Path out;
+
+    @Option(names = "--format", defaultValue = "csv", description = "csv (default) or parquet.")
+    String format;
+
+    @Option(names = "--split", description = "Only this Usage split (Training, PublicTest, PrivateTest).")
+    String split;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Faces per ONNX Runtime call (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--tta", defaultValue = "none", description = "Test-time augmentation as in fer score: none, flip, crops.")
+    String tta;
+
+    @Option(names = "--skip-bad-rows", description = "Skip and count bad rows instead of failing on the first.")
+    boolean skipBadRows;
+
+    @Option(names = "--partitions", defaultValue = "0",
+        description = "Least number of partitions per plain CSV file (default: Spark's, from the file's size).")
+    int partitions;
+
+    @Override
+    public Integer call() {
+      if (batchSize < 1) {
+        throw new org.fertk.util.UsageException("--batch-size must be positive, got " + batchSize);
+      }
+      Usage only = split == null ? null : Usage.fromAlias(split);
+      if (split != null && only == null) {
+        throw new org.fertk.util.UsageException("--split must be Training, PublicTest or PrivateTest, got '" + split + "'");
+      }
+      try {
+        return SparkScoreRunner.run(this, master, new org.fertk.spark.SparkScoring.Options(models, data, out,
+            format.toLowerCase(Locale.ROOT), only, batchSize, tta, skipBadRows, partitions));
+      } catch (NoClassDefFoundError e) {
+        throw new FerException("Apache Spark is not on the classpath (" + e.getMessage() + "): run `fer spark` through "
+            + "the ./fer launcher, which adds target/spark-lib, or with spark-submit");
+      }
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package org.fertk.spark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.fertk.Emotion;
+import org.fertk.data.FaceDataset;
+import org.fertk.data.Scores;
+import org.fertk.data.Usage;
+import org.fertk.score.OrtEngine;
+import org.fertk.score.Scorer;
+import org.fertk.score.TestTimeAugmentation;
+import org.fertk.util.FerException;
+import org.fertk.util.Progress;
+import scala.Tuple2;
+
+/**
+ * `fer spark score`: FER2013 CSV files scored on Spark with the same models, test-time
+ * augmentation and output layout as `fer score`. The models are read once on the driver and
+ * broadcast; each executor JVM opens one ONNX Runtime session per model on first use, with as
+ * many intra-op threads as a task has CPUs (spark.task.cpus: the executor's cores are already
+ * shared out among its concurrent tasks), and scores its partitions in mini-batches. The output
+ * is written under a temporary name and renamed into place when the job has succeeded.
+ */
+public final class SparkScoring {
+  /** What to score and how; {@code split} null scores every row. */
+  public record Options(List<Path> models, List<String> data, Path out, String format, Usage split, int batchSize,
+      String tta, boolean skipBadRows, int minPartitions) {}
+
+  /** What a job did: faces scored, rows skipped (with the first few described), where it wrote. */
+  public record Result(long faces, long skipped, List<String> firstSkipped, String output, Dataset<Row> predictions) {}
+
+  /** Test hook: fail each scoring task's first attempt, to check that Spark's retry loses and duplicates nothing. */
+  static final String FAIL_FIRST_ATTEMPT = "fer.spark.failFirstAttempt";
+
+  static final StructType SCHEMA;
+
+  static {
+    List<StructField> f = new ArrayList<>();
+    f.add(DataTypes.createStructField("index", DataTypes.LongType, false));
+    f.add(DataTypes.createStructField("true_label", DataTypes.IntegerType, true));
+    f.add(DataTypes.createStructField("pred_label", DataTypes.IntegerType, false));
+    for (String k : Emotion.keys()) {
+      f.add(DataTypes.createStructField("p_" + k, DataTypes.FloatType, false));
+    }
+    f.add(DataTypes.createStructField("source", DataTypes.StringType, false));
+    SCHEMA = DataTypes.createStructType(f);
+  }
+
+  private SparkScoring() {}
+
+  public static Result run(SparkSession spark, Options o) {
+    if (!o.format().equals("csv") && !o.format().equals("parquet")) {
+      throw new FerException("--format must be csv or parquet, got '" + o.format() + "'");
+    }
+    TestTimeAugmentation tta = TestTimeAugmentation.parse(o.tta());
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<byte[]> models = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Path m : o.models()) {
+      Path file = OrtEngine.modelFile(m);
+      try {
+        models.add(Files.readAllBytes(file));
+      } catch (IOException e) {
+        throw new FerException(file + ": cannot read the model (" + e.getMessage() + ")");
+      }
+      names.add(file.toString());
+      OrtEngine.open(models.get(models.size() - 1), 1, file.toString()).close(); // a bad model fails here, not in a task
+    }
+    JavaRDD<FaceRow> rows = null;
+    for (String d : o.data()) {
+      JavaRDD<FaceRow> r = CsvFaces.read(sc, d, o.split(), o.minPartitions());
+      rows = rows == null ? r : rows.union(r);
+    }
+    rows = rows.cache();
+    JavaRDD<FaceRow> bad = rows.filter(FaceRow::bad);
+    long skipped = bad.count();
+    List<String> firstBad = new ArrayList<>();
+    if (skipped > 0) {
+      bad.take(10).forEach(b -> firstBad.add(b.describe()));
+      if (!o.skipBadRows()) {
+        rows.unpersist();
+        throw new FerException(firstBad.get(0) + (skipped > 1 ? " (and " + (skipped - 1)
+            + " more bad rows; --skip-bad-rows skips them)" : " (--skip-bad-rows skips such rows)"));
+      }
+    }
+    boolean severalFiles = o.data().size() > 1;
+    Broadcast<List<byte[]>> shipped = sc.broadcast(models);
+    JavaRDD<Row> scored = rows.filter(r -> !r.bad()).zipWithIndex()
+        .mapPartitions(new ScorePartition(shipped, names, o.batchSize(), tta.name(), severalFiles));
+    Dataset<Row> predictions = spark.createDataFrame(scored, SCHEMA);
+    String out = o.out().toString();
+    write(spark, predictions, out, o.format());
+    long faces = spark.read().format(o.format()).options(readOptions(o.format())).load(out).count();
+    rows.unpersist();
+    shipped.destroy();
+    return new Result(faces, skipped, firstBad, out, spark.read().format(o.format()).options(readOptions(o.format()))
+        .schema(SCHEMA).load(out));
+  }
+
+  static java.util.Map<String, String> readOptions(String format) {
+    return format.equals("csv") ? java.util.Map.of("header", "true") : java.util.Map.of();
+  }
+
+  /** Writes beside the target, then renames: the final name holds a whole output or nothing. */
+  private static void write(SparkSession spark, Dataset<Row> predictions, String out, String format) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(out);
+    org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(target.getParent(),
+        "." + target.getName() + ".tmp-" + spark.sparkContext().applicationId());
+    try {
+      FileSystem fs = target.getFileSystem(conf);
+      if (fs.exists(target)) {
+        throw new FerException(out + ": already exists; choose a new --out folder");
+      }
+      try {
+        predictions.write().mode(SaveMode.ErrorIfExists).format(format).options(readOptions(format))
+            .option("emptyValue", "").save(tmp.toString());
+        if (!fs.rename(tmp, target)) {
+          throw new FerException(out + ": cannot move the finished output into place from " + tmp);
+        }
+      } finally {
+        if (fs.exists(tmp)) {
+          fs.delete(tmp, true);
+        }
+      }
+    } catch (IOException e) {
+      throw new FerException(out + ": cannot write (" + e.getMessage() + ")");
+    } catch (RuntimeException e) {
+      FerException user = SparkErrors.userError(e);
+      if (user != null) {
+        throw user;
+      }
+      throw e;
+    }
+  }
+
+  /** Scores one partition in mini-batches with the executor's shared sessions. */
+  private static final class ScorePartition implements FlatMapFunction<Iterator<Tuple2<FaceRow, Long>>, Row> {
+    private final Broadcast<List<byte[]>> models;
+    private final List<String> names;
+    private final int batch;
+    private final String tta;
+    private final boolean severalFiles;
+
+    ScorePartition(Broadcast<List<byte[]>> models, List<String> names, int batch, String tta, boolean severalFiles) {
+      this.models = models;
+      this.names = names;
+      this.batch = batch;
+      this.tta = tta;
+      this.severalFiles = severalFiles;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Tuple2<FaceRow, Long>> it) {
+      TaskContext task = TaskContext.get();
+      if (Boolean.getBoolean(FAIL_FIRST_ATTEMPT) && task != null && task.attemptNumber() == 0) {
+        throw new IllegalStateException("injected failure of the first attempt of task " + task.partitionId());
+      }
+      int threads = task == null ? 1 : Math.max(1, task.cpus());
+      Scorer scorer = new Scorer(ExecutorModels.engines(models.value(), names, threads), batch,
+          TestTimeAugmentation.parse(tta));
+      return new Iterator<>() {
+        private final List<Row> ready = new ArrayList<>();
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          while (next >= ready.size() && it.hasNext()) {
+            fill();
+          }
+          return next < ready.size();
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return ready.get(next++);
+        }
+
+        private void fill() {
+          ready.clear();
+          next = 0;
+          List<Tuple2<FaceRow, Long>> rows = new ArrayList<>(batch * 4);
+          while (rows.size() < batch * 4 && it.hasNext()) {
+            rows.add(it.next());
+          }
+          int n = rows.size();
+          byte[] px = new byte[n * FaceDataset.PIXELS];
+          byte[] labels = new byte[n];
+          byte[] usages = new byte[n];
+          int[] origins = new int[n];
+          for (int i = 0; i < n; i++) {
+            FaceRow r = rows.get(i)._1();
+            System.arraycopy(r.pixels(), 0, px, i * FaceDataset.PIXELS, FaceDataset.PIXELS);
+            labels[i] = (byte) r.label();
+            origins[i] = (int) r.line();
+          }
+          FaceDataset faces = new FaceDataset("spark", px, labels, usages, origins, null);
+          float[] probs = scorer.score(faces, Progress.NONE).probs();
+          Scores s = new Scores(probs);
+          for (int i = 0; i < n; i++) {
+            FaceRow r = rows.get(i)._1();
+            Object[] v = new Object[SCHEMA.size()];
+            v[0] = rows.get(i)._2();
+            v[1] = r.label() >= 0 ? r.label() : null;
+            v[2] = s.argmax(i);
+            for (int c = 0; c < Emotion.COUNT; c++) {
+              v[3 + c] = probs[i * Emotion.COUNT + c];
+            }
+            v[3 + Emotion.COUNT] = severalFiles ? r.file() + ":" + r.line() : Long.toString(r.line());
+            ready.add(RowFactory.create(v));
+          }
+        }
+      };
+    }
+  }
+}

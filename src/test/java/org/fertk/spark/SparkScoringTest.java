@@ -1,0 +1,153 @@
+package org.fertk.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.fertk.analysis.Agreement;
+import org.fertk.analysis.ClassificationReport;
+import org.fertk.analysis.Evaluation;
+import org.fertk.analysis.Evaluator;
+import org.fertk.analysis.PredictionSet;
+import org.fertk.data.DatasetLoader;
+import org.fertk.data.Fer2013CsvWriter;
+import org.fertk.data.FaceDataset;
+import org.fertk.data.ReadOptions;
+import org.fertk.data.SyntheticFaces;
+import org.fertk.data.Usage;
+import org.fertk.score.OrtEngine;
+import org.fertk.score.Predictions;
+import org.fertk.score.Scorer;
+import org.fertk.score.TestTimeAugmentation;
+import org.fertk.util.FerException;
+import org.fertk.util.Progress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Spark local[2] gives what `fer score` gives: the same rows in the same order with the same
+ * probabilities, the same metrics as `fer analyze`, one row per face after a task is retried, and
+ * the same errors for bad rows, with nothing written under the output's name.
+ */
+class SparkScoringTest {
+  private static final Path MODEL = Path.of("models/best/model-int8.onnx");
+
+  @TempDir
+  static Path tmp;
+
+  static SparkSession spark;
+  static Path csv;
+
+  @BeforeAll
+  static void start() {
+    // local[2, 2]: two threads, and a failed task is retried once (plain local[n] never retries)
+    spark = SparkSession.builder().master("local[2,2]").appName("test").config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    spark.sparkContext().setLogLevel("ERROR");
+    FaceDataset faces = new SyntheticFaces(11).generate(500, 0);
+    csv = tmp.resolve("faces.csv");
+    Fer2013CsvWriter.write(faces, csv);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static SparkScoring.Options options(Path out, List<String> data, boolean skip) {
+    return new SparkScoring.Options(List.of(MODEL), data, out, "csv", null, 64, "none", skip, 3);
+  }
+
+  @Test
+  void sameRowsOrderProbabilitiesAndMetricsAsFerScore() throws Exception {
+    Path out = tmp.resolve("spark-out");
+    SparkScoring.Result r = SparkScoring.run(spark, options(out, List.of(csv.toString()), false));
+    assertEquals(500, r.faces());
+
+    FaceDataset faces = DatasetLoader.load(csv, ReadOptions.STRICT).dataset();
+    Path single = tmp.resolve("single.csv");
+    try (OrtEngine e = OrtEngine.open(MODEL, 1)) {
+      float[] probs = new Scorer(List.of(e), 64, TestTimeAugmentation.NONE).score(faces, Progress.NONE).probs();
+      Predictions.write(single, faces, probs);
+    }
+    Agreement a = Agreement.of(out, single);
+    assertEquals(500, a.faces());
+    assertEquals(500, a.sameClass());
+    assertTrue(a.maxProbDiff() <= 1e-6, "largest difference " + a.maxProbDiff());
+    // same order: the index column follows the lines of the file
+    List<Row> rows = r.predictions().orderBy("index").select("index", "source").collectAsList();
+    for (int i = 0; i < rows.size(); i++) {
+      assertEquals(i, rows.get(i).getLong(0));
+      assertEquals(Integer.toString(faces.origin(i)), rows.get(i).getString(1));
+    }
+
+    ClassificationReport spark = SparkEvaluation.of(r.predictions());
+    Evaluation local = Evaluator.evaluate(PredictionSet.read(single));
+    assertEquals(local.accuracy(), spark.accuracy(), 0);
+    assertArrayEquals(local.precision(), spark.precision(), 0);
+    assertArrayEquals(local.recall(), spark.recall(), 0);
+    assertArrayEquals(local.f1(), spark.f1(), 0);
+    assertEquals(local.macroF1(), spark.macroF1(), 0);
+    for (int t = 0; t < 7; t++) {
+      assertArrayEquals(local.confusion()[t], spark.confusion()[t]);
+    }
+  }
+
+  @Test
+  void aRetriedTaskLeavesExactlyOneRowPerFace() {
+    System.setProperty(SparkScoring.FAIL_FIRST_ATTEMPT, "true");
+    try {
+      Path out = tmp.resolve("retried");
+      SparkScoring.Result r = SparkScoring.run(spark, options(out, List.of(csv.toString()), false));
+      assertEquals(500, r.faces());
+      assertEquals(500, r.predictions().select("source").distinct().count());
+    } finally {
+      System.clearProperty(SparkScoring.FAIL_FIRST_ATTEMPT);
+    }
+  }
+
+  @Test
+  void badRowsFailWithFileAndLineOrAreSkippedAndCounted() throws Exception {
+    List<String> lines = Files.readAllLines(csv);
+    lines.set(7, "9," + lines.get(7).substring(2)); // label 9 on line 8
+    lines.set(300, lines.get(300).replaceFirst(",\\d+ ", ",300 ")); // a pixel out of range on line 301
+    Path bad = tmp.resolve("bad.csv");
+    Files.write(bad, lines);
+    Path out = tmp.resolve("bad-out");
+    FerException e = assertThrows(FerException.class,
+        () -> SparkScoring.run(spark, options(out, List.of(bad.toString()), false)));
+    assertTrue(e.getMessage().startsWith(bad + ":8: "), e.getMessage());
+    assertTrue(e.getMessage().contains("(and 1 more bad rows; --skip-bad-rows skips them)"), e.getMessage());
+    assertFalse(Files.exists(out), "nothing written");
+
+    SparkScoring.Result r = SparkScoring.run(spark, options(out, List.of(bad.toString()), true));
+    assertEquals(498, r.faces());
+    assertEquals(2, r.skipped());
+    assertTrue(r.firstSkipped().get(1).startsWith(bad + ":301: "), r.firstSkipped().toString());
+  }
+
+  @Test
+  void anExistingOutputIsRefusedAndASplitIsSelected() {
+    Path out = tmp.resolve("public");
+    SparkScoring.Options o = new SparkScoring.Options(List.of(MODEL), List.of(csv.toString()), out, "parquet",
+        Usage.PUBLIC_TEST, 32, "flip", false, 2);
+    SparkScoring.Result r = SparkScoring.run(spark, o);
+    long expected = DatasetLoader.load(csv, ReadOptions.STRICT).dataset().only(Usage.PUBLIC_TEST).size();
+    assertEquals(expected, r.faces());
+    FerException again = assertThrows(FerException.class, () -> SparkScoring.run(spark, o));
+    assertEquals(out + ": already exists; choose a new --out folder", again.getMessage());
+    FerException missing = assertThrows(FerException.class, () -> SparkScoring.run(spark,
+        new SparkScoring.Options(List.of(tmp.resolve("none.onnx")), List.of(csv.toString()), tmp.resolve("m"), "csv",
+            null, 64, "none", false, 2)));
+    assertTrue(missing.getMessage().contains("none.onnx"), missing.getMessage());
+  }
+}
