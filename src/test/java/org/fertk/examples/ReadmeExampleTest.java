@@ -124,7 +124,10 @@ class ReadmeExampleTest {
 
   @Test
   void scoringNeedsNeitherTensorFlowNorALoggingBackend() throws Exception {
-    String cp = List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
+    // the library's runtime dependencies (Maven gives them; not Spark, which is provided) minus the optional ones
+    String runtime = System.getProperty("fer.runtime.classpath") == null ? System.getProperty("java.class.path")
+        : Path.of("target/classes").toAbsolutePath() + File.pathSeparator + System.getProperty("fer.runtime.classpath");
+    String cp = List.of(runtime.split(File.pathSeparator)).stream()
         .filter(e -> !e.contains("tensorflow") && !e.contains("protobuf") && !e.contains("slf4j-simple")
             && !e.contains("junit") && !e.contains("bytedeco"))
         .collect(Collectors.joining(File.pathSeparator));
