@@ -31,8 +31,18 @@ final class SparkCommand extends BaseCommand {
     @Option(names = "--model", required = true, split = ",", description = "ONNX file(s) or folders with model.onnx; several are averaged.")
     List<Path> models;
 
-    @Option(names = "--data", required = true, arity = "1..*", description = "FER2013 CSV file(s), plain or .gz.")
+    @Option(names = "--data", required = true, arity = "1..*",
+        description = "FER2013 CSV file(s) (plain or .gz), image folders (<root>/<class>/* or <root>/<split>/<class>/*), "
+            + "or Parquet files/folders with a column of image bytes.")
     List<String> data;
+
+    @Option(names = "--image-column", defaultValue = "image",
+        description = "Parquet input: the column of encoded pictures (default ${DEFAULT-VALUE}).")
+    String imageColumn;
+
+    @Option(names = "--label-column", defaultValue = "emotion",
+        description = "Parquet input: the column of true labels 0..6, if any (default ${DEFAULT-VALUE}).")
+    String labelColumn;
 
     @Option(names = "--out", required = true, description = "Output folder (must not exist; written whole or not at all).")
     Path out;
@@ -67,7 +77,7 @@ final class SparkCommand extends BaseCommand {
       }
       try {
         return SparkScoreRunner.run(this, master, new org.fertk.spark.SparkScoring.Options(models, data, out,
-            format.toLowerCase(Locale.ROOT), only, batchSize, tta, skipBadRows, partitions));
+            format.toLowerCase(Locale.ROOT), only, batchSize, tta, skipBadRows, partitions, imageColumn, labelColumn));
       } catch (NoClassDefFoundError e) {
         throw new FerException("Apache Spark is not on the classpath (" + e.getMessage() + "): run `fer spark` through "
             + "the ./fer launcher, which adds target/spark-lib, or with spark-submit");

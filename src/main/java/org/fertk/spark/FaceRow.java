@@ -11,7 +11,24 @@ record FaceRow(String file, long line, int label, String problem, byte[] pixels)
     return problem != null;
   }
 
+  /** "file:line: problem" for CSV rows; pictures and Parquet rows say where in their problem. */
   String describe() {
-    return file + ":" + line + ": " + problem;
+    return file + (csvLine() ? ":" + line : "") + ": " + problem;
+  }
+
+  /** True for a row of a CSV file (pictures have line 0; Parquet rows mark theirs negative). */
+  boolean csvLine() {
+    return line > 0 && !file.endsWith(".parquet");
+  }
+
+  /** The predictions file's source column: the line (one CSV file), file:line, or the picture / file#row. */
+  String source(boolean severalFiles) {
+    if (line == 0) {
+      return file;
+    }
+    if (!csvLine()) {
+      return file + "#" + line;
+    }
+    return severalFiles ? file + ":" + line : Long.toString(line);
   }
 }

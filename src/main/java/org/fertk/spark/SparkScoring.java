@@ -43,7 +43,13 @@ import scala.Tuple2;
 public final class SparkScoring {
   /** What to score and how; {@code split} null scores every row. */
   public record Options(List<Path> models, List<String> data, Path out, String format, Usage split, int batchSize,
-      String tta, boolean skipBadRows, int minPartitions) {}
+      String tta, boolean skipBadRows, int minPartitions, String imageColumn, String labelColumn) {
+    /** FER2013 CSV input (no Parquet columns to name). */
+    public Options(List<Path> models, List<String> data, Path out, String format, Usage split, int batchSize,
+        String tta, boolean skipBadRows, int minPartitions) {
+      this(models, data, out, format, split, batchSize, tta, skipBadRows, minPartitions, "image", "emotion");
+    }
+  }
 
   /** What a job did: faces scored, rows skipped (with the first few described), where it wrote. */
   public record Result(long faces, long skipped, List<String> firstSkipped, String output, Dataset<Row> predictions) {}
@@ -87,7 +93,11 @@ public final class SparkScoring {
     }
     JavaRDD<FaceRow> rows = null;
     for (String d : o.data()) {
-      JavaRDD<FaceRow> r = CsvFaces.read(sc, d, o.split(), o.minPartitions());
+      JavaRDD<FaceRow> r = switch (kind(spark, d)) {
+        case "parquet" -> ImageFaces.parquet(spark, d, o.imageColumn(), o.labelColumn());
+        case "images" -> ImageFaces.folder(spark, d, o.split());
+        default -> CsvFaces.read(sc, d, o.split(), o.minPartitions());
+      };
       rows = rows == null ? r : rows.union(r);
     }
     rows = rows.cache();
@@ -114,6 +124,31 @@ public final class SparkScoring {
     shipped.destroy();
     return new Result(faces, skipped, firstBad, out, spark.read().format(o.format()).options(readOptions(o.format()))
         .schema(SCHEMA).load(out));
+  }
+
+  /** csv (a file), parquet (a .parquet file, or a folder holding some) or images (another folder). */
+  private static String kind(SparkSession spark, String path) {
+    if (path.endsWith(".parquet")) {
+      return "parquet";
+    }
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(p)) {
+        throw new FerException(path + ": not found");
+      }
+      if (!fs.getFileStatus(p).isDirectory()) {
+        return "csv";
+      }
+      for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(p)) {
+        if (s.getPath().getName().endsWith(".parquet")) {
+          return "parquet";
+        }
+      }
+      return "images";
+    } catch (IOException e) {
+      throw new FerException(path + ": cannot read (" + e.getMessage() + ")");
+    }
   }
 
   static java.util.Map<String, String> readOptions(String format) {
@@ -228,7 +263,7 @@ public final class SparkScoring {
             for (int c = 0; c < Emotion.COUNT; c++) {
               v[3 + c] = probs[i * Emotion.COUNT + c];
             }
-            v[3 + Emotion.COUNT] = severalFiles ? r.file() + ":" + r.line() : Long.toString(r.line());
+            v[3 + Emotion.COUNT] = r.source(severalFiles);
             ready.add(RowFactory.create(v));
           }
         }

@@ -150,4 +150,59 @@ class SparkScoringTest {
             null, 64, "none", false, 2)));
     assertTrue(missing.getMessage().contains("none.onnx"), missing.getMessage());
   }
+
+  @Test
+  void imageFoldersAndParquetImageBytesGiveWhatFerScoreGives() throws Exception {
+    FaceDataset faces = new SyntheticFaces(12).generate(42, 0);
+    Path root = tmp.resolve("images");
+    List<Row> parquetRows = new java.util.ArrayList<>();
+    for (int i = 0; i < faces.size(); i++) {
+      Path f = root.resolve(org.fertk.Emotion.keys()[faces.label(i)]).resolve(String.format("face-%03d.png", i));
+      Files.createDirectories(f.getParent());
+      javax.imageio.ImageIO.write(org.fertk.data.FaceImages.toImage(faces, i), "png", f.toFile());
+      parquetRows.add(org.apache.spark.sql.RowFactory.create(Files.readAllBytes(f), faces.label(i)));
+    }
+    Files.writeString(root.resolve("happy").resolve("broken.png"), "not a picture");
+
+    // single machine: the same folder through fer score's reader and scorer
+    FaceDataset read = DatasetLoader.load(root, ReadOptions.STRICT.withSkipBadRows(true)).dataset();
+    java.util.Map<String, float[]> expected = new java.util.HashMap<>();
+    try (OrtEngine e = OrtEngine.open(MODEL, 1)) {
+      float[] probs = new Scorer(List.of(e), 64, TestTimeAugmentation.NONE).score(read, Progress.NONE).probs();
+      for (int i = 0; i < read.size(); i++) {
+        expected.put(Path.of(read.name(i)).getFileName().toString(), java.util.Arrays.copyOfRange(probs, i * 7, i * 7 + 7));
+      }
+    }
+
+    SparkScoring.Result r = SparkScoring.run(spark, new SparkScoring.Options(List.of(MODEL), List.of(root.toString()),
+        tmp.resolve("images-out"), "csv", null, 16, "none", true, 2));
+    assertEquals(42, r.faces());
+    assertEquals(1, r.skipped());
+    assertTrue(r.firstSkipped().get(0).contains("broken.png: not a picture"), r.firstSkipped().toString());
+    for (Row row : r.predictions().collectAsList()) {
+      float[] want = expected.get(Path.of(row.getString(row.fieldIndex("source"))).getFileName().toString());
+      for (int c = 0; c < 7; c++) {
+        assertEquals(want[c], row.getFloat(3 + c), 1e-6);
+      }
+    }
+
+    Path pq = tmp.resolve("faces.parquet");
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("image", org.apache.spark.sql.types.DataTypes.BinaryType).add("emotion", org.apache.spark.sql.types.DataTypes.IntegerType);
+    spark.createDataFrame(parquetRows, schema).coalesce(1).write().parquet(pq.toString());
+    SparkScoring.Result p = SparkScoring.run(spark, new SparkScoring.Options(List.of(MODEL), List.of(pq.toString()),
+        tmp.resolve("parquet-out"), "parquet", null, 16, "none", false, 2));
+    assertEquals(42, p.faces());
+    List<Row> rows = p.predictions().orderBy("index").collectAsList();
+    for (int i = 0; i < rows.size(); i++) {
+      assertTrue(rows.get(i).getString(rows.get(i).fieldIndex("source")).endsWith("#" + (i + 1)));
+      assertEquals(faces.label(i), rows.get(i).getInt(1));
+      float[] want = expected.get(String.format("face-%03d.png", i));
+      for (int c = 0; c < 7; c++) {
+        assertEquals(want[c], rows.get(i).getFloat(3 + c), 1e-6);
+      }
+    }
+    ClassificationReport m = SparkEvaluation.of(p.predictions());
+    assertEquals(42, m.n());
+  }
 }
