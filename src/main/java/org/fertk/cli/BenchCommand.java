@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks, each as a ratio against a baseline run in the same process.",
     subcommands = {BenchCommand.Load.class, BenchCommand.Train.class, BenchCommand.Score.class,
-        BenchCommand.Analyze.class, BenchCommand.Faces.class, BenchCommand.Predict.class})
+        BenchCommand.Analyze.class, BenchCommand.Faces.class, BenchCommand.Predict.class, BenchCommand.Spark.class})
 final class BenchCommand extends BaseCommand {
   /** Bare `fer bench`: its help. */
   @Override
@@ -250,6 +250,37 @@ final class BenchCommand extends BaseCommand {
           out().printf(Locale.ROOT, "%d | %d | %.1f | %.1f | %.1f | %.2f%n", r.faces(), r.found(), r.detectFps(),
               r.classifyFps(), r.endToEndFps(), r.endToEndFps() / r.classifyFps());
         }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "spark", mixinStandardHelpOptions = true,
+      description = "Faces/s of single-machine scoring, Spark local[1] and local[2] on the same file, the cost of a Spark "
+          + "job, and Spark on generated faces at 1x, 10x and 100x (run through ./fer, which adds Spark).")
+  static final class Spark extends BaseCommand {
+    @Option(names = "--model", defaultValue = "models/best/model-int8.onnx", description = "ONNX model (default ${DEFAULT-VALUE}).")
+    Path model;
+
+    @Option(names = "--data", description = "FER2013 CSV for the single-machine vs Spark comparison (default: none, generated faces only).")
+    String data;
+
+    @Option(names = "--base", defaultValue = "10000", description = "Faces at scale 1x of the generated run (default ${DEFAULT-VALUE}).")
+    int base;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Faces per ONNX Runtime call (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Override
+    public Integer call() {
+      if (base < 1) {
+        throw new org.fertk.util.UsageException("--base must be positive, got " + base);
+      }
+      try {
+        out().print(SparkBenchRunner.run(model, data, base, batchSize, err()));
+      } catch (NoClassDefFoundError e) {
+        throw new org.fertk.util.FerException("Apache Spark is not on the classpath (" + e.getMessage()
+            + "): run `fer bench spark` through the ./fer launcher, which adds target/spark-lib");
       }
       return 0;
     }

@@ -79,18 +79,8 @@ public final class SparkScoring {
     }
     TestTimeAugmentation tta = TestTimeAugmentation.parse(o.tta());
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    List<byte[]> models = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    for (Path m : o.models()) {
-      Path file = OrtEngine.modelFile(m);
-      try {
-        models.add(Files.readAllBytes(file));
-      } catch (IOException e) {
-        throw new FerException(file + ": cannot read the model (" + e.getMessage() + ")");
-      }
-      names.add(file.toString());
-      OrtEngine.open(models.get(models.size() - 1), 1, file.toString()).close(); // a bad model fails here, not in a task
-    }
+    List<byte[]> models = readModels(o.models(), names);
     JavaRDD<FaceRow> rows = null;
     for (String d : o.data()) {
       JavaRDD<FaceRow> r = switch (kind(spark, d)) {
@@ -114,9 +104,7 @@ public final class SparkScoring {
     }
     boolean severalFiles = o.data().size() > 1;
     Broadcast<List<byte[]>> shipped = sc.broadcast(models);
-    JavaRDD<Row> scored = rows.filter(r -> !r.bad()).zipWithIndex()
-        .mapPartitions(new ScorePartition(shipped, names, o.batchSize(), tta.name(), severalFiles));
-    Dataset<Row> predictions = spark.createDataFrame(scored, SCHEMA);
+    Dataset<Row> predictions = score(spark, rows.filter(r -> !r.bad()), shipped, names, o.batchSize(), tta, severalFiles);
     String out = o.out().toString();
     write(spark, predictions, out, o.format());
     long faces = spark.read().format(o.format()).options(readOptions(o.format())).load(out).count();
@@ -149,6 +137,29 @@ public final class SparkScoring {
     } catch (IOException e) {
       throw new FerException(path + ": cannot read (" + e.getMessage() + ")");
     }
+  }
+
+  /** Good rows to predictions (index in partition order), scored by each executor's shared sessions. */
+  static Dataset<Row> score(SparkSession spark, JavaRDD<FaceRow> good, Broadcast<List<byte[]>> models, List<String> names,
+      int batchSize, TestTimeAugmentation tta, boolean severalFiles) {
+    JavaRDD<Row> scored = good.zipWithIndex().mapPartitions(new ScorePartition(models, names, batchSize, tta.name(), severalFiles));
+    return spark.createDataFrame(scored, SCHEMA);
+  }
+
+  /** The model files' bytes, each checked by opening it once here on the driver. */
+  static List<byte[]> readModels(List<Path> paths, List<String> names) {
+    List<byte[]> models = new ArrayList<>();
+    for (Path m : paths) {
+      Path file = OrtEngine.modelFile(m);
+      try {
+        models.add(Files.readAllBytes(file));
+      } catch (IOException e) {
+        throw new FerException(file + ": cannot read the model (" + e.getMessage() + ")");
+      }
+      names.add(file.toString());
+      OrtEngine.open(models.get(models.size() - 1), 1, file.toString()).close(); // a bad model fails here, not in a task
+    }
+    return models;
   }
 
   static java.util.Map<String, String> readOptions(String format) {
