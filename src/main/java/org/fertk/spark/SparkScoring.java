@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -142,7 +143,14 @@ public final class SparkScoring {
   /** Good rows to predictions (index in partition order), scored by each executor's shared sessions. */
   static Dataset<Row> score(SparkSession spark, JavaRDD<FaceRow> good, Broadcast<List<byte[]>> models, List<String> names,
       int batchSize, TestTimeAugmentation tta, boolean severalFiles) {
-    JavaRDD<Row> scored = good.zipWithIndex().mapPartitions(new ScorePartition(models, names, batchSize, tta.name(), severalFiles));
+    JavaPairRDD<Long, FaceRow> indexed = good.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
+    int cores = spark.sparkContext().defaultParallelism();
+    if (indexed.getNumPartitions() < cores) {
+      // fewer splits than cores (a .gz file is one): spread the faces over ranges of their index,
+      // each range sorted, so that every core scores and the output stays in input order
+      indexed = indexed.repartitionAndSortWithinPartitions(new IndexRanges(cores, indexed.count()));
+    }
+    JavaRDD<Row> scored = indexed.mapPartitions(new ScorePartition(models, names, batchSize, tta.name(), severalFiles));
     return spark.createDataFrame(scored, SCHEMA);
   }
 
@@ -199,8 +207,39 @@ public final class SparkScoring {
     }
   }
 
+  /** Contiguous ranges of the face index, one per partition. */
+  private static final class IndexRanges extends org.apache.spark.Partitioner {
+    private final int parts;
+    private final long total;
+
+    IndexRanges(int parts, long total) {
+      this.parts = parts;
+      this.total = Math.max(1, total);
+    }
+
+    @Override
+    public int numPartitions() {
+      return parts;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (int) Math.min(parts - 1, (Long) key * parts / total);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IndexRanges r && r.parts == parts && r.total == total;
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(parts, total);
+    }
+  }
+
   /** Scores one partition in mini-batches with the executor's shared sessions. */
-  private static final class ScorePartition implements FlatMapFunction<Iterator<Tuple2<FaceRow, Long>>, Row> {
+  private static final class ScorePartition implements FlatMapFunction<Iterator<Tuple2<Long, FaceRow>>, Row> {
     private final Broadcast<List<byte[]>> models;
     private final List<String> names;
     private final int batch;
@@ -216,7 +255,7 @@ public final class SparkScoring {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Tuple2<FaceRow, Long>> it) {
+    public Iterator<Row> call(Iterator<Tuple2<Long, FaceRow>> it) {
       TaskContext task = TaskContext.get();
       if (Boolean.getBoolean(FAIL_FIRST_ATTEMPT) && task != null && task.attemptNumber() == 0) {
         throw new IllegalStateException("injected failure of the first attempt of task " + task.partitionId());
@@ -247,7 +286,7 @@ public final class SparkScoring {
         private void fill() {
           ready.clear();
           next = 0;
-          List<Tuple2<FaceRow, Long>> rows = new ArrayList<>(batch * 4);
+          List<Tuple2<Long, FaceRow>> rows = new ArrayList<>(batch * 4);
           while (rows.size() < batch * 4 && it.hasNext()) {
             rows.add(it.next());
           }
@@ -257,7 +296,7 @@ public final class SparkScoring {
           byte[] usages = new byte[n];
           int[] origins = new int[n];
           for (int i = 0; i < n; i++) {
-            FaceRow r = rows.get(i)._1();
+            FaceRow r = rows.get(i)._2();
             System.arraycopy(r.pixels(), 0, px, i * FaceDataset.PIXELS, FaceDataset.PIXELS);
             labels[i] = (byte) r.label();
             origins[i] = (int) r.line();
@@ -266,9 +305,9 @@ public final class SparkScoring {
           float[] probs = scorer.score(faces, Progress.NONE).probs();
           Scores s = new Scores(probs);
           for (int i = 0; i < n; i++) {
-            FaceRow r = rows.get(i)._1();
+            FaceRow r = rows.get(i)._2();
             Object[] v = new Object[SCHEMA.size()];
-            v[0] = rows.get(i)._2();
+            v[0] = rows.get(i)._1();
             v[1] = r.label() >= 0 ? r.label() : null;
             v[2] = s.argmax(i);
             for (int c = 0; c < Emotion.COUNT; c++) {
