@@ -68,6 +68,10 @@ final class SparkCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+      String fmt = format.toLowerCase(Locale.ROOT);
+      if (!fmt.equals("csv") && !fmt.equals("parquet")) {
+        throw new org.fertk.util.UsageException("--format must be csv or parquet, got '" + format + "'");
+      }
       if (batchSize < 1) {
         throw new org.fertk.util.UsageException("--batch-size must be positive, got " + batchSize);
       }
