@@ -97,6 +97,9 @@ final class ScoreCommand extends BaseCommand {
               .testTimeAugmentation(views.name()).logits(logits).batchSize(batchSize).threads(threadsOption.threads)),
           views.name(), batchSize, mode.equals("detect"), input.readOptions().maxImagePixels());
     }
+    if (streamable()) {
+      return scoreStreaming(eng);
+    }
     FaceDataset faces = load();
     List<Engine> engines = new ArrayList<>();
     try {
@@ -109,12 +112,7 @@ final class ScoreCommand extends BaseCommand {
       }
       Predictions.write(out, faces, r.probs());
       writeSidecar(r);
-      out().printf(Locale.ROOT, "scored %,d faces with %s%s%s in %.2f s: %,.0f img/s; per-batch latency p50 %.1f ms, "
-              + "p95 %.1f ms (batch %d, %d threads)%n", faces.size(), engines.get(0).name(),
-          engines.size() > 1 ? " (ensemble of " + engines.size() + ")" : "",
-          views.isNone() ? "" : " + " + views.name() + " TTA (" + views.views().size() + " views)",
-          r.seconds(), r.imagesPerSecond(), r.percentileMillis(50), r.percentileMillis(95), batchSize,
-          threadsOption.threads > 0 ? threadsOption.threads : Runtime.getRuntime().availableProcessors());
+      report(engines, r);
       if (faces.allLabelled()) {
         int correct = r.scores().correct(faces);
         out().printf(Locale.ROOT, "accuracy %.4f (%,d / %,d)%n", correct / (double) faces.size(), correct, faces.size());
@@ -124,6 +122,76 @@ final class ScoreCommand extends BaseCommand {
       engines.forEach(Engine::close);
     }
     return 0;
+  }
+
+  /** One FER2013 CSV file: read, scored and written block by block (bounded memory, any file size). */
+  private boolean streamable() {
+    return data.size() == 1 && Files.isRegularFile(data.get(0)) && !org.fertk.data.FaceImages.isImageFile(data.get(0));
+  }
+
+  private int scoreStreaming(String eng) {
+    if (Files.isDirectory(out)) {
+      throw new FerException(out + ": is a folder, expected a CSV file name");
+    }
+    Usage only = split == null ? null : DataCommand.parseUsage(split);
+    List<Engine> engines = new ArrayList<>();
+    try {
+      for (Path m : models) {
+        engines.add(eng.equals("tf") ? TfEngine.open(m, threadsOption.threads) : OrtEngine.open(m, threadsOption.threads));
+      }
+      Scorer scorer = new Scorer(engines, batchSize, views).withLogits(logits);
+      long[] n = new long[3]; // faces, correct, faces without a label
+      double[] seconds = new double[1];
+      List<double[]> latencies = new ArrayList<>();
+      List<org.fertk.data.BadRow> skipped = new ArrayList<>();
+      try (Progress bar = Progress.create(quiet(), "Scoring", -1, "img")) {
+        Predictions.write(out, rows -> {
+          org.fertk.data.Fer2013CsvReader.stream(data.get(0), input.readOptions().withRequireLabels(false), block -> {
+            skipped.addAll(block.skipped());
+            FaceDataset f = only == null ? block.dataset() : block.dataset().only(only);
+            if (f.size() == 0) {
+              return;
+            }
+            Scorer.Result r = scorer.score(f, bar);
+            rows.append(f, r.probs());
+            n[0] += f.size();
+            seconds[0] += r.seconds();
+            latencies.add(r.batchMillis());
+            if (f.allLabelled()) {
+              n[1] += r.scores().correct(f);
+            } else {
+              n[2] += f.size();
+            }
+          });
+          if (n[0] == 0) {
+            throw new FerException(data.get(0) + ": no " + only.label() + " rows (--split " + split + ")");
+          }
+        });
+      }
+      if (!skipped.isEmpty()) {
+        new LoadedData(new FaceDataset.Builder(data.get(0).toString(), 0).build(), skipped).report(err());
+      }
+      Scorer.Result r = new Scorer.Result(new float[0], (int) n[0], seconds[0],
+          latencies.stream().flatMapToDouble(java.util.Arrays::stream).toArray());
+      writeSidecar(r);
+      report(engines, r);
+      if (n[2] == 0) {
+        out().printf(Locale.ROOT, "accuracy %.4f (%,d / %,d)%n", n[1] / (double) n[0], n[1], n[0]);
+      }
+      out().println("wrote " + out);
+    } finally {
+      engines.forEach(Engine::close);
+    }
+    return 0;
+  }
+
+  private void report(List<Engine> engines, Scorer.Result r) {
+    out().printf(Locale.ROOT, "scored %,d faces with %s%s%s in %.2f s: %,.0f img/s; per-batch latency p50 %.1f ms, "
+            + "p95 %.1f ms (batch %d, %d threads)%n", r.images(), engines.get(0).name(),
+        engines.size() > 1 ? " (ensemble of " + engines.size() + ")" : "",
+        views.isNone() ? "" : " + " + views.name() + " TTA (" + views.views().size() + " views)",
+        r.seconds(), r.imagesPerSecond(), r.percentileMillis(50), r.percentileMillis(95), batchSize,
+        threadsOption.threads > 0 ? threadsOption.threads : Runtime.getRuntime().availableProcessors());
   }
 
   /** Throughput and provenance beside the predictions, for `fer compare`. */

@@ -41,6 +41,11 @@ public final class Fer2013CsvReader {
   private final String name;
   private final ReadOptions options;
   private final int blockSize;
+  /** Streaming reads: where each block's faces go (null: the whole file is assembled). */
+  private java.util.function.Consumer<LoadedData> sink;
+  private long streamLine = 2;
+  private int streamRows;
+  private final List<BadRow> streamBad = new ArrayList<>();
 
   private Fer2013CsvReader(Path file, ReadOptions options, int blockSize) {
     this.file = file;
@@ -58,6 +63,23 @@ public final class Fer2013CsvReader {
 
   public static LoadedData read(Path file, ReadOptions options) {
     return read(file, options, DEFAULT_BLOCK);
+  }
+
+  /**
+   * Reads a file block by block and hands each block's faces to {@code consumer}, in file order,
+   * while the parser threads already decode the next blocks: memory stays bounded by a few blocks
+   * whatever the file's size. Bad rows are checked as by {@link #read}: without skipBadRows the
+   * rest of the file is still parsed (nothing more is handed over) and the same error as a
+   * whole-file read is thrown at the end; with it, each block's skipped rows come with its faces.
+   */
+  public static void stream(Path file, ReadOptions options, java.util.function.Consumer<LoadedData> consumer) {
+    stream(file, options, DEFAULT_BLOCK, consumer);
+  }
+
+  static void stream(Path file, ReadOptions options, int blockSize, java.util.function.Consumer<LoadedData> consumer) {
+    Fer2013CsvReader r = new Fer2013CsvReader(file, options, blockSize);
+    r.sink = consumer;
+    r.read();
   }
 
   /** With a chosen block size (tests use small blocks to exercise the block seams). */
@@ -268,6 +290,9 @@ public final class Fer2013CsvReader {
           continue;
         }
         final int chunkEnd = end;
+        if (sink != null && futures.size() > threads) {
+          deliver(futures.remove(0).get()); // the oldest block, in file order; bounds the blocks in flight
+        }
         futures.add(pool.submit(() -> {
           try {
             return new CsvBlockParser(name, buf, chunkEnd, header).parse();
@@ -277,6 +302,12 @@ public final class Fer2013CsvReader {
             }
           }
         }));
+      }
+      if (sink != null) {
+        for (Future<CsvBlockParser.Chunk> f : futures) {
+          deliver(f.get());
+        }
+        return finishStream();
       }
       List<CsvBlockParser.Chunk> chunks = new ArrayList<>(futures.size());
       for (Future<CsvBlockParser.Chunk> f : futures) {
@@ -294,6 +325,41 @@ public final class Fer2013CsvReader {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** One streamed block: its faces (lines made absolute) to the sink, unless a bad row stops the handing over. */
+  private void deliver(CsvBlockParser.Chunk c) {
+    List<BadRow> bad = new ArrayList<>();
+    for (BadRow b : c.bad) {
+      bad.add(new BadRow(name, b.line() + streamLine, b.problem()));
+    }
+    streamBad.addAll(bad);
+    int[] lines = new int[c.rows];
+    for (int i = 0; i < c.rows; i++) {
+      lines[i] = (int) (c.lines[i] + streamLine);
+    }
+    streamLine += c.lineCount;
+    streamRows += c.rows;
+    if (!streamBad.isEmpty() && !options.skipBadRows()) {
+      return; // the error comes at the end, with the count of every bad row
+    }
+    sink.accept(new LoadedData(new FaceDataset(name, Arrays.copyOf(c.pixels, c.rows * FaceDataset.PIXELS),
+        Arrays.copyOf(c.labels, c.rows), Arrays.copyOf(c.usages, c.rows), lines, null), List.copyOf(bad)));
+  }
+
+  private LoadedData finishStream() {
+    if (!streamBad.isEmpty() && !options.skipBadRows()) {
+      streamBad.sort(Comparator.comparingLong(BadRow::line));
+      String more = streamBad.size() > 1
+          ? " (and " + (streamBad.size() - 1) + " more bad rows; --skip-bad-rows skips them)"
+          : " (--skip-bad-rows skips such rows)";
+      throw new DataException(new BadRow(name, streamBad.get(0).line(), streamBad.get(0).problem() + more));
+    }
+    if (streamRows == 0) {
+      throw new DataException(name, streamBad.isEmpty() ? "no data rows after the header"
+          : "no valid data rows (" + streamBad.size() + " bad rows skipped)");
+    }
+    return null;
   }
 
   private LoadedData assemble(List<CsvBlockParser.Chunk> chunks) {

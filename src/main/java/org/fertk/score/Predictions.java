@@ -75,27 +75,64 @@ public final class Predictions {
 
   /** Writes probabilities (n*7) for the faces of data, atomically. */
   public static void write(Path file, FaceDataset data, float[] probs) {
-    Scores scores = new Scores(probs);
+    write(file, rows -> rows.append(data, probs));
+  }
+
+  /**
+   * Writes a predictions file whose rows the body appends, block after block (streaming: the
+   * faces need not be in memory at once). Atomic: the file appears when the body has returned.
+   */
+  public static void write(Path file, java.util.function.Consumer<Rows> body) {
     AtomicOutput.write(file, out -> {
       Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-      StringBuilder sb = new StringBuilder(256);
       w.write(HEADER);
       w.write("," + SOURCE_COLUMN + "\n");
-      for (int i = 0; i < data.size(); i++) {
-        sb.setLength(0);
-        sb.append(i).append(',');
-        if (data.label(i) >= 0) {
-          sb.append(data.label(i));
-        }
-        sb.append(',').append(scores.argmax(i));
-        for (int c = 0; c < Emotion.COUNT; c++) {
-          sb.append(',').append(probs[i * Emotion.COUNT + c]);
-        }
-        sb.append(',').append(source(data, i)).append('\n');
-        w.append(sb);
+      Rows rows = new Rows(w);
+      body.accept(rows);
+      if (rows.failure != null) {
+        throw rows.failure;
       }
       w.flush();
     });
   }
 
+  /** The rows of a predictions file being written; index numbers the faces across blocks. */
+  public static final class Rows {
+    private final Writer w;
+    private final StringBuilder sb = new StringBuilder(256);
+    private long index;
+    private java.io.IOException failure;
+
+    private Rows(Writer w) {
+      this.w = w;
+    }
+
+    /** Appends the faces of data with their probabilities (n*7). */
+    public void append(FaceDataset data, float[] probs) {
+      Scores scores = new Scores(probs);
+      try {
+        for (int i = 0; i < data.size(); i++) {
+          sb.setLength(0);
+          sb.append(index++).append(',');
+          if (data.label(i) >= 0) {
+            sb.append(data.label(i));
+          }
+          sb.append(',').append(scores.argmax(i));
+          for (int c = 0; c < Emotion.COUNT; c++) {
+            sb.append(',').append(probs[i * Emotion.COUNT + c]);
+          }
+          sb.append(',').append(source(data, i)).append('\n');
+          w.append(sb);
+        }
+      } catch (java.io.IOException e) {
+        failure = e;
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    /** Rows written so far. */
+    public long count() {
+      return index;
+    }
+  }
 }

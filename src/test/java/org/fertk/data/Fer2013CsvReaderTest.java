@@ -75,6 +75,33 @@ class Fer2013CsvReaderTest {
     assertEquals(3, d.origin(0));
   }
 
+  /** Streaming hands over every row once, in file order, in blocks; bad rows fail as a whole read does. */
+  @Test
+  void streamingGivesTheWholeReadInBlocks() throws IOException {
+    String good = CsvFixtures.validCsv(60);
+    Path f = CsvFixtures.write(dir, "s.csv", good);
+    FaceDataset whole = read(f);
+    List<FaceDataset> blocks = new java.util.ArrayList<>();
+    Fer2013CsvReader.stream(f, ReadOptions.STRICT.withThreads(2), 20_000, b -> blocks.add(b.dataset()));
+    assertTrue(blocks.size() > 5, "blocks: " + blocks.size());
+    int at = 0;
+    for (FaceDataset b : blocks) {
+      for (int i = 0; i < b.size(); i++, at++) {
+        assertEquals(whole.origin(at), b.origin(i));
+        assertEquals(whole.label(at), b.label(i));
+        assertArrayEquals(whole.pixelsOf(at), b.pixelsOf(i));
+      }
+    }
+    assertEquals(60, at);
+
+    Path bad = CsvFixtures.write(dir, "bad.csv", good + "1," + CsvFixtures.pixels(0) + " 9,Training\n" + "8,1 2,Training\n");
+    String wholeError = assertThrows(DataException.class, () -> Fer2013CsvReader.read(bad, ReadOptions.STRICT, 20_000)).getMessage();
+    String streamError = assertThrows(DataException.class,
+        () -> Fer2013CsvReader.stream(bad, ReadOptions.STRICT, 20_000, b -> { })).getMessage();
+    assertEquals(wholeError, streamError);
+    assertTrue(streamError.contains("(and 1 more bad rows"), streamError);
+  }
+
   @Test
   void blockSeamsKeepRowsAndLineNumbers() throws IOException {
     // ~8 KB rows and 20 KB blocks: many rows straddle block boundaries.
