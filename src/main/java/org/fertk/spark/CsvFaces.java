@@ -83,30 +83,11 @@ final class CsvFaces {
         line = 2;
       }
       long start = line;
-      return new Iterator<>() {
-        private final List<FaceRow> ready = new ArrayList<>();
-        private int next;
+      return new BlockIterator<String, FaceRow>(it) {
         private long blockStart = start;
 
         @Override
-        public boolean hasNext() {
-          while (next >= ready.size() && it.hasNext()) {
-            fill();
-          }
-          return next < ready.size();
-        }
-
-        @Override
-        public FaceRow next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          return ready.get(next++);
-        }
-
-        private void fill() {
-          ready.clear();
-          next = 0;
+        void fill(Iterator<String> it, List<FaceRow> ready) {
           ByteArrayOutputStream block = new ByteArrayOutputStream(BLOCK_LINES * 7000);
           int n = 0;
           while (n < BLOCK_LINES && it.hasNext()) {

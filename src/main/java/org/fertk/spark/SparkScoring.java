@@ -263,29 +263,9 @@ public final class SparkScoring {
       int threads = task == null ? 1 : Math.max(1, task.cpus());
       Scorer scorer = new Scorer(ExecutorModels.engines(models.value(), names, threads), batch,
           TestTimeAugmentation.parse(tta));
-      return new Iterator<>() {
-        private final List<Row> ready = new ArrayList<>();
-        private int next;
-
+      return new BlockIterator<Tuple2<Long, FaceRow>, Row>(it) {
         @Override
-        public boolean hasNext() {
-          while (next >= ready.size() && it.hasNext()) {
-            fill();
-          }
-          return next < ready.size();
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          return ready.get(next++);
-        }
-
-        private void fill() {
-          ready.clear();
-          next = 0;
+        void fill(Iterator<Tuple2<Long, FaceRow>> it, List<Row> ready) {
           List<Tuple2<Long, FaceRow>> rows = new ArrayList<>(batch * 4);
           while (rows.size() < batch * 4 && it.hasNext()) {
             rows.add(it.next());
