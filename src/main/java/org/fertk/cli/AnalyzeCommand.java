@@ -56,7 +56,9 @@ final class AnalyzeCommand extends BaseCommand {
     Path h = history;
     Path m = manifest;
     if (run != null) {
-      h = h != null ? h : existing(run.resolve("history.csv"));
+      // a run folder from `fer import` has no training history: then the report has no curves
+      h = h != null ? h : Files.isRegularFile(run.resolve("history.csv")) || !Files.isRegularFile(run.resolve("manifest.json"))
+          ? existing(run.resolve("history.csv")) : null;
       m = m != null ? m : existing(run.resolve("manifest.json"));
     }
     FaceDataset faces = null;

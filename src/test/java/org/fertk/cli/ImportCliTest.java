@@ -33,6 +33,12 @@ class ImportCliTest {
     assertEquals(0, CliTest.run("score", "--model", run.toString(), "--data", csv.toString(), "--out", ort.toString(), "-q").code());
     assertEquals(0, CliTest.run("score", "--model", run.toString(), "--engine", "tf", "--data", csv.toString(),
         "--out", tf.toString(), "-q").code());
+    CliTest.Run analyze = CliTest.run("analyze", ort.toString(), "--model", run.toString(), "--out",
+        tmp.resolve("analysis").toString(), "-q");
+    assertEquals(0, analyze.code(), analyze.err());
+    CliTest.Run predict = CliTest.run("predict", "--model", run.toString(), "data/photos/astronaut.jpg");
+    assertEquals(0, predict.code(), predict.err());
+    assertTrue(predict.out().startsWith("data/photos/astronaut.jpg: face 1 at "), predict.out());
     CliTest.Run agree = CliTest.run("agree", ort.toString(), tf.toString(), "--min-agreement", "1");
     assertEquals(0, agree.code(), agree.err());
     assertTrue(agree.out().startsWith("70 faces: same predicted class for 70 (100.00%)"), agree.out());
