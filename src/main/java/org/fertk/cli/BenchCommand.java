@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks, each as a ratio against a baseline run in the same process.",
     subcommands = {BenchCommand.Load.class, BenchCommand.Train.class, BenchCommand.Score.class,
-        BenchCommand.Analyze.class, BenchCommand.Faces.class, BenchCommand.Predict.class, BenchCommand.Spark.class})
+        BenchCommand.Analyze.class, BenchCommand.Faces.class, BenchCommand.Predict.class, BenchCommand.Spark.class, BenchCommand.Memory.class})
 final class BenchCommand extends BaseCommand {
   /** Bare `fer bench`: its help. */
   @Override
@@ -282,6 +282,26 @@ final class BenchCommand extends BaseCommand {
         throw new org.fertk.util.FerException("Apache Spark is not on the classpath (" + e.getMessage()
             + "): run `fer bench spark` through the ./fer launcher, which adds target/spark-lib");
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "memory", mixinStandardHelpOptions = true,
+      description = "Peak memory and faces/s of fer score (streaming) in a child JVM on files of 1x, 10x and 100x "
+          + "--base faces, generated into a temporary folder and deleted after.")
+  static final class Memory extends BaseCommand {
+    @Option(names = "--model", defaultValue = "models/best/model-int8.onnx", description = "ONNX model (default ${DEFAULT-VALUE}).")
+    Path model;
+
+    @Option(names = "--base", defaultValue = "3000", description = "Faces in the 1x file (default ${DEFAULT-VALUE}).")
+    int base;
+
+    @Override
+    public Integer call() {
+      if (base < 1) {
+        throw new org.fertk.util.UsageException("--base must be positive, got " + base);
+      }
+      out().print(org.fertk.bench.StreamingMemoryBenchmark.run(model, base, err()));
       return 0;
     }
   }
