@@ -27,7 +27,8 @@ import org.fertk.util.TextTable;
 public final class StreamingMemoryBenchmark {
   private StreamingMemoryBenchmark() {}
 
-  public static String run(Path model, int base, java.io.PrintWriter progress) {
+  /** @param mainClass the CLI's main class, run in the child JVM (the benchmark does not depend on the CLI) */
+  public static String run(Path model, int base, String mainClass, java.io.PrintWriter progress) {
     TextTable t = new TextTable("File", "Faces", "Seconds", "Faces/s", "Peak RSS (MB)").leftAlign(0);
     Path dir;
     try {
@@ -51,7 +52,7 @@ public final class StreamingMemoryBenchmark {
         Path csv = dir.resolve("faces-x" + scale + ".csv.gz");
         write(csv, rows, n);
         long t0 = System.nanoTime();
-        long peakKb = scoreInChild(model, csv, dir.resolve("predictions.csv"));
+        long peakKb = scoreInChild(mainClass, model, csv, dir.resolve("predictions.csv"));
         double s = (System.nanoTime() - t0) / 1e9;
         t.row("x" + scale + " (" + String.format(Locale.ROOT, "%.0f MB gzip", Files.size(csv) / 1e6) + ")", n,
             String.format(Locale.ROOT, "%.1f", s), String.format(Locale.ROOT, "%,.0f", n / s),
@@ -79,9 +80,9 @@ public final class StreamingMemoryBenchmark {
   }
 
   /** Runs `fer score` in a child JVM with this one's classpath; returns its peak RSS in KB. */
-  private static long scoreInChild(Path model, Path csv, Path out) throws IOException {
+  private static long scoreInChild(String mainClass, Path model, Path csv, Path out) throws IOException {
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), "org.fertk.cli.FerCli", "score", "--model", model.toString(), "--data",
+        System.getProperty("java.class.path"), mainClass, "score", "--model", model.toString(), "--data",
         csv.toString(), "--out", out.toString(), "-q").redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     Path status = Path.of("/proc", Long.toString(p.pid()), "status");

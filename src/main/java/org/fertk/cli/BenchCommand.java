@@ -301,7 +301,7 @@ final class BenchCommand extends BaseCommand {
       if (base < 1) {
         throw new org.fertk.util.UsageException("--base must be positive, got " + base);
       }
-      out().print(org.fertk.bench.StreamingMemoryBenchmark.run(model, base, err()));
+      out().print(org.fertk.bench.StreamingMemoryBenchmark.run(model, base, FerCli.class.getName(), err()));
       return 0;
     }
   }
