@@ -348,18 +348,23 @@ public final class Fer2013CsvReader {
   }
 
   private LoadedData finishStream() {
-    if (!streamBad.isEmpty() && !options.skipBadRows()) {
-      streamBad.sort(Comparator.comparingLong(BadRow::line));
-      String more = streamBad.size() > 1
-          ? " (and " + (streamBad.size() - 1) + " more bad rows; --skip-bad-rows skips them)"
-          : " (--skip-bad-rows skips such rows)";
-      throw new DataException(new BadRow(name, streamBad.get(0).line(), streamBad.get(0).problem() + more));
-    }
-    if (streamRows == 0) {
-      throw new DataException(name, streamBad.isEmpty() ? "no data rows after the header"
-          : "no valid data rows (" + streamBad.size() + " bad rows skipped)");
-    }
+    checkRows(streamBad, streamRows);
     return null;
+  }
+
+  /** Fails on bad rows (unless skipped, sorting them by line) or on a file without valid rows. */
+  private void checkRows(List<BadRow> bad, int rows) {
+    bad.sort(Comparator.comparingLong(BadRow::line));
+    if (!bad.isEmpty() && !options.skipBadRows()) {
+      String more = bad.size() > 1
+          ? " (and " + (bad.size() - 1) + " more bad rows; --skip-bad-rows skips them)"
+          : " (--skip-bad-rows skips such rows)";
+      throw new DataException(new BadRow(name, bad.get(0).line(), bad.get(0).problem() + more));
+    }
+    if (rows == 0) {
+      throw new DataException(name, bad.isEmpty() ? "no data rows after the header"
+          : "no valid data rows (" + bad.size() + " bad rows skipped)");
+    }
   }
 
   private LoadedData assemble(List<CsvBlockParser.Chunk> chunks) {
@@ -376,17 +381,7 @@ public final class Fer2013CsvReader {
       }
       firstLine += c.lineCount;
     }
-    bad.sort(Comparator.comparingLong(BadRow::line));
-    if (!bad.isEmpty() && !options.skipBadRows()) {
-      String more = bad.size() > 1
-          ? " (and " + (bad.size() - 1) + " more bad rows; --skip-bad-rows skips them)"
-          : " (--skip-bad-rows skips such rows)";
-      throw new DataException(new BadRow(name, bad.get(0).line(), bad.get(0).problem() + more));
-    }
-    if (rows == 0) {
-      throw new DataException(name, bad.isEmpty() ? "no data rows after the header"
-          : "no valid data rows (" + bad.size() + " bad rows skipped)");
-    }
+    checkRows(bad, rows);
     byte[] pixels = new byte[rows * FaceDataset.PIXELS];
     byte[] labels = new byte[rows];
     byte[] usages = new byte[rows];

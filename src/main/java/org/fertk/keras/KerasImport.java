@@ -67,7 +67,7 @@ public final class KerasImport {
       } catch (SpecException e) {
         throw new FerException(modelFile + ": " + e.getMessage());
       }
-      Map<String, float[]> weights = weights(file, config, network, functional);
+      Map<String, float[]> weights = weights(file, config, network);
       write(runFolder, modelFile, file, network, weights, side, range, threads);
       return new Result(network, runFolder, file.format(), file.kerasVersion(), side, range[0], range[1], weights.size());
     }
@@ -259,7 +259,7 @@ public final class KerasImport {
   }
 
   /** Each layer's arrays from the file, checked against the weights the layer declares. */
-  private static Map<String, float[]> weights(KerasModelFile file, ObjectNode config, Network network, boolean functional) {
+  private static Map<String, float[]> weights(KerasModelFile file, ObjectNode config, Network network) {
     List<String[]> order = new ArrayList<>();
     Map<String, Integer> unnamed = new LinkedHashMap<>();
     for (JsonNode l : config.path("config").path("layers")) {

@@ -108,11 +108,11 @@ public final class SparkScoring {
     Dataset<Row> predictions = score(spark, rows.filter(r -> !r.bad()), shipped, names, o.batchSize(), tta, severalFiles);
     String out = o.out().toString();
     write(spark, predictions, out, o.format());
-    long faces = spark.read().format(o.format()).options(readOptions(o.format())).load(out).count();
+    Dataset<Row> written = spark.read().format(o.format()).options(readOptions(o.format())).schema(SCHEMA).load(out);
+    long faces = written.count();
     rows.unpersist();
     shipped.destroy();
-    return new Result(faces, skipped, firstBad, out, spark.read().format(o.format()).options(readOptions(o.format()))
-        .schema(SCHEMA).load(out));
+    return new Result(faces, skipped, firstBad, out, written);
   }
 
   /** csv (a file), parquet (a .parquet file, or a folder holding some) or images (another folder). */

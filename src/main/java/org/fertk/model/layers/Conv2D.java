@@ -7,7 +7,6 @@ import org.fertk.model.Activation;
 import org.fertk.model.Dims;
 import org.fertk.model.GraphContext;
 import org.fertk.model.Initializer;
-import org.fertk.model.Layer;
 import org.fertk.model.LayerConfig;
 import org.fertk.model.Regularizer;
 import org.fertk.model.Weight;
@@ -15,7 +14,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
 /** Keras Conv2D, channels_last: kernel (kh, kw, in, filters), optional bias and activation. */
-public final class Conv2D extends Layer {
+public final class Conv2D extends ActivatedLayer {
   private final int filters;
   private final int[] kernel;
   private final int[] strides;
@@ -81,26 +80,20 @@ public final class Conv2D extends Layer {
     return Dims.of(h, w, filters);
   }
 
-  private Operand<TFloat32> linear(GraphContext ctx, Operand<TFloat32> x) {
+  @Override
+  Activation activation() {
+    return activation;
+  }
+
+  @Override
+  Operand<TFloat32> linear(GraphContext ctx, Operand<TFloat32> x) {
     Operand<TFloat32> y = ctx.tf.withSubScope(name).nn.conv2d(x, ctx.variable(kernelW),
         List.of(1L, (long) strides[0], (long) strides[1], 1L), padding.toUpperCase());
     return biasW == null ? y : ctx.tf.withSubScope(name).nn.biasAdd(y, ctx.variable(biasW));
   }
 
-  @Override
-  public Operand<TFloat32> call(GraphContext ctx, Operand<TFloat32> x, boolean training) {
-    return activation.apply(ctx.tf.withSubScope(name), linear(ctx, x));
-  }
 
-  @Override
-  public boolean endsInSoftmax() {
-    return activation == Activation.SOFTMAX;
-  }
 
-  @Override
-  public Operand<TFloat32> callLogits(GraphContext ctx, Operand<TFloat32> x, boolean training) {
-    return linear(ctx, x);
-  }
 
   @Override
   public long flops() {

@@ -5,7 +5,6 @@ import org.fertk.model.Activation;
 import org.fertk.model.Dims;
 import org.fertk.model.GraphContext;
 import org.fertk.model.Initializer;
-import org.fertk.model.Layer;
 import org.fertk.model.LayerConfig;
 import org.fertk.model.Regularizer;
 import org.fertk.model.Weight;
@@ -18,7 +17,7 @@ import org.tensorflow.types.TFloat32;
  * position of the other axes (a step of a sequence, a cell of a feature map), which is also what
  * TimeDistributed(Dense) computes.
  */
-public final class Dense extends Layer {
+public final class Dense extends ActivatedLayer {
   private final int units;
   private final Activation activation;
   private final boolean useBias;
@@ -62,7 +61,13 @@ public final class Dense extends Layer {
     return Dims.of(out);
   }
 
-  private Operand<TFloat32> linear(GraphContext ctx, Operand<TFloat32> x) {
+  @Override
+  Activation activation() {
+    return activation;
+  }
+
+  @Override
+  Operand<TFloat32> linear(GraphContext ctx, Operand<TFloat32> x) {
     Ops tf = ctx.tf.withSubScope(name);
     Dims in = inputDims();
     Operand<TFloat32> flat = in.rank() == 1 ? x : tf.reshape(x, tf.constant(new int[] {-1, in.last()}));
@@ -81,20 +86,8 @@ public final class Dense extends Layer {
     return tf.reshape(y, tf.constant(back));
   }
 
-  @Override
-  public Operand<TFloat32> call(GraphContext ctx, Operand<TFloat32> x, boolean training) {
-    return activation.apply(ctx.tf.withSubScope(name), linear(ctx, x));
-  }
 
-  @Override
-  public boolean endsInSoftmax() {
-    return activation == Activation.SOFTMAX;
-  }
 
-  @Override
-  public Operand<TFloat32> callLogits(GraphContext ctx, Operand<TFloat32> x, boolean training) {
-    return linear(ctx, x);
-  }
 
   @Override
   public long flops() {

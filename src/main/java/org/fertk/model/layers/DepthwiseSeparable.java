@@ -6,7 +6,6 @@ import org.fertk.model.Activation;
 import org.fertk.model.Dims;
 import org.fertk.model.GraphContext;
 import org.fertk.model.Initializer;
-import org.fertk.model.Layer;
 import org.fertk.model.LayerConfig;
 import org.fertk.model.Regularizer;
 import org.fertk.model.Weight;
@@ -20,7 +19,7 @@ import org.tensorflow.types.TFloat32;
  * filters), bias (filters)), channels_last, the weights in Keras' order and layout. The
  * building block of Xception and of mini-Xception for FER2013.
  */
-public final class DepthwiseSeparable extends Layer {
+public final class DepthwiseSeparable extends ActivatedLayer {
   private final boolean separable;
   private final int filters;
   private final int multiplier;
@@ -103,7 +102,13 @@ public final class DepthwiseSeparable extends Layer {
     return Dims.of(h, w, out);
   }
 
-  private Operand<TFloat32> linear(GraphContext ctx, Operand<TFloat32> x) {
+  @Override
+  Activation activation() {
+    return activation;
+  }
+
+  @Override
+  Operand<TFloat32> linear(GraphContext ctx, Operand<TFloat32> x) {
     var tf = ctx.tf.withSubScope(name);
     Operand<TFloat32> y = tf.nn.depthwiseConv2dNative(x, ctx.variable(depthW),
         List.of(1L, (long) strides[0], (long) strides[1], 1L), padding.toUpperCase());
@@ -113,20 +118,8 @@ public final class DepthwiseSeparable extends Layer {
     return biasW == null ? y : tf.nn.biasAdd(y, ctx.variable(biasW));
   }
 
-  @Override
-  public Operand<TFloat32> call(GraphContext ctx, Operand<TFloat32> x, boolean training) {
-    return activation.apply(ctx.tf.withSubScope(name), linear(ctx, x));
-  }
 
-  @Override
-  public boolean endsInSoftmax() {
-    return activation == Activation.SOFTMAX;
-  }
 
-  @Override
-  public Operand<TFloat32> callLogits(GraphContext ctx, Operand<TFloat32> x, boolean training) {
-    return linear(ctx, x);
-  }
 
   @Override
   public long flops() {
