@@ -30,4 +30,14 @@ final class FaceDetectionOptions {
       throw new UsageException(e.getMessage());
     }
   }
+
+  /** The detector's settings alone (for `fer spark score`, which builds no FerModel). */
+  org.fertk.face.FaceDetector.Options settings() {
+    try {
+      return new org.fertk.face.FaceDetector.Options(minFace, scaleStep, minNeighbors,
+          fast ? org.fertk.face.FaceDetector.Cascade.LBP : org.fertk.face.FaceDetector.Cascade.HAAR);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
 }

@@ -42,8 +42,7 @@ final class PredictCommand extends BaseCommand {
   /** Shipped models, best first; the first that exists is the default. */
   static final List<String> DEFAULT_MODELS = List.of("models/best/model.onnx", "models/paper-cnn/model.onnx");
 
-  /** Pictures up to this side on both axes are taken as pre-cut faces (FER2013's 48, or twice it). */
-  static final int FACE_SIZED = 96;
+  static final int FACE_SIZED = org.fertk.data.FaceImages.FACE_SIZED;
 
   @Parameters(paramLabel = "INPUT", arity = "1..*",
       description = "Photos (PNG, JPEG, BMP or GIF), videos (mp4, avi, webm, mkv, mov) or folders of video frames.")

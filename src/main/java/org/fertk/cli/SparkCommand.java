@@ -62,6 +62,15 @@ final class SparkCommand extends BaseCommand {
     @Option(names = "--skip-bad-rows", description = "Skip and count bad rows instead of failing on the first.")
     boolean skipBadRows;
 
+    @Option(names = "--faces", defaultValue = "auto", paramLabel = "MODE",
+        description = "Pictures: 'auto' (default) finds the faces in pictures larger than 96x96 (one row per face, with "
+            + "its number and box, as fer score writes for photos), 'detect' in every picture, 'whole' takes every "
+            + "picture as one face. The detector runs in the executors.")
+    String faces;
+
+    @Mixin
+    FaceDetectionOptions detection;
+
     @Option(names = "--partitions", defaultValue = "0",
         description = "Least number of partitions per plain CSV file (default: Spark's, from the file's size).")
     int partitions;
@@ -75,13 +84,18 @@ final class SparkCommand extends BaseCommand {
       if (batchSize < 1) {
         throw new org.fertk.util.UsageException("--batch-size must be positive, got " + batchSize);
       }
+      String mode = faces.toLowerCase(Locale.ROOT);
+      if (!mode.equals("auto") && !mode.equals("detect") && !mode.equals("whole")) {
+        throw new org.fertk.util.UsageException("--faces must be auto, detect or whole, got '" + faces + "'");
+      }
       Usage only = split == null ? null : Usage.fromAlias(split);
       if (split != null && only == null) {
         throw new org.fertk.util.UsageException("--split must be Training, PublicTest or PrivateTest, got '" + split + "'");
       }
       try {
         return SparkScoreRunner.run(this, master, new org.fertk.spark.SparkScoring.Options(models, data, out,
-            format.toLowerCase(Locale.ROOT), only, batchSize, tta, skipBadRows, partitions, imageColumn, labelColumn));
+            format.toLowerCase(Locale.ROOT), only, batchSize, tta, skipBadRows, partitions, imageColumn, labelColumn,
+            mode, detection.settings()));
       } catch (NoClassDefFoundError e) {
         throw new FerException("Apache Spark is not on the classpath (" + e.getMessage() + "): run `fer spark` through "
             + "the ./fer launcher, which adds target/spark-lib, or with spark-submit");

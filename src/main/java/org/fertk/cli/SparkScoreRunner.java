@@ -32,6 +32,10 @@ final class SparkScoreRunner {
         cmd.out().printf(Locale.ROOT, "skipped %,d bad rows, e.g.:%n", r.skipped());
         r.firstSkipped().forEach(l -> cmd.out().println("  " + l));
       }
+      if (r.withoutFace() > 0) {
+        cmd.out().printf(Locale.ROOT, "no face found in %,d pictures, e.g.:%n", r.withoutFace());
+        r.firstWithoutFace().forEach(l -> cmd.out().println("  " + l));
+      }
       ClassificationReport m = SparkEvaluation.of(r.predictions());
       if (m != null) {
         print(cmd, m);

@@ -93,6 +93,9 @@ public final class FaceImages {
     }
   }
 
+  /** Pictures up to this side on both axes are taken as pre-cut faces (FER2013's 48, or twice it). */
+  public static final int FACE_SIZED = 96;
+
   /**
    * Converts to luma (ITU-R 601, as PIL's "L" mode), optionally crops the central square, and
    * resamples to 48x48: per axis, area averaging when shrinking, bilinear when enlarging.

@@ -32,7 +32,8 @@ public final class FaceDetector implements AutoCloseable {
    * @param scaleStep the factor between successive window sizes (above 1; smaller finds more, slower)
    * @param minNeighbors overlapping detections needed to keep a face (higher: fewer false faces)
    */
-  public record Options(int minFace, double scaleStep, int minNeighbors, Cascade cascade) {
+  public record Options(int minFace, double scaleStep, int minNeighbors, Cascade cascade)
+      implements java.io.Serializable {
     /**
      * Defaults for photos: faces of 48 pixels and more, step 1.1, 7 neighbours. A larger step
      * missed faces in the benchmark frames; fewer neighbours keep false faces (half of the other

@@ -4,17 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.fertk.face.FaceDetector;
 import org.fertk.score.Engine;
 import org.fertk.score.OrtEngine;
+import org.fertk.util.FerException;
 import org.fertk.util.Hashing;
 
 /**
  * The ONNX Runtime sessions of one executor JVM: created on the first task that needs a model,
  * then shared by every task of that executor (a session runs concurrent calls). Keyed by the
- * model bytes' hash, so a second job with another model in the same JVM gets its own.
+ * model bytes' hash, so a second job with another model in the same JVM gets its own. Likewise one
+ * face detector per setting (OpenCV's cascade is read from its jar once per JVM).
  */
 final class ExecutorModels {
   private static final Map<String, OrtEngine> SESSIONS = new ConcurrentHashMap<>();
+  private static final Map<FaceDetector.Options, FaceDetector> DETECTORS = new ConcurrentHashMap<>();
 
   private ExecutorModels() {}
 
@@ -23,8 +27,45 @@ final class ExecutorModels {
     for (int i = 0; i < models.size(); i++) {
       byte[] m = models.get(i);
       String what = names.get(i);
-      out.add(SESSIONS.computeIfAbsent(Hashing.sha256(m) + "/" + threads, k -> OrtEngine.open(m, threads, what)));
+      out.add(SESSIONS.computeIfAbsent(Hashing.sha256(m) + "/" + threads, k -> open(m, threads, what)));
     }
     return out;
+  }
+
+  /**
+   * Opens a session; the driver has opened the same bytes already, so a failure here is this
+   * executor's (ONNX Runtime's native library missing or not loadable on it, memory): one message
+   * that names the executor and the model.
+   */
+  private static OrtEngine open(byte[] model, int threads, String name) {
+    try {
+      return OrtEngine.open(model, threads, name);
+    } catch (RuntimeException | LinkageError e) {
+      throw new FerException(where() + ": cannot start ONNX Runtime for the model " + name + " shipped with the job ("
+          + SparkErrors.cause(e) + ")");
+    }
+  }
+
+  static FaceDetector detector(FaceDetector.Options options) {
+    return DETECTORS.computeIfAbsent(options, o -> {
+      try {
+        return FaceDetector.open(o);
+      } catch (RuntimeException | LinkageError e) {
+        throw new FerException(where() + ": cannot load OpenCV's face detector (" + SparkErrors.cause(e) + ")");
+      }
+    });
+  }
+
+  /** The executor, for messages about what failed on it. */
+  static String where() {
+    org.apache.spark.TaskContext t = org.apache.spark.TaskContext.get();
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown host";
+    }
+    return "executor " + org.apache.spark.SparkEnv.get().executorId() + " on " + host
+        + (t == null ? "" : " (task " + t.partitionId() + ", attempt " + t.attemptNumber() + ")");
   }
 }

@@ -4,11 +4,27 @@ import java.io.Serializable;
 
 /**
  * One face read on an executor, keyed by where it came from (file and line) so that predictions
- * join back to the input; or a row that could not be read ({@code problem} set, no pixels).
+ * join back to the input; or a row that could not be read ({@code problem} set, no pixels); or a
+ * picture in which the detector found no face (no problem, no pixels). Faces found in a picture
+ * carry their number (1 = largest) and box; {@code face} 0 means the row is not from detection.
  */
-record FaceRow(String file, long line, int label, String problem, byte[] pixels) implements Serializable {
+record FaceRow(String file, long line, int label, String problem, byte[] pixels, int face, int[] box)
+    implements Serializable {
+  FaceRow(String file, long line, int label, String problem, byte[] pixels) {
+    this(file, line, label, problem, pixels, 0, null);
+  }
+
   boolean bad() {
     return problem != null;
+  }
+
+  /** A face to score (neither a bad row nor a picture without a face). */
+  boolean scorable() {
+    return pixels != null;
+  }
+
+  boolean noFaceFound() {
+    return problem == null && pixels == null;
   }
 
   /** "file:line: problem" for CSV rows; pictures and Parquet rows say where in their problem. */

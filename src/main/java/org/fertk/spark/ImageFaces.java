@@ -3,7 +3,9 @@ package org.fertk.spark;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -12,36 +14,68 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.fertk.Emotion;
+import org.fertk.FaceBox;
 import org.fertk.data.FaceImages;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.Usage;
+import org.fertk.face.FaceCrops;
+import org.fertk.face.FaceDetector;
 import org.fertk.util.FerException;
 
 /**
  * Faces stored as encoded pictures: an image folder ({@code <root>/<class>/*} or
  * {@code <root>/<split>/<class>/*}, read with Spark's binaryFile source) or Parquet files with a
  * column of image bytes. Each picture becomes 48x48 gray as `fer score` makes it (luma, area
- * averaging); one that cannot be decoded, or declares more than 100 million pixels, is a bad row
- * named by its file (and Parquet row).
+ * averaging), or, with face detection, yields the faces the detector finds in it, cropped as
+ * `fer score` crops them; one that cannot be decoded, or declares more than 100 million pixels, is
+ * a bad row named by its file (and Parquet row).
  */
 final class ImageFaces {
   private ImageFaces() {}
 
-  static JavaRDD<FaceRow> folder(SparkSession spark, String dir, Usage only) {
+  /**
+   * How pictures become faces, as `fer score --faces` says: whole (each picture is one face), auto
+   * (the faces found in pictures larger than 96x96; smaller ones are one face), detect (the faces
+   * found in every picture).
+   */
+  record Framing(String mode, FaceDetector.Options detection) implements java.io.Serializable {
+    static final Framing WHOLE = new Framing("whole", FaceDetector.Options.DEFAULTS);
+
+    Framing {
+      if (!mode.equals("whole") && !mode.equals("auto") && !mode.equals("detect")) {
+        throw new FerException("faces must be auto, detect or whole, got '" + mode + "'");
+      }
+    }
+
+    /** True when rows carry a face number and box (the photo layout of `fer score`). */
+    boolean detects() {
+      return !mode.equals("whole");
+    }
+
+    boolean detectIn(int width, int height) {
+      return mode.equals("detect")
+          || mode.equals("auto") && (width > FaceImages.FACE_SIZED || height > FaceImages.FACE_SIZED);
+    }
+  }
+
+  static JavaRDD<FaceRow> folder(SparkSession spark, String dir, Usage only, Framing framing) {
     Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
         .option("pathGlobFilter", "*.{png,jpg,jpeg,bmp,gif,PNG,JPG,JPEG,BMP,GIF}").load(dir).select("path", "content");
     int usage = only == null ? -1 : only.ordinal();
-    return files.javaRDD().map(r -> {
+    return files.javaRDD().flatMap(r -> {
       String path = r.getString(0);
       String[] parts = path.split("/");
       Emotion e = parts.length >= 2 ? Emotion.fromName(parts[parts.length - 2]) : null;
       Usage u = parts.length >= 3 ? Usage.fromAlias(parts[parts.length - 3]) : null;
-      FaceRow f = decode(path, 0, e == null ? -1 : e.ordinal(), (byte[]) r.get(1));
-      return usage >= 0 && (u == null || u.ordinal() != usage) ? null : f;
-    }).filter(f -> f != null);
+      if (usage >= 0 && (u == null || u.ordinal() != usage)) {
+        return java.util.Collections.emptyIterator();
+      }
+      return decode(path, 0, e == null ? -1 : e.ordinal(), (byte[]) r.get(1), framing).iterator();
+    });
   }
 
-  static JavaRDD<FaceRow> parquet(SparkSession spark, String path, String imageColumn, String labelColumn) {
+  static JavaRDD<FaceRow> parquet(SparkSession spark, String path, String imageColumn, String labelColumn,
+      Framing framing) {
     Dataset<Row> d = spark.read().parquet(path);
     java.util.List<String> cols = java.util.Arrays.asList(d.columns());
     if (!cols.contains(imageColumn)) {
@@ -51,40 +85,60 @@ final class ImageFaces {
     boolean labels = cols.contains(labelColumn);
     Dataset<Row> sel = d.select(d.col("_metadata.file_path"), d.col("_metadata.row_index"), d.col(imageColumn),
         labels ? d.col(labelColumn) : org.apache.spark.sql.functions.lit(null));
-    return sel.javaRDD().map(r -> {
+    return sel.javaRDD().flatMap(r -> {
       String file = r.getString(0);
       long row = r.getLong(1) + 1;
       int label = r.isNullAt(3) ? -1 : ((Number) r.get(3)).intValue();
       if (label < -1 || label >= Emotion.COUNT) {
-        return new FaceRow(file, row, -1, "row " + row + ": label " + label + " outside 0..6", null);
+        return List.of(new FaceRow(file, row, -1, "row " + row + ": label " + label + " outside 0..6", null)).iterator();
       }
-      return r.isNullAt(2) ? new FaceRow(file, row, -1, "row " + row + ": no image bytes", null)
-          : decode(file, row, label, (byte[]) r.get(2));
+      return (r.isNullAt(2) ? List.of(new FaceRow(file, row, -1, "row " + row + ": no image bytes", null))
+          : decode(file, row, label, (byte[]) r.get(2), framing)).iterator();
     });
   }
 
-  static FaceRow decode(String file, long row, int label, byte[] bytes) {
+  /** The faces of one picture: itself as one face, the faces found in it, or a no-face / bad row. */
+  static List<FaceRow> decode(String file, long row, int label, byte[] bytes, Framing framing) {
     String where = row > 0 ? "row " + row + ": " : "";
+    BufferedImage img;
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
       if (readers == null || !readers.hasNext()) {
-        return new FaceRow(file, row, -1, where + "not a picture in a known format", null);
+        return List.of(new FaceRow(file, row, -1, where + "not a picture in a known format", null));
       }
       ImageReader reader = readers.next();
       try {
         reader.setInput(in);
         long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
         if (pixels > ReadOptions.DEFAULT_MAX_IMAGE_PIXELS) {
-          return new FaceRow(file, row, -1, where + "declares " + pixels + " pixels, more than "
-              + ReadOptions.DEFAULT_MAX_IMAGE_PIXELS, null);
+          return List.of(new FaceRow(file, row, -1, where + "declares " + pixels + " pixels, more than "
+              + ReadOptions.DEFAULT_MAX_IMAGE_PIXELS, null));
         }
-        BufferedImage img = reader.read(0);
-        return new FaceRow(file, row, label, null, FaceImages.to48(img, false));
+        img = reader.read(0);
       } finally {
         reader.dispose();
       }
     } catch (IOException | RuntimeException e) {
-      return new FaceRow(file, row, -1, where + "cannot decode the picture (" + e.getMessage() + ")", null);
+      return List.of(new FaceRow(file, row, -1, where + "cannot decode the picture (" + e.getMessage() + ")", null));
     }
+    int w = img.getWidth();
+    int h = img.getHeight();
+    if (!framing.detectIn(w, h)) {
+      return List.of(framing.detects() ? new FaceRow(file, row, label, null, FaceImages.to48(img, false), 1,
+          new int[] {0, 0, w, h}) : new FaceRow(file, row, label, null, FaceImages.to48(img, false)));
+    }
+    float[] gray = FaceImages.grayOf(img); // once, for the detector and the crops
+    FaceDetector detector = ExecutorModels.detector(framing.detection());
+    List<FaceBox> boxes = detector.detectLuma(gray, w, h);
+    if (boxes.isEmpty()) {
+      return List.of(new FaceRow(file, row, label, null, null, 0, null));
+    }
+    List<FaceRow> faces = new ArrayList<>(boxes.size());
+    for (int i = 0; i < boxes.size(); i++) {
+      FaceBox b = boxes.get(i);
+      faces.add(new FaceRow(file, row, label, null, FaceCrops.crop(gray, w, h, b, framing.detection().cascade()), i + 1,
+          new int[] {b.x(), b.y(), b.width(), b.height()}));
+    }
+    return faces;
   }
 }

@@ -26,6 +26,7 @@ import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.Scores;
 import org.fertk.data.Usage;
+import org.fertk.face.FaceDetector;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Scorer;
 import org.fertk.score.TestTimeAugmentation;
@@ -42,25 +43,42 @@ import scala.Tuple2;
  * is written under a temporary name and renamed into place when the job has succeeded.
  */
 public final class SparkScoring {
-  /** What to score and how; {@code split} null scores every row. */
+  /**
+   * What to score and how; {@code split} null scores every row; {@code faces} says how pictures
+   * become faces (auto, detect, whole: as `fer score --faces`) with {@code detection}'s settings.
+   */
   public record Options(List<Path> models, List<String> data, Path out, String format, Usage split, int batchSize,
-      String tta, boolean skipBadRows, int minPartitions, String imageColumn, String labelColumn) {
-    /** FER2013 CSV input (no Parquet columns to name). */
+      String tta, boolean skipBadRows, int minPartitions, String imageColumn, String labelColumn, String faces,
+      FaceDetector.Options detection) {
+    /** FER2013 CSV input (no Parquet columns to name), pictures framed as `fer score` frames them. */
     public Options(List<Path> models, List<String> data, Path out, String format, Usage split, int batchSize,
         String tta, boolean skipBadRows, int minPartitions) {
-      this(models, data, out, format, split, batchSize, tta, skipBadRows, minPartitions, "image", "emotion");
+      this(models, data, out, format, split, batchSize, tta, skipBadRows, minPartitions, "image", "emotion", "auto",
+          FaceDetector.Options.DEFAULTS);
+    }
+
+    /** The same with pictures framed another way. */
+    public Options withFaces(String mode, FaceDetector.Options settings) {
+      return new Options(models, data, out, format, split, batchSize, tta, skipBadRows, minPartitions, imageColumn,
+          labelColumn, mode, settings);
     }
   }
 
-  /** What a job did: faces scored, rows skipped (with the first few described), where it wrote. */
-  public record Result(long faces, long skipped, List<String> firstSkipped, String output, Dataset<Row> predictions) {}
+  /**
+   * What a job did: faces scored, rows skipped (with the first few described), pictures in which
+   * no face was found (with the first few named), where it wrote.
+   */
+  public record Result(long faces, long skipped, List<String> firstSkipped, long withoutFace,
+      List<String> firstWithoutFace, String output, Dataset<Row> predictions) {}
 
   /** Test hook: fail each scoring task's first attempt, to check that Spark's retry loses and duplicates nothing. */
   static final String FAIL_FIRST_ATTEMPT = "fer.spark.failFirstAttempt";
 
-  static final StructType SCHEMA;
+  static final StructType SCHEMA = schema(false);
+  /** With the face's number and box after the source, as `fer score` writes for photos. */
+  static final StructType PHOTO_SCHEMA = schema(true);
 
-  static {
+  private static StructType schema(boolean photos) {
     List<StructField> f = new ArrayList<>();
     f.add(DataTypes.createStructField("index", DataTypes.LongType, false));
     f.add(DataTypes.createStructField("true_label", DataTypes.IntegerType, true));
@@ -69,7 +87,12 @@ public final class SparkScoring {
       f.add(DataTypes.createStructField("p_" + k, DataTypes.FloatType, false));
     }
     f.add(DataTypes.createStructField("source", DataTypes.StringType, false));
-    SCHEMA = DataTypes.createStructType(f);
+    if (photos) {
+      for (String c : List.of("face", "x", "y", "width", "height")) {
+        f.add(DataTypes.createStructField(c, DataTypes.IntegerType, true));
+      }
+    }
+    return DataTypes.createStructType(f);
   }
 
   private SparkScoring() {}
@@ -82,15 +105,20 @@ public final class SparkScoring {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<String> names = new ArrayList<>();
     List<byte[]> models = readModels(o.models(), names);
+    ImageFaces.Framing framing = new ImageFaces.Framing(o.faces(), o.detection());
     JavaRDD<FaceRow> rows = null;
+    boolean pictures = false;
     for (String d : o.data()) {
-      JavaRDD<FaceRow> r = switch (kind(spark, d)) {
-        case "parquet" -> ImageFaces.parquet(spark, d, o.imageColumn(), o.labelColumn());
-        case "images" -> ImageFaces.folder(spark, d, o.split());
+      String kind = kind(spark, d);
+      pictures |= !kind.equals("csv");
+      JavaRDD<FaceRow> r = switch (kind) {
+        case "parquet" -> ImageFaces.parquet(spark, d, o.imageColumn(), o.labelColumn(), framing);
+        case "images" -> ImageFaces.folder(spark, d, o.split(), framing);
         default -> CsvFaces.read(sc, d, o.split(), o.minPartitions());
       };
       rows = rows == null ? r : rows.union(r);
     }
+    boolean photoLayout = pictures && framing.detects();
     rows = rows.cache();
     JavaRDD<FaceRow> bad = rows.filter(FaceRow::bad);
     long skipped = bad.count();
@@ -103,16 +131,21 @@ public final class SparkScoring {
             + " more bad rows; --skip-bad-rows skips them)" : " (--skip-bad-rows skips such rows)"));
       }
     }
+    JavaRDD<FaceRow> none = rows.filter(FaceRow::noFaceFound);
+    long withoutFace = none.count();
+    List<String> firstNone = withoutFace == 0 ? List.of() : none.take(10).stream().map(FaceRow::file).toList();
     boolean severalFiles = o.data().size() > 1;
     Broadcast<List<byte[]>> shipped = sc.broadcast(models);
-    Dataset<Row> predictions = score(spark, rows.filter(r -> !r.bad()), shipped, names, o.batchSize(), tta, severalFiles);
+    Dataset<Row> predictions = score(spark, rows.filter(FaceRow::scorable), shipped, names, o.batchSize(), tta,
+        severalFiles, photoLayout);
     String out = o.out().toString();
     write(spark, predictions, out, o.format());
-    Dataset<Row> written = spark.read().format(o.format()).options(readOptions(o.format())).schema(SCHEMA).load(out);
+    Dataset<Row> written = spark.read().format(o.format()).options(readOptions(o.format()))
+        .schema(photoLayout ? PHOTO_SCHEMA : SCHEMA).load(out);
     long faces = written.count();
     rows.unpersist();
     shipped.destroy();
-    return new Result(faces, skipped, firstBad, out, written);
+    return new Result(faces, skipped, firstBad, withoutFace, firstNone, out, written);
   }
 
   /** csv (a file), parquet (a .parquet file, or a folder holding some) or images (another folder). */
@@ -142,7 +175,7 @@ public final class SparkScoring {
 
   /** Good rows to predictions (index in partition order), scored by each executor's shared sessions. */
   static Dataset<Row> score(SparkSession spark, JavaRDD<FaceRow> good, Broadcast<List<byte[]>> models, List<String> names,
-      int batchSize, TestTimeAugmentation tta, boolean severalFiles) {
+      int batchSize, TestTimeAugmentation tta, boolean severalFiles, boolean photoLayout) {
     JavaPairRDD<Long, FaceRow> indexed = good.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
     int cores = spark.sparkContext().defaultParallelism();
     if (indexed.getNumPartitions() < cores) {
@@ -150,8 +183,9 @@ public final class SparkScoring {
       // each range sorted, so that every core scores and the output stays in input order
       indexed = indexed.repartitionAndSortWithinPartitions(new IndexRanges(cores, indexed.count()));
     }
-    JavaRDD<Row> scored = indexed.mapPartitions(new ScorePartition(models, names, batchSize, tta.name(), severalFiles));
-    return spark.createDataFrame(scored, SCHEMA);
+    JavaRDD<Row> scored = indexed.mapPartitions(new ScorePartition(models, names, batchSize, tta.name(), severalFiles,
+        photoLayout));
+    return spark.createDataFrame(scored, photoLayout ? PHOTO_SCHEMA : SCHEMA);
   }
 
   /** The model files' bytes, each checked by opening it once here on the driver. */
@@ -245,13 +279,16 @@ public final class SparkScoring {
     private final int batch;
     private final String tta;
     private final boolean severalFiles;
+    private final boolean photoLayout;
 
-    ScorePartition(Broadcast<List<byte[]>> models, List<String> names, int batch, String tta, boolean severalFiles) {
+    ScorePartition(Broadcast<List<byte[]>> models, List<String> names, int batch, String tta, boolean severalFiles,
+        boolean photoLayout) {
       this.models = models;
       this.names = names;
       this.batch = batch;
       this.tta = tta;
       this.severalFiles = severalFiles;
+      this.photoLayout = photoLayout;
     }
 
     @Override
@@ -286,7 +323,7 @@ public final class SparkScoring {
           Scores s = new Scores(probs);
           for (int i = 0; i < n; i++) {
             FaceRow r = rows.get(i)._2();
-            Object[] v = new Object[SCHEMA.size()];
+            Object[] v = new Object[(photoLayout ? PHOTO_SCHEMA : SCHEMA).size()];
             v[0] = rows.get(i)._1();
             v[1] = r.label() >= 0 ? r.label() : null;
             v[2] = s.argmax(i);
@@ -294,6 +331,12 @@ public final class SparkScoring {
               v[3 + c] = probs[i * Emotion.COUNT + c];
             }
             v[3 + Emotion.COUNT] = r.source(severalFiles);
+            if (photoLayout && r.face() > 0) {
+              v[4 + Emotion.COUNT] = r.face();
+              for (int k = 0; k < 4; k++) {
+                v[5 + Emotion.COUNT + k] = r.box()[k];
+              }
+            }
             ready.add(RowFactory.create(v));
           }
         }

@@ -205,4 +205,65 @@ class SparkScoringTest {
     ClassificationReport m = SparkEvaluation.of(p.predictions());
     assertEquals(42, m.n());
   }
+
+  @Test
+  void photosAreSearchedForFacesInTheExecutorsAsFerScoreDoes() throws Exception {
+    Path photos = tmp.resolve("photos");
+    Files.createDirectories(photos);
+    Files.copy(Path.of("data/photos/astronaut.jpg"), photos.resolve("astronaut.jpg"));
+    Files.copy(Path.of("data/photos/grace-hopper.jpg"), photos.resolve("grace-hopper.jpg"));
+    java.awt.image.BufferedImage blank = new java.awt.image.BufferedImage(200, 150,
+        java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    javax.imageio.ImageIO.write(blank, "png", photos.resolve("blank.png").toFile());
+
+    // single machine: what fer score --faces detect finds and predicts for each photo
+    java.util.Map<String, List<org.fertk.DetectedFace>> expected = new java.util.HashMap<>();
+    try (org.fertk.FerModel m = org.fertk.FerModel.load(MODEL,
+        org.fertk.FerModel.Options.defaults().runtime(org.fertk.FerModel.Runtime.ONNX_RUNTIME))) {
+      for (String f : List.of("astronaut.jpg", "grace-hopper.jpg")) {
+        expected.put(f, m.predictFaces(javax.imageio.ImageIO.read(photos.resolve(f).toFile())));
+      }
+    }
+
+    SparkScoring.Result r = SparkScoring.run(spark, options(tmp.resolve("photos-out"), List.of(photos.toString()), false)
+        .withFaces("auto", org.fertk.face.FaceDetector.Options.DEFAULTS));
+    int want = expected.values().stream().mapToInt(List::size).sum();
+    assertTrue(want >= 2, "the detector finds both portraits");
+    assertEquals(want, r.faces());
+    assertEquals(1, r.withoutFace());
+    assertTrue(r.firstWithoutFace().get(0).endsWith("blank.png"), r.firstWithoutFace().toString());
+    for (Row row : r.predictions().collectAsList()) {
+      String name = Path.of(row.getString(row.fieldIndex("source"))).getFileName().toString();
+      org.fertk.DetectedFace d = expected.get(name).get(row.getInt(row.fieldIndex("face")) - 1);
+      assertEquals(d.box().x(), row.getInt(row.fieldIndex("x")));
+      assertEquals(d.box().y(), row.getInt(row.fieldIndex("y")));
+      assertEquals(d.box().width(), row.getInt(row.fieldIndex("width")));
+      assertEquals(d.box().height(), row.getInt(row.fieldIndex("height")));
+      for (int c = 0; c < 7; c++) {
+        assertEquals(d.prediction().probabilities()[c], row.getFloat(3 + c), 1e-6);
+      }
+    }
+
+    // whole: every picture is one face, no box columns
+    SparkScoring.Result whole = SparkScoring.run(spark, options(tmp.resolve("photos-whole"),
+        List.of(photos.toString()), false).withFaces("whole", org.fertk.face.FaceDetector.Options.DEFAULTS));
+    assertEquals(3, whole.faces());
+    assertFalse(java.util.Arrays.asList(whole.predictions().columns()).contains("face"));
+  }
+
+  @Test
+  void anExecutorThatCannotOpenTheModelSaysWhichAndWhere() {
+    org.apache.spark.api.java.JavaSparkContext sc =
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+    // bytes the driver never checked, as if the model were damaged on the way to the executor
+    org.apache.spark.broadcast.Broadcast<List<byte[]>> broken = sc.broadcast(List.of(new byte[] {1, 2, 3}));
+    org.apache.spark.api.java.JavaRDD<FaceRow> faces = sc.parallelize(List.of(
+        new FaceRow("f.csv", 2, 0, null, new byte[FaceDataset.PIXELS])), 1);
+    Exception e = assertThrows(Exception.class, () -> SparkScoring.score(spark, faces, broken, List.of("shipped.onnx"),
+        8, TestTimeAugmentation.NONE, false, false).collectAsList());
+    FerException user = SparkErrors.userError(e);
+    assertTrue(user != null, e.toString());
+    assertTrue(user.getMessage().matches("executor \\S+ on .+ \\(task \\d+, attempt \\d\\): cannot start ONNX Runtime "
+        + "for the model shipped.onnx shipped with the job \\(.+\\)"), user.getMessage());
+  }
 }
