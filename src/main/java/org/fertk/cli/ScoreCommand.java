@@ -124,10 +124,17 @@ final class ScoreCommand extends BaseCommand {
     return 0;
   }
 
-  /** One FER2013 CSV file: read, scored and written block by block (bounded memory, any file size). */
+  /**
+   * One FER2013 CSV file or one image folder: read, scored and written block by block (bounded
+   * memory, any size; a folder keeps only its list of file names whole).
+   */
   private boolean streamable() {
-    return data.size() == 1 && Files.isRegularFile(data.get(0)) && !org.fertk.data.FaceImages.isImageFile(data.get(0));
+    return data.size() == 1 && (Files.isDirectory(data.get(0))
+        || Files.isRegularFile(data.get(0)) && !org.fertk.data.FaceImages.isImageFile(data.get(0)));
   }
+
+  /** Faces per block of a streamed image folder (decoded in parallel, then scored). */
+  private static final int FOLDER_BLOCK = 4096;
 
   private int scoreStreaming(String eng) {
     if (Files.isDirectory(out)) {
@@ -144,10 +151,12 @@ final class ScoreCommand extends BaseCommand {
       double[] seconds = new double[1];
       List<double[]> latencies = new ArrayList<>();
       List<org.fertk.data.BadRow> skipped = new ArrayList<>();
+      List<String> notes = new ArrayList<>();
       try (Progress bar = Progress.create(quiet(), "Scoring", -1, "img")) {
         Predictions.write(out, rows -> {
-          org.fertk.data.Fer2013CsvReader.stream(data.get(0), input.readOptions().withRequireLabels(false), block -> {
+          java.util.function.Consumer<LoadedData> scoreBlock = block -> {
             skipped.addAll(block.skipped());
+            notes.addAll(block.notes());
             FaceDataset f = only == null ? block.dataset() : block.dataset().only(only);
             if (f.size() == 0) {
               return;
@@ -162,14 +171,20 @@ final class ScoreCommand extends BaseCommand {
             } else {
               n[2] += f.size();
             }
-          });
+          };
+          if (Files.isDirectory(data.get(0))) {
+            org.fertk.data.ImageFolderReader.streamFolder(data.get(0), input.readOptions().withRequireLabels(false),
+                centerCrop, FOLDER_BLOCK, scoreBlock);
+          } else {
+            org.fertk.data.Fer2013CsvReader.stream(data.get(0), input.readOptions().withRequireLabels(false), scoreBlock);
+          }
           if (n[0] == 0) {
             throw new FerException(data.get(0) + ": no " + only.label() + " rows (--split " + split + ")");
           }
         });
       }
-      if (!skipped.isEmpty()) {
-        new LoadedData(new FaceDataset.Builder(data.get(0).toString(), 0).build(), skipped).report(err());
+      if (!skipped.isEmpty() || !notes.isEmpty()) {
+        new LoadedData(new FaceDataset.Builder(data.get(0).toString(), 0).build(), skipped, notes).report(err());
       }
       Scorer.Result r = new Scorer.Result(new float[0], (int) n[0], seconds[0],
           latencies.stream().flatMapToDouble(java.util.Arrays::stream).toArray());

@@ -20,11 +20,46 @@ public final class ImageFolderReader {
   private ImageFolderReader() {}
 
   public static LoadedData readFolder(Path root, ReadOptions options, boolean centerCrop) {
+    List<String> notes = new ArrayList<>();
+    List<Entry> entries = entries(root, notes);
+    LoadedData d = decode(root.toString(), entries, 0, entries.size(), options, centerCrop);
+    if (d.dataset().size() == 0) {
+      throw new DataException(root.toString(), "no readable images (" + d.skipped().size() + " could not be decoded)");
+    }
+    return new LoadedData(d.dataset(), d.skipped(), List.copyOf(notes));
+  }
+
+  /**
+   * Reads a folder as {@link #readFolder} does but hands its faces to {@code consumer} a block of
+   * pictures at a time, in the same order, so that only one block's pixels are in memory (the
+   * list of file names is kept whole). The first block carries the notes; a bad picture fails as
+   * in a whole read, or (skipBadRows) comes with its block's faces.
+   */
+  public static void streamFolder(Path root, ReadOptions options, boolean centerCrop, int blockSize,
+      java.util.function.Consumer<LoadedData> consumer) {
+    if (blockSize < 1) {
+      throw new IllegalArgumentException("block size must be positive, got " + blockSize);
+    }
+    List<String> notes = new ArrayList<>();
+    List<Entry> entries = entries(root, notes);
+    int skipped = 0;
+    for (int from = 0; from < entries.size(); from += blockSize) {
+      LoadedData d = decode(root.toString(), entries, from, Math.min(entries.size(), from + blockSize), options,
+          centerCrop);
+      skipped += d.skipped().size();
+      consumer.accept(from == 0 ? new LoadedData(d.dataset(), d.skipped(), List.copyOf(notes)) : d);
+    }
+    if (skipped == entries.size()) {
+      throw new DataException(root.toString(), "no readable images (" + skipped + " could not be decoded)");
+    }
+  }
+
+  /** The labelled picture files under a folder, in name order; notes say how split folders mapped. */
+  private static List<Entry> entries(Path root, List<String> notes) {
     if (!Files.isDirectory(root)) {
       throw new DataException(root.toString(), Files.exists(root) ? "not a folder" : "folder not found");
     }
     List<Entry> entries = new ArrayList<>();
-    List<String> notes = new ArrayList<>();
     List<Path> children = list(root);
     boolean classFolders = children.stream().anyMatch(p -> Files.isDirectory(p)
         && Emotion.fromName(p.getFileName().toString()) != null);
@@ -44,8 +79,7 @@ public final class ImageFolderReader {
     if (entries.isEmpty()) {
       throw new DataException(root.toString(), "no images found (expected <root>/<split>/<class>/*.png|jpg)");
     }
-    LoadedData d = decode(root.toString(), entries, options, centerCrop);
-    return new LoadedData(d.dataset(), d.skipped(), List.copyOf(notes));
+    return entries;
   }
 
   /**
@@ -97,8 +131,12 @@ public final class ImageFolderReader {
     if (entries.isEmpty()) {
       throw new DataException("(images)", "no image files given");
     }
-    return decode(files.size() == 1 ? files.get(0).toString() : files.size() + " images", entries,
-        options, centerCrop);
+    String source = files.size() == 1 ? files.get(0).toString() : files.size() + " images";
+    LoadedData d = decode(source, entries, 0, entries.size(), options, centerCrop);
+    if (d.dataset().size() == 0) {
+      throw new DataException(source, "no readable images (" + d.skipped().size() + " could not be decoded)");
+    }
+    return d;
   }
 
   private record Entry(Path file, int label, Usage usage) {}
@@ -121,21 +159,23 @@ public final class ImageFolderReader {
     }
   }
 
-  private static LoadedData decode(String source, List<Entry> entries, ReadOptions options,
+  /** Entries [from, to) decoded in parallel; a face's origin is its entry's position in the whole list. */
+  private static LoadedData decode(String source, List<Entry> entries, int from, int to, ReadOptions options,
       boolean centerCrop) {
-    byte[][] decoded = new byte[entries.size()][];
-    BadRow[] errors = new BadRow[entries.size()];
+    int n = to - from;
+    byte[][] decoded = new byte[n][];
+    BadRow[] errors = new BadRow[n];
     // Decoding is independent per file: use all cores.
-    java.util.stream.IntStream.range(0, entries.size()).parallel().forEach(i -> {
+    java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
       try {
-        decoded[i] = FaceImages.read48(entries.get(i).file(), centerCrop, options.maxImagePixels());
+        decoded[i] = FaceImages.read48(entries.get(from + i).file(), centerCrop, options.maxImagePixels());
       } catch (DataException e) {
         errors[i] = e.where();
       }
     });
     List<BadRow> bad = new ArrayList<>();
-    FaceDataset.Builder b = new FaceDataset.Builder(source, entries.size());
-    for (int i = 0; i < entries.size(); i++) {
+    FaceDataset.Builder b = new FaceDataset.Builder(source, n);
+    for (int i = 0; i < n; i++) {
       if (errors[i] != null) {
         if (!options.skipBadRows()) {
           throw new DataException(new BadRow(errors[i].file(), 0,
@@ -144,11 +184,8 @@ public final class ImageFolderReader {
         bad.add(errors[i]);
         continue;
       }
-      Entry e = entries.get(i);
-      b.add(decoded[i], 0, e.label(), e.usage(), i, e.file().toString());
-    }
-    if (b.size() == 0) {
-      throw new DataException(source, "no readable images (" + bad.size() + " could not be decoded)");
+      Entry e = entries.get(from + i);
+      b.add(decoded[i], 0, e.label(), e.usage(), from + i, e.file().toString());
     }
     return new LoadedData(b.build(), List.copyOf(bad));
   }

@@ -214,4 +214,36 @@ class ScoreCliTest {
     assertFalse(Files.exists(dir.resolve("e.csv")));
     assertFalse(Files.exists(dir.resolve("s.csv")));
   }
+
+  @Test
+  void anImageFolderIsStreamedAndScoresAsItsFilesDo() throws Exception {
+    org.fertk.data.FaceDataset faces = new org.fertk.data.SyntheticFaces(5).generate(30, 0);
+    Path root = dir.resolve("folder");
+    List<String> files = new java.util.ArrayList<>();
+    for (int i = 0; i < faces.size(); i++) {
+      Path f = root.resolve("train").resolve(org.fertk.Emotion.keys()[faces.label(i)]).resolve("f" + i + ".png");
+      Files.createDirectories(f.getParent());
+      javax.imageio.ImageIO.write(org.fertk.data.FaceImages.toImage(faces, i), "png", f.toFile());
+      files.add(f.toString());
+    }
+    Path streamed = dir.resolve("folder.csv");
+    CliTest.Run r = CliTest.run("score", "--model", onnx.toString(), "--data", root.toString(), "--out", streamed.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("accuracy "), r.out());
+    assertTrue(r.err().contains("split folders train -> Training"), r.err());
+    List<String> args = new java.util.ArrayList<>(List.of("score", "--model", onnx.toString(), "--out",
+        dir.resolve("files.csv").toString(), "--data"));
+    args.addAll(files);
+    assertEquals(0, CliTest.run(args.toArray(String[]::new)).code());
+    java.util.Map<String, String[]> byFile = new java.util.HashMap<>();
+    rows(dir.resolve("files.csv")).forEach(row -> byFile.put(row[10], row));
+    List<String[]> got = rows(streamed);
+    assertEquals(30, got.size());
+    for (String[] row : got) {
+      String[] want = byFile.get(row[10]);
+      for (int c = 2; c < 10; c++) {
+        assertEquals(want[c], row[c], row[10]);
+      }
+    }
+  }
 }

@@ -133,4 +133,39 @@ class ImageFolderReaderTest {
     DataException e = assertThrows(DataException.class, () -> ImageFolderReader.readFolder(dir, ReadOptions.STRICT, false));
     assertTrue(e.getMessage().contains("split folder maps to PublicTest as PublicTest does"), e.getMessage());
   }
+
+  @Test
+  void streamingGivesTheWholeReadBlockByBlock() throws IOException {
+    for (int i = 0; i < 11; i++) {
+      writeImage(dir.resolve((i % 3 == 0 ? "test/" : "train/") + Emotion.keys()[i % 7] + "/f" + i + ".png"), 30 + i, 40,
+          new Color(20 * i, 10 * i, 5 * i), "png");
+    }
+    Path bad = dir.resolve("train/sad/zz-broken.png");
+    Files.writeString(bad, "not an image");
+    ReadOptions skip = ReadOptions.STRICT.withSkipBadRows(true);
+    LoadedData whole = ImageFolderReader.readFolder(dir, skip, false);
+    List<LoadedData> blocks = new java.util.ArrayList<>();
+    ImageFolderReader.streamFolder(dir, skip, false, 4, blocks::add);
+    assertEquals(3, blocks.size(), "12 pictures in blocks of 4");
+    assertEquals(whole.notes(), blocks.get(0).notes());
+    assertTrue(blocks.get(1).notes().isEmpty());
+    int k = 0;
+    for (LoadedData b : blocks) {
+      for (int i = 0; i < b.dataset().size(); i++, k++) {
+        assertEquals(whole.dataset().name(k), b.dataset().name(i));
+        assertEquals(whole.dataset().origin(k), b.dataset().origin(i));
+        assertEquals(whole.dataset().label(k), b.dataset().label(i));
+        assertEquals(whole.dataset().usage(k), b.dataset().usage(i));
+        assertEquals(whole.dataset().pixel(k, 5, 7), b.dataset().pixel(i, 5, 7));
+      }
+    }
+    assertEquals(whole.dataset().size(), k);
+    assertEquals(List.of(bad.toString()), blocks.stream().flatMap(b -> b.skipped().stream()).map(BadRow::file).toList());
+
+    DataException strict = assertThrows(DataException.class,
+        () -> ImageFolderReader.streamFolder(dir, ReadOptions.STRICT, false, 4, b -> {}));
+    DataException wholeStrict = assertThrows(DataException.class,
+        () -> ImageFolderReader.readFolder(dir, ReadOptions.STRICT, false));
+    assertEquals(wholeStrict.getMessage(), strict.getMessage());
+  }
 }
