@@ -127,6 +127,39 @@ final class TrainCommand extends BaseCommand {
 
     @Option(names = "--label-smoothing", description = "Label smoothing (default " + TrainConfig.Builder.LABEL_SMOOTHING + ").")
     Double labelSmoothing;
+
+    @Option(names = "--mixup", paramLabel = "ALPHA",
+        description = "Mixup: faces and targets of a batch blended with the batch reversed, lambda ~ Beta(ALPHA, ALPHA) "
+            + "(e.g. 0.2-0.8; default 0, off).")
+    Double mixup;
+
+    @Option(names = "--cutmix", paramLabel = "ALPHA",
+        description = "CutMix: a box of the partner face pasted in, targets mixed by area, lambda ~ Beta(ALPHA, ALPHA) "
+            + "(e.g. 1.0; default 0, off). With --mixup too, each mixed batch is one or the other.")
+    Double cutmix;
+
+    @Option(names = "--mix-prob", paramLabel = "P", description = "Share of batches mixed by --mixup/--cutmix (default 1).")
+    Double mixProb;
+
+    @Option(names = "--stochastic-depth", paramLabel = "RATE",
+        description = "Residual networks: drop each residual branch per face in training, the deepest with probability "
+            + "RATE, the others linearly less (e.g. 0.1; default 0, off).")
+    Double stochasticDepth;
+  }
+
+  static final class DistillationOptions {
+    @Option(names = "--teacher", split = ",", paramLabel = "MODEL",
+        description = "Distil from these teachers (ONNX files, folders with model.onnx, run folders; several are "
+            + "averaged), scored on the same augmented batches.")
+    List<Path> teachers;
+
+    @Option(names = "--distill-weight", paramLabel = "W",
+        description = "Share of the teachers' soft targets in the loss (default " + org.fertk.train.Distillation.DEFAULT_WEIGHT + ").")
+    Double distillWeight;
+
+    @Option(names = "--distill-temperature", paramLabel = "T",
+        description = "Softmax temperature of the soft targets (default " + org.fertk.train.Distillation.DEFAULT_TEMPERATURE + ").")
+    Double distillTemperature;
   }
 
   static final class CallbackOptions {
@@ -163,10 +196,13 @@ final class TrainCommand extends BaseCommand {
   @ArgGroup(validate = false, heading = "%nRegularisation:%n", order = 5)
   RegularisationOptions regOpts = new RegularisationOptions();
 
-  @ArgGroup(validate = false, heading = "%nCallbacks:%n", order = 6)
+  @ArgGroup(validate = false, heading = "%nDistillation:%n", order = 6)
+  DistillationOptions distOpts = new DistillationOptions();
+
+  @ArgGroup(validate = false, heading = "%nCallbacks:%n", order = 7)
   CallbackOptions cbOpts = new CallbackOptions();
 
-  @ArgGroup(validate = false, heading = "%nOutput:%n", order = 7)
+  @ArgGroup(validate = false, heading = "%nOutput:%n", order = 8)
   OutputOptions outOpts = new OutputOptions();
 
   @Mixin
@@ -184,7 +220,12 @@ final class TrainCommand extends BaseCommand {
       throw new UsageException(e.withNames(TrainCommand::flag));
     }
     Path runDir = outOpts.out != null ? outOpts.out : defaultRunDir(config);
-    PreparedData prepared = DataPreparation.prepare(config, input.readOptions(), err());
+    PreparedData prepared;
+    try {
+      prepared = DataPreparation.prepare(config, input.readOptions(), err());
+    } catch (SettingException e) {
+      throw new UsageException(e.withNames(TrainCommand::flag));
+    }
     if (!quiet()) {
       out().printf("Training %s on %s (%,d train / %,d val%s), %d epochs, run folder %s%n",
           prepared.model().name(), prepared.dataSource(), prepared.split().train().size(),
@@ -201,7 +242,7 @@ final class TrainCommand extends BaseCommand {
 
   /** The command-line flag of a setting's key. */
   static String flag(String key) {
-    return key.equals("split") ? "--split-by" : "--" + key.replace('_', '-');
+    return key.equals("split") ? "--split-by" : key.equals("teachers") ? "--teacher" : "--" + key.replace('_', '-');
   }
 
   /**
@@ -275,6 +316,13 @@ final class TrainCommand extends BaseCommand {
     set(regOpts.augment, b::augment);
     set(regOpts.erasing, b::randomErasing);
     set(regOpts.labelSmoothing, b::labelSmoothing);
+    set(regOpts.mixup, b::mixup);
+    set(regOpts.cutmix, b::cutmix);
+    set(regOpts.mixProb, b::mixProbability);
+    set(regOpts.stochasticDepth, b::stochasticDepth);
+    set(distOpts.teachers, b::teachers);
+    set(distOpts.distillWeight, b::distillWeight);
+    set(distOpts.distillTemperature, b::distillTemperature);
     set(cbOpts.earlyStopping, b::earlyStopping);
     set(cbOpts.reduceLr, b::reduceLrOnPlateau);
   }

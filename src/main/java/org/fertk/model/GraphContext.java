@@ -42,6 +42,7 @@ public final class GraphContext {
     final List<Operand<TFloat32>> penalties = new ArrayList<>();
     Operand<TInt64> stepSeed;
     int randomOps;
+    double stochasticDepth;
 
     State(Ops root) {
       this.root = root;
@@ -137,6 +138,18 @@ public final class GraphContext {
       return null;
     }
     return p.size() == 1 ? p.get(0) : state.root.withSubScope("penalty").math.addN(p);
+  }
+
+  /**
+   * Stochastic depth for the training pass: the rate at which the deepest residual branch is
+   * dropped (see {@link Network#residualBranches()}); 0 = off.
+   */
+  public void setStochasticDepth(double rate) {
+    state.stochasticDepth = rate;
+  }
+
+  public double stochasticDepth() {
+    return state.stochasticDepth;
   }
 
   /** Sets the per-step seed placeholder (training graphs only). */

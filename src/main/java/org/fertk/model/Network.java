@@ -17,6 +17,7 @@ import org.fertk.data.FaceDataset;
 import org.fertk.util.Json;
 import org.fertk.util.TextTable;
 import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -262,18 +263,76 @@ public final class Network {
   /** Output of the model: the probabilities, plus the logits of the final softmax. */
   public record Outputs(Operand<TFloat32> probs, Operand<TFloat32> logits) {}
 
-  /** Adds the forward pass; weights are created in ctx on first use. */
+  /**
+   * Adds the forward pass; weights are created in ctx on first use. In training, with the
+   * context's stochastic depth above 0, the residual branches are dropped per face: the k-th of L
+   * with probability rate * k / L (the linear rule of Huang et al. 2016), the kept ones scaled by
+   * 1/(1-p) so that inference, which keeps every branch, needs no change.
+   */
   public Outputs forward(GraphContext ctx, Operand<TFloat32> input, boolean training) {
     Map<String, Operand<TFloat32>> values = new HashMap<>();
     values.put(inputName, input);
     int lastIndex = layers.size() - 1;
+    Map<Integer, Integer> branches = training && ctx.stochasticDepth() > 0 ? residualBranches() : Map.of();
+    int block = 0;
     for (int i = 0; i < lastIndex; i++) {
-      values.put(layers.get(i).name(), layers.get(i).call(ctx, inputs(values, i), training));
+      List<Operand<TFloat32>> in = inputs(values, i);
+      Integer branch = branches.get(i);
+      if (branch != null) {
+        double p = ctx.stochasticDepth() * ++block / branches.size();
+        in = new ArrayList<>(in);
+        in.set(branch, dropPath(ctx.tf.withSubScope(layers.get(i).name() + "_drop_path"), in.get(branch), p,
+            ctx.nextSeed()));
+      }
+      values.put(layers.get(i).name(), layers.get(i).call(ctx, in, training));
     }
     Layer last = layers.get(lastIndex);
     Operand<TFloat32> logits = last.callLogits(ctx, inputs(values, lastIndex).get(0), training);
     Operand<TFloat32> probs = ctx.tf.withSubScope(last.name()).nn.softmax(logits);
     return new Outputs(probs, logits);
+  }
+
+  /** x with each face's values zeroed with probability p, the others scaled by 1/(1-p). */
+  private static Operand<TFloat32> dropPath(Ops tf, Operand<TFloat32> x, double p,
+      Operand<org.tensorflow.types.TInt64> seed) {
+    // mask shape [N, 1, ..., 1]: one draw per face, broadcast over the rest
+    Operand<org.tensorflow.types.TInt32> shape = tf.concat(List.of(tf.slice(tf.shape(x), tf.constant(new int[] {0}),
+        tf.constant(new int[] {1})), tf.fill(tf.expandDims(tf.math.sub(tf.rank(x), tf.constant(1)), tf.constant(0)),
+        tf.constant(1))), tf.constant(0));
+    Operand<TFloat32> u = tf.random.statelessRandomUniform(shape, seed);
+    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) p)), TFloat32.class);
+    return tf.math.mul(x, tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - p)))));
+  }
+
+  /**
+   * The residual additions and which of their two inputs is the branch (the other being the
+   * shortcut): every Add of two inputs whose inputs lie at different depths, the deeper one being
+   * the branch (depth = the longest chain of layers from the input). An identity shortcut is the
+   * block's input, a projection shortcut one layer (or a few) deep, the branch several layers deep.
+   * In layer order; empty for Sequential stacks and graphs without such additions.
+   *
+   * @return layer index -> position of the branch among its inputs
+   */
+  public Map<Integer, Integer> residualBranches() {
+    Map<String, Integer> depth = new HashMap<>();
+    depth.put(inputName, 0);
+    Map<Integer, Integer> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < layers.size(); i++) {
+      int d = 0;
+      for (String n : inbound.get(i)) {
+        d = Math.max(d, depth.get(n));
+      }
+      depth.put(layers.get(i).name(), d + 1);
+      List<String> in = inbound.get(i);
+      if (layers.get(i).className().equals("Add") && in.size() == 2) {
+        int a = depth.get(in.get(0));
+        int b = depth.get(in.get(1));
+        if (a != b) {
+          out.put(i, a > b ? 0 : 1);
+        }
+      }
+    }
+    return out;
   }
 
   private List<Operand<TFloat32>> inputs(Map<String, Operand<TFloat32>> values, int index) {

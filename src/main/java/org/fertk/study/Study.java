@@ -121,6 +121,18 @@ public final class Study {
     return options.out().resolve("runs").resolve(r.id());
   }
 
+  /** The settings with teachers named by run id replaced by those runs' folders (trained before this one). */
+  private org.fertk.train.TrainConfig withTeacherRuns(org.fertk.train.TrainConfig c) {
+    if (!c.distillation().active()) {
+      return c;
+    }
+    Path runs = options.out().resolve("runs");
+    List<Path> teachers = c.distillation().teachers().stream()
+        .map(t -> Path.of(t).getNameCount() == 1 && Files.isDirectory(runs.resolve(t)) ? runs.resolve(t) : Path.of(t))
+        .toList();
+    return c.toBuilder().teachers(teachers).build();
+  }
+
   /**
    * For a run with start_from and no checkpoint of its own: copies the earlier run's last
    * checkpoint here when there is one (the plan checked that this run continues it exactly), so
@@ -144,7 +156,8 @@ public final class Study {
   /** Train (or resume, or skip), export, score and analyse one run; returns its test faces. */
   private FaceDataset runOne(StudyPlan.Run r, int index, int total, long t0) {
     RunFolder rf = new RunFolder(runDir(r));
-    PreparedData prepared = DataPreparation.prepare(r.config(), ReadOptions.STRICT, out);
+    org.fertk.train.TrainConfig config = withTeacherRuns(r.config());
+    PreparedData prepared = DataPreparation.prepare(config, ReadOptions.STRICT, out);
     FaceDataset test = prepared.split().test();
     Path preds = rf.predictions(PREDICTIONS);
     if (Files.isRegularFile(rf.manifest()) && Files.isRegularFile(rf.onnx()) && Files.isRegularFile(preds)
@@ -172,7 +185,7 @@ public final class Study {
           return false;
         }
       };
-      new Trainer(r.config(), rf.dir(), options.quiet(), out, options.threads()).withListener(progress)
+      new Trainer(config, rf.dir(), options.quiet(), out, options.threads()).withListener(progress)
           .withResumeHint("the same fer study command (a study resumes every unfinished run)")
           .run(prepared, resume);
     }

@@ -116,6 +116,7 @@ final class StudyPlan {
       } catch (FerException e) {
         throw new FerException(rw + ": " + e.getMessage());
       }
+      cfg = teachers(cfg, runs, base, rw);
       String label = r.path("label").asText(id);
       SplitSpec s = cfg.split();
       String testKey = s.mode().equals("usage") ? "usage" : String.format(Locale.ROOT, "random-%.0f-seed%d",
@@ -133,6 +134,30 @@ final class StudyPlan {
     JsonNode syn = root.path("synthetic");
     return new StudyPlan(root.path("name").asText(file.getFileName().toString().replace(".json", "")),
         root.path("description").asText(""), syn.path("n").asInt(3500), syn.path("seed").asLong(2013), runs);
+  }
+
+  /**
+   * A run's teachers: each the id of an earlier run of the plan (kept as the id; the study gives
+   * that run's folder) or a model path relative to the plan file, like its graph.
+   */
+  private static TrainConfig teachers(TrainConfig cfg, List<Run> earlier, Path base, String where) {
+    if (!cfg.distillation().active()) {
+      return cfg;
+    }
+    List<Path> resolved = new ArrayList<>();
+    for (String t : cfg.distillation().teachers()) {
+      if (earlier.stream().anyMatch(e -> e.id().equals(t))) {
+        resolved.add(Path.of(t));
+        continue;
+      }
+      Path p = base.resolve(t).normalize();
+      if (!Files.exists(p)) {
+        throw new FerException(where + ": teacher '" + t + "' is neither the id of an earlier run nor a model ("
+            + p + " not found)");
+      }
+      resolved.add(p);
+    }
+    return cfg.toBuilder().teachers(resolved).build();
   }
 
   /** start_from must name an earlier run of the same network that this run can continue exactly. */

@@ -10,29 +10,33 @@ import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 
 /**
- * Builds training batches (augmented pixels, one-hot targets with label smoothing, class weights)
- * on a helper thread while the session runs the previous step, reusing two buffers. Each batch
- * draws from its own random stream keyed by (seed, epoch, batch), so a resumed run sees exactly
- * the batches an uninterrupted one would.
+ * Builds training batches (augmented pixels, one-hot targets with label smoothing, class weights,
+ * then mixup or CutMix, then the teachers' soft targets for distillation) on a helper thread while
+ * the session runs the previous step, reusing two buffers. Each batch draws from its own random
+ * stream keyed by (seed, epoch, batch), so a resumed run sees exactly the batches an uninterrupted
+ * one would.
  */
 final class BatchSource implements AutoCloseable {
-  /** A prepared batch: pixels, targets (one-hot, maybe smoothed) and sample weights. */
+  /** A prepared batch: pixels, targets (one-hot, maybe smoothed or mixed), sample weights, soft targets. */
   static final class Batch {
     final float[] x;
     final float[] y;
     final float[] w;
+    final float[] soft; // the teachers' softened probabilities; null without distillation
     int n;
 
-    Batch(int size) {
+    Batch(int size, boolean distilling) {
       x = new float[size * FaceDataset.PIXELS];
       y = new float[size * Emotion.COUNT];
       w = new float[size];
+      soft = distilling ? new float[size * Emotion.COUNT] : null;
     }
   }
 
   private final FaceDataset data;
   private final double[] classWeights;
   private final TrainConfig config;
+  private final Teachers teachers;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "batch-prep");
     t.setDaemon(true);
@@ -40,17 +44,19 @@ final class BatchSource implements AutoCloseable {
   });
   private final ConcurrentLinkedQueue<Batch> free = new ConcurrentLinkedQueue<>();
 
-  BatchSource(FaceDataset data, double[] classWeights, TrainConfig config) {
+  /** @param teachers the distillation's teachers (used on the helper thread only), or null */
+  BatchSource(FaceDataset data, double[] classWeights, TrainConfig config, Teachers teachers) {
     this.data = data;
     this.classWeights = classWeights;
     this.config = config;
-    free.add(new Batch(config.batchSize()));
-    free.add(new Batch(config.batchSize()));
+    this.teachers = teachers;
+    free.add(new Batch(config.batchSize(), teachers != null));
+    free.add(new Batch(config.batchSize(), teachers != null));
   }
 
   Future<Batch> prepare(int[] order, int b, int bs, int epoch) {
     Batch batch = free.poll();
-    Batch target = batch != null ? batch : new Batch(bs);
+    Batch target = batch != null ? batch : new Batch(bs, teachers != null);
     return worker.submit(() -> fill(target, order, b, bs, epoch));
   }
 
@@ -73,6 +79,10 @@ final class BatchSource implements AutoCloseable {
       Arrays.fill(batch.y, k * Emotion.COUNT, (k + 1) * Emotion.COUNT, offV);
       batch.y[k * Emotion.COUNT + label] = on;
       batch.w[k] = (float) classWeights[label];
+    }
+    config.mixing().apply(batch.x, batch.y, batch.w, n, rng);
+    if (teachers != null) {
+      teachers.soften(batch.x, n, config.distillation().temperature(), batch.soft);
     }
     return batch;
   }

@@ -21,6 +21,12 @@ final class RunManifest {
 
   static void write(RunFolder run, TrainConfig config, PreparedData data, TrainState state,
       EvalMetrics finalVal, EvalMetrics test) {
+    write(run, config, data, state, finalVal, test, java.util.Map.of());
+  }
+
+  /** @param teachers the distillation's teachers and the SHA-256 of each one's model file */
+  static void write(RunFolder run, TrainConfig config, PreparedData data, TrainState state,
+      EvalMetrics finalVal, EvalMetrics test, java.util.Map<String, String> teachers) {
     var esState = state.callbacks.get(EarlyStoppingCallback.NAME);
     EarlyStopping.State es = config.earlyStopping() == null || esState == null ? null
         : StateMaps.fromMap(esState, EarlyStopping.State.class);
@@ -56,6 +62,13 @@ final class RunManifest {
     }
 
     m.set("hyperparameters", config.toJson());
+    if (!teachers.isEmpty()) {
+      ObjectNode dist = m.putObject("distillation");
+      ArrayNode ts = dist.putArray("teachers");
+      teachers.forEach((path, sha) -> ts.addObject().put("path", path).put("sha256", sha));
+      dist.put("weight", config.distillation().weight());
+      dist.put("temperature", config.distillation().temperature());
+    }
     ObjectNode v = m.putObject("versions");
     Versions.all().forEach(v::put);
 

@@ -45,13 +45,18 @@ import org.fertk.util.Json;
  *     AMX; exported models are float32
  * @param initialWeights null, or a run folder or SavedModel whose weights replace the initial ones
  *     (fine-tuning an imported or earlier model; every weight of the spec must be there, same shape)
+ * @param mixing mixup and CutMix of training batches ({@link Mixing#NONE}: off)
+ * @param distillation teachers and how their soft targets enter the loss ({@link Distillation#NONE}: off)
+ * @param stochasticDepth drop rate of the deepest residual branch (stochastic depth, linear in
+ *     depth), in [0, 1); 0 = off
  * @param seed seed of weights, shuffling, augmentation and dropout
  */
 public record TrainConfig(String graph, String data, int syntheticCount, SplitSpec split, int epochs,
     int batchSize, OptimizerConfig optimizer, double l2, String classWeight, String augment,
     Augmentation augmentation, double labelSmoothing, EarlyStopping.Config earlyStopping,
     ReduceLROnPlateau.Config reduceLr, String lrSchedule, int warmupEpochs, List<Integer> restarts,
-    double restartFactor, Integer swaStart, Double swaLr, String precision, String initialWeights, long seed) {
+    double restartFactor, Integer swaStart, Double swaLr, String precision, String initialWeights, Mixing mixing,
+    Distillation distillation, double stochasticDepth, long seed) {
 
   /**
    * Validates the settings together; {@link #builder()} fills in the defaults.
@@ -78,10 +83,18 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
    * @param swaLr see the record's description
    * @param precision see the record's description
    * @param initialWeights see the record's description
+   * @param mixing see the record's description
+   * @param distillation see the record's description
+   * @param stochasticDepth see the record's description
    * @param seed see the record's description
    * @throws SettingException naming the key of a bad setting
    */
   public TrainConfig {
+    mixing = mixing == null ? Mixing.NONE : mixing; // run-config.json files older than these
+    distillation = distillation == null ? Distillation.NONE : distillation;
+    if (!(stochasticDepth >= 0 && stochasticDepth < 1)) {
+      throw new SettingException("stochastic_depth must be in [0, 1), got " + stochasticDepth, "stochastic_depth");
+    }
     restarts = restarts == null ? List.of() : List.copyOf(restarts); // run-config.json files older than restarts
     precision = checkPrecision(precision == null ? FLOAT32 : precision); // and older than precision
     if (epochs < 1) {
@@ -224,7 +237,11 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
         .nesterov(optimizer.nesterov()).l2(l2).classWeight(classWeight).augment(augment)
         .randomErasing(augmentation.erasing()).labelSmoothing(labelSmoothing).earlyStopping(earlyStopping)
         .reduceLrOnPlateau(reduceLr).lrSchedule(lrSchedule).warmupEpochs(warmupEpochs).cosineRestarts(restarts)
-        .restartLrFactor(restartFactor).swaStart(swaStart).swaLr(swaLr).precision(precision).seed(seed);
+        .restartLrFactor(restartFactor).swaStart(swaStart).swaLr(swaLr).precision(precision).seed(seed)
+        .mixup(mixing.mixupAlpha()).cutmix(mixing.cutmixAlpha()).mixProbability(mixing.probability())
+        .distillWeight(distillation.weight()).distillTemperature(distillation.temperature())
+        .stochasticDepth(stochasticDepth);
+    b.teachers = distillation.teachers();
     b.data = data;
     b.initialWeights = initialWeights;
     return b;
@@ -239,7 +256,8 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
   public TrainConfig withEpochs(int e) {
     return new TrainConfig(graph, data, syntheticCount, split, e, batchSize, optimizer, l2,
         classWeight, augment, augmentation, labelSmoothing, earlyStopping, reduceLr, lrSchedule,
-        warmupEpochs, restarts, restartFactor, swaStart, swaLr, precision, initialWeights, seed);
+        warmupEpochs, restarts, restartFactor, swaStart, swaLr, precision, initialWeights, mixing, distillation,
+        stochasticDepth, seed);
   }
 
   /**
@@ -255,7 +273,8 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     Integer swa = swaStart != null && swaStart < e ? swaStart : null;
     return new TrainConfig(graph, data, syntheticCount, split, e, batchSize, optimizer, l2, classWeight, augment,
         augmentation, labelSmoothing, earlyStopping, reduceLr, lrSchedule, Math.min(warmupEpochs, e - 1), r,
-        r.isEmpty() ? 1 : restartFactor, swa, swa == null ? null : swaLr, precision, initialWeights, seed);
+        r.isEmpty() ? 1 : restartFactor, swa, swa == null ? null : swaLr, precision, initialWeights, mixing,
+        distillation, stochasticDepth, seed);
   }
 
   /**
@@ -369,6 +388,13 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     private Double swaLr;
     private String precision = PRECISION;
     private String initialWeights;
+    private double mixup;
+    private double cutmix;
+    private double mixProbability = 1;
+    private List<String> teachers = List.of();
+    private double distillWeight = Distillation.DEFAULT_WEIGHT;
+    private double distillTemperature = Distillation.DEFAULT_TEMPERATURE;
+    private double stochasticDepth;
     private long seed = SEED;
 
     private Builder() {}
@@ -646,6 +672,70 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     }
 
     /**
+     * @param alpha mixup's Beta(alpha, alpha) for the mixing factor; 0 (the default) = off
+     * @return this builder
+     */
+    public Builder mixup(double alpha) {
+      this.mixup = alpha;
+      return this;
+    }
+
+    /**
+     * @param alpha CutMix's Beta(alpha, alpha) for the kept share of each face; 0 (the default) = off
+     * @return this builder
+     */
+    public Builder cutmix(double alpha) {
+      this.cutmix = alpha;
+      return this;
+    }
+
+    /**
+     * @param p share of batches mixed when mixup or CutMix is on (default 1)
+     * @return this builder
+     */
+    public Builder mixProbability(double p) {
+      this.mixProbability = p;
+      return this;
+    }
+
+    /**
+     * @param models teacher models for distillation: ONNX files, folders with model.onnx, run
+     *     folders or SavedModels (default none: no distillation)
+     * @return this builder
+     */
+    public Builder teachers(List<Path> models) {
+      this.teachers = models == null ? List.of() : models.stream().map(Path::toString).toList();
+      return this;
+    }
+
+    /**
+     * @param w share of the teachers' soft term in the loss, in [0, 1] (default 0.7)
+     * @return this builder
+     */
+    public Builder distillWeight(double w) {
+      this.distillWeight = w;
+      return this;
+    }
+
+    /**
+     * @param t temperature of the teachers' and the student's softmax in the soft term, at least 1 (default 4)
+     * @return this builder
+     */
+    public Builder distillTemperature(double t) {
+      this.distillTemperature = t;
+      return this;
+    }
+
+    /**
+     * @param rate drop rate of the deepest residual branch, the others linearly less (default 0: off)
+     * @return this builder
+     */
+    public Builder stochasticDepth(double rate) {
+      this.stochasticDepth = rate;
+      return this;
+    }
+
+    /**
      * @param s seed of weights, shuffling, augmentation, dropout and the split (default 42)
      * @return this builder
      */
@@ -676,7 +766,9 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
       }
       return new TrainConfig(graph, data, synthetic, new SplitSpec(split, testFraction, valFraction, seed), epochs,
           batchSize, oc, l2, classWeight, augment, aug, labelSmoothing, earlyStopping, reduceLr, lrSchedule,
-          warmupEpochs, new ArrayList<>(cosineRestarts), restartLrFactor, swaStart, swaLr, precision, initialWeights, seed);
+          warmupEpochs, new ArrayList<>(cosineRestarts), restartLrFactor, swaStart, swaLr, precision, initialWeights,
+          new Mixing(mixup, cutmix, mixProbability), new Distillation(teachers, distillWeight, distillTemperature),
+          stochasticDepth, seed);
     }
   }
 }

@@ -19,7 +19,8 @@ public final class TrainOptions {
   public static final Set<String> KEYS = Set.of("epochs", "batch_size", "optimizer", "lr", "momentum", "nesterov",
       "l2", "class_weight", "augment", "random_erasing", "label_smoothing", "early_stopping", "reduce_lr_on_plateau",
       "lr_schedule", "warmup_epochs", "cosine_restarts", "restart_lr_factor", "swa_start", "swa_lr", "seed", "split",
-      "test_fraction", "val_fraction", "synthetic", "precision", "initial_weights");
+      "test_fraction", "val_fraction", "synthetic", "precision", "initial_weights", "mixup", "cutmix", "mix_prob",
+      "teachers", "distill_weight", "distill_temperature", "stochastic_depth");
   static final Set<String> ES_KEYS = Set.of("monitor", "min_delta", "patience", "mode", "baseline",
       "restore_best_weights", "start_from_epoch");
   static final Set<String> RLR_KEYS = Set.of("monitor", "factor", "patience", "mode", "min_delta", "cooldown", "min_lr");
@@ -109,6 +110,27 @@ public final class TrainOptions {
     if (has(o, "precision")) {
       b.precision(str(o, "precision", null));
     }
+    if (has(o, "mixup")) {
+      b.mixup(num(o, "mixup", 0));
+    }
+    if (has(o, "cutmix")) {
+      b.cutmix(num(o, "cutmix", 0));
+    }
+    if (has(o, "mix_prob")) {
+      b.mixProbability(num(o, "mix_prob", 1));
+    }
+    if (has(o, "teachers")) {
+      b.teachers(strList(o, "teachers").stream().map(Path::of).toList());
+    }
+    if (has(o, "distill_weight")) {
+      b.distillWeight(num(o, "distill_weight", 0));
+    }
+    if (has(o, "distill_temperature")) {
+      b.distillTemperature(num(o, "distill_temperature", 1));
+    }
+    if (has(o, "stochastic_depth")) {
+      b.stochasticDepth(num(o, "stochastic_depth", 0));
+    }
     return b.build();
   }
 
@@ -144,6 +166,19 @@ public final class TrainOptions {
       copy(o.get("augmentation"), "erasing", o, "random_erasing");
     }
     o.remove("augmentation"); // derived from augment and random_erasing
+    JsonNode mixing = o.remove("mixing"); // a manifest's record fields
+    if (mixing != null && mixing.isObject() && (mixing.path("mixup_alpha").asDouble() > 0
+        || mixing.path("cutmix_alpha").asDouble() > 0)) {
+      copy(mixing, "mixup_alpha", o, "mixup");
+      copy(mixing, "cutmix_alpha", o, "cutmix");
+      copy(mixing, "probability", o, "mix_prob");
+    }
+    JsonNode distillation = o.remove("distillation");
+    if (distillation != null && distillation.isObject() && distillation.path("teachers").size() > 0) {
+      copy(distillation, "teachers", o, "teachers");
+      copy(distillation, "weight", o, "distill_weight");
+      copy(distillation, "temperature", o, "distill_temperature");
+    }
     rename(o, "synthetic_count", "synthetic");
     rename(o, "restarts", "cosine_restarts");
     rename(o, "restart_factor", "restart_lr_factor");
@@ -190,6 +225,17 @@ public final class TrainOptions {
         .put("val_fraction", c.split().valFraction()).put("synthetic", c.syntheticCount())
         .put("precision", c.precision());
     c.restarts().forEach(o.putArray("cosine_restarts")::add);
+    if (c.mixing().active()) {
+      o.put("mixup", c.mixing().mixupAlpha()).put("cutmix", c.mixing().cutmixAlpha())
+          .put("mix_prob", c.mixing().probability());
+    }
+    if (c.distillation().active()) {
+      c.distillation().teachers().forEach(o.putArray("teachers")::add);
+      o.put("distill_weight", c.distillation().weight()).put("distill_temperature", c.distillation().temperature());
+    }
+    if (c.stochasticDepth() > 0) {
+      o.put("stochastic_depth", c.stochasticDepth());
+    }
     if (c.initialWeights() != null) {
       o.put("initial_weights", c.initialWeights());
     }
@@ -353,6 +399,23 @@ public final class TrainOptions {
       throw new SettingException("`" + k + "` must be an integer, got " + v);
     }
     return v.asLong();
+  }
+
+  /** A list of texts: a JSON array, or one text (comma-separated allowed). */
+  private static java.util.List<String> strList(JsonNode o, String k) {
+    JsonNode v = o.get(k);
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (JsonNode x : v.isArray() ? v : Json.MAPPER.createArrayNode().add(v)) {
+      if (!x.isTextual()) {
+        throw new SettingException("`" + k + "` must be a list of paths, got " + v);
+      }
+      for (String part : x.asText().split(",")) {
+        if (!part.isBlank()) {
+          out.add(part.trim());
+        }
+      }
+    }
+    return out;
   }
 
   /** A list of whole numbers: a JSON array, or one number. */

@@ -162,7 +162,10 @@ public final class Trainer {
           + "bfloat16 or keeps float32, so --precision bfloat16 will not train faster here");
     }
     double[] classWeights = ClassWeights.resolve(config.classWeight(), train.classCounts());
-    try (TrainingGraph g = new TrainingGraph(data.model(), config.optimizer(), threads, config.mixedPrecision())) {
+    try (Teachers teachers = config.distillation().active() ? Teachers.open(config.distillation().teachers(), threads)
+            : null;
+        TrainingGraph g = new TrainingGraph(data.model(), config.optimizer(), threads, config.mixedPrecision(),
+            config.distillation(), config.stochasticDepth())) {
       boolean resumed = state != null;
       if (!resumed) {
         state = new TrainState();
@@ -192,7 +195,7 @@ public final class Trainer {
           callbacks.restore(state.callbacks);
         }
         callbacks.onTrainBegin(ctx);
-        try (BatchSource batches = new BatchSource(train, classWeights, config)) {
+        try (BatchSource batches = new BatchSource(train, classWeights, config, teachers)) {
           while (!state.stopped && state.nextEpoch < config.epochs()) {
             int epoch = state.nextEpoch;
             callbacks.onEpochBegin(epoch);
@@ -210,7 +213,7 @@ public final class Trainer {
       EvalMetrics finalVal = evaluate(g, data.split().val());
       EvalMetrics test = data.split().valIsTest() ? finalVal : evaluate(g, data.split().test());
       exportSavedModel(g);
-      RunManifest.write(run, config, data, state, finalVal, test);
+      RunManifest.write(run, config, data, state, finalVal, test, teachers == null ? Map.of() : teachers.hashes());
       return new Result(run, state, finalVal, test, false);
     }
   }
@@ -284,7 +287,7 @@ public final class Trainer {
         next = batches.prepare(order, b + 1, bs, epoch);
       }
       double lr = config.scheduledLr(state.learningRate, state.step, steps);
-      TrainingGraph.StepResult r = g.step(batch.x, batch.y, batch.w, batch.n, (float) lr,
+      TrainingGraph.StepResult r = g.step(batch.x, batch.y, batch.soft, batch.w, batch.n, (float) lr,
           state.step + 1, new long[] {config.seed(), state.step});
       int size = batch.n;
       lossSum += r.loss() * size;

@@ -11,6 +11,7 @@ import org.fertk.model.Weight;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
+import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -23,12 +24,15 @@ import org.tensorflow.types.TInt64;
 
 /**
  * A model graph with its training path added: the same variables, a forward pass in training
- * mode (dropout on, batch statistics), categorical cross-entropy on the logits weighted per
- * sample (class weights) plus L2 penalties, gradients, and one optimizer update per trainable
- * weight. One {@link #step} runs a whole batch.
+ * mode (dropout on, batch statistics, residual branches dropped under stochastic depth),
+ * categorical cross-entropy on the logits weighted per sample (class weights) plus L2 penalties,
+ * with distillation a second cross-entropy against the teachers' softened probabilities (see
+ * {@link Distillation}), gradients, and one optimizer update per trainable weight. One
+ * {@link #step} runs a whole batch.
  */
 public final class TrainingGraph extends ModelGraph {
   private final Placeholder<TFloat32> labels;
+  private final Placeholder<TFloat32> teacherProbs; // null without distillation
   private final Placeholder<TFloat32> sampleWeight;
   private final Placeholder<TFloat32> learningRate;
   private final Placeholder<TFloat32> beta1Power;
@@ -48,7 +52,16 @@ public final class TrainingGraph extends ModelGraph {
 
   /** @param bfloat16 mixed precision for this graph's session (see {@link ModelGraph#sessionConfig(int, boolean)}) */
   public TrainingGraph(Network model, OptimizerConfig optimizer, int threads, boolean bfloat16) {
-    super(model);
+    this(model, optimizer, threads, bfloat16, Distillation.NONE, 0);
+  }
+
+  /**
+   * @param distillation teachers' soft targets in the loss when active (fed to {@link #step})
+   * @param stochasticDepth the deepest residual branch's drop rate; 0 = off
+   */
+  public TrainingGraph(Network model, OptimizerConfig optimizer, int threads, boolean bfloat16,
+      Distillation distillation, double stochasticDepth) {
+    super(residual(model, stochasticDepth));
     this.optimizer = optimizer;
     labels = tf.withName("labels").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, Emotion.COUNT)));
@@ -58,10 +71,20 @@ public final class TrainingGraph extends ModelGraph {
     beta2Power = tf.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
     ctx.setStepSeed(stepSeed);
+    ctx.setStochasticDepth(stochasticDepth);
+    teacherProbs = distillation.active() ? tf.withName("teacher_probs").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(-1, Emotion.COUNT))) : null;
 
     Ops t = tf.withSubScope("training");
     Network.Outputs out = model.forward(ctx.withOps(t), input, true);
     Operand<TFloat32> ce = t.nn.softmaxCrossEntropyWithLogits(out.logits(), labels).loss();
+    if (teacherProbs != null) {
+      float temperature = (float) distillation.temperature();
+      float w = (float) distillation.weight();
+      Operand<TFloat32> soft = t.nn.softmaxCrossEntropyWithLogits(
+          t.math.div(out.logits(), t.constant(temperature)), teacherProbs).loss();
+      ce = t.math.add(t.math.mul(t.constant(1 - w), ce), t.math.mul(t.constant(w * temperature * temperature), soft));
+    }
     // Keras "sum_over_batch_size": sum(loss * weight) / batch size
     Operand<TFloat32> dataLoss = t.math.mean(t.math.mul(ce, sampleWeight), t.constant(0));
     Operand<TFloat32> pen = ctx.penalty();
@@ -102,6 +125,15 @@ public final class TrainingGraph extends ModelGraph {
     openSession(threads, bfloat16);
   }
 
+  /** The model, when stochastic depth is off or it has residual branches to drop (before any graph exists). */
+  private static Network residual(Network model, double stochasticDepth) {
+    if (stochasticDepth > 0 && model.residualBranches().isEmpty()) {
+      throw new org.fertk.util.SettingException("stochastic_depth needs a residual network, and " + model.name()
+          + " has no Add of a branch and a shortcut", "stochastic_depth");
+    }
+    return model;
+  }
+
   private Op applyUpdate(Ops ot, String name, Variable<TFloat32> v, Operand<TFloat32> grad) {
     int[] shape = ctx.slots().get(name).shape();
     Operand<TFloat32> lr = learningRate;
@@ -135,12 +167,21 @@ public final class TrainingGraph extends ModelGraph {
    * One optimizer step on a batch.
    *
    * @param x n*2304 pixels in [0,1]
-   * @param y n*7 target distribution (one-hot, or smoothed)
+   * @param y n*7 target distribution (one-hot, or smoothed, or mixed)
+   * @param soft n*7 teachers' softened probabilities (distillation), else null
    * @param w n sample weights
    * @param t 1-based step number (for Adam's bias correction)
    * @param seed two longs keying the step's dropout masks
    */
   public StepResult step(float[] x, float[] y, float[] w, int n, float lr, long t, long[] seed) {
+    return step(x, y, null, w, n, lr, t, seed);
+  }
+
+  public StepResult step(float[] x, float[] y, float[] soft, float[] w, int n, float lr, long t, long[] seed) {
+    if ((soft != null) != (teacherProbs != null)) {
+      throw new IllegalArgumentException(teacherProbs != null ? "distillation needs the teachers' probabilities"
+          : "soft targets given to a graph without distillation");
+    }
     List<Tensor> open = new ArrayList<>();
     try {
       TFloat32 xt = track(open, TFloat32.tensorOf(Shape.of(n, FaceDataset.SIDE, FaceDataset.SIDE, 1),
@@ -152,9 +193,13 @@ public final class TrainingGraph extends ModelGraph {
       TFloat32 b1 = track(open, TFloat32.scalarOf((float) Math.pow(optimizer.beta1(), t)));
       TFloat32 b2 = track(open, TFloat32.scalarOf((float) Math.pow(optimizer.beta2(), t)));
       TInt64 st = track(open, TInt64.vectorOf(seed));
-      try (Result r = session.runner().feed(input, xt).feed(labels, yt).feed(sampleWeight, wt)
-          .feed(learningRate, lrt).feed(beta1Power, b1).feed(beta2Power, b2).feed(stepSeed, st)
-          .fetch(loss).fetch(correct).addTarget(train).run()) {
+      Session.Runner runner = session.runner().feed(input, xt).feed(labels, yt).feed(sampleWeight, wt)
+          .feed(learningRate, lrt).feed(beta1Power, b1).feed(beta2Power, b2).feed(stepSeed, st);
+      if (soft != null) {
+        runner.feed(teacherProbs, track(open, TFloat32.tensorOf(Shape.of(n, Emotion.COUNT),
+            DataBuffers.of(soft, true, false).narrow(n * (long) Emotion.COUNT))));
+      }
+      try (Result r = runner.fetch(loss).fetch(correct).addTarget(train).run()) {
         return new StepResult(((TFloat32) r.get(0)).getFloat(), ((TFloat32) r.get(1)).getFloat());
       }
     } finally {

@@ -104,4 +104,30 @@ class TrainCliTest {
     assertTrue(show.out().contains("| conv2d (Conv2D)                | (None, 48, 48, 32)  |     320 |"), show.out());
     assertTrue(show.out().contains("Total params: 1,113,095 (4.25 MB)"), show.out());
   }
+
+  @Test
+  void mixupCutmixAndStochasticDepthAreFlagsKeptWithTheRun() throws Exception {
+    Path run = dir.resolve("mixed");
+    CliTest.Run r = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--synthetic", "70", "--epochs", "1",
+        "--mixup", "0.4", "--cutmix", "1.0", "--mix-prob", "0.8", "--out", run.toString(), "-q");
+    assertEquals(0, r.code(), r.err());
+    String config = Files.readString(run.resolve("run-config.json"));
+    for (String s : new String[] {"\"mixup\" : 0.4", "\"cutmix\" : 1.0", "\"mix_prob\" : 0.8"}) {
+      assertTrue(config.contains(s), s + " in " + config);
+    }
+    CliTest.Run changed = CliTest.run("train", "--resume", "--out", run.toString(), "--epochs", "2", "--mixup", "0.2",
+        "-q");
+    assertEquals(1, changed.code(), changed.out());
+    assertTrue(changed.err().contains("mixup: 0.4 -> 0.2"), changed.err());
+
+    CliTest.Run sequential = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--synthetic", "70",
+        "--epochs", "1", "--stochastic-depth", "0.1", "--out", dir.resolve("sd").toString(), "-q");
+    assertEquals(2, sequential.code(), sequential.err());
+    assertTrue(sequential.err().contains("--stochastic-depth needs a residual network"), sequential.err());
+    CliTest.Run teacher = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--synthetic", "70",
+        "--epochs", "1", "--teacher", dir.resolve("none.onnx").toString(), "--out", dir.resolve("t").toString(), "-q");
+    assertEquals(1, teacher.code(), teacher.err());
+    assertTrue(teacher.err().contains("none.onnx: teacher not found"), teacher.err());
+    assertTrue(!Files.exists(dir.resolve("t")), "no run folder left behind");
+  }
 }

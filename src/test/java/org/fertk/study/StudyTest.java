@@ -170,4 +170,19 @@ class StudyTest {
     assertEquals(2, again.toString().split("finished earlier: skipped", -1).length - 1, again.toString());
     assertFalse(again.toString().contains("Epoch 1/1"));
   }
+
+  @Test
+  void aStudentDistilsFromATeacherTrainedEarlierInThePlan() throws Exception {
+    String lstm = "graphs/paper-cnn-lstm.json";
+    assertTrue(planError(plan(run("s", lstm, ", 'teachers': ['t']") + ", " + run("t", lstm, ""))).getMessage()
+        .contains("run 's': teacher 't' is neither the id of an earlier run nor a model"));
+    Path p = plan(run("t", lstm, "") + ", " + run("s", "graphs/paper-cnn-4conv-32to256-d256-512-do05.json",
+        ", 'teachers': ['t'], 'distill_weight': 0.5, 'mixup': 0.2"));
+    Path out = dir.resolve("study");
+    new Study(new Study.Options(p, null, out, true, 0, null, 1000, 1), new PrintWriter(new StringWriter())).run();
+    var manifest = org.fertk.util.Json.read(out.resolve("runs/s/manifest.json"));
+    assertEquals(out.resolve("runs/t").toString(), manifest.path("distillation").path("teachers").get(0).path("path").asText());
+    assertEquals(0.2, manifest.path("hyperparameters").path("mixup").asDouble());
+    assertTrue(Files.isRegularFile(out.resolve("runs/s/model.onnx")));
+  }
 }

@@ -281,7 +281,7 @@ class TrainingTest {
     }
     TrainConfig cfg = new TrainConfig(spec("l2", SMALL_CNN).toString(), null, 140,
         new org.fertk.data.SplitSpec("usage", 0.2, 0, 1), 1, 32, OptimizerConfig.adam(1e-3), 1e-3, "none", "none",
-        Augmentation.NONE, 0, null, null, "constant", 0, java.util.List.of(), 1, null, null, null, null, 1);
+        Augmentation.NONE, 0, null, null, "constant", 0, java.util.List.of(), 1, null, null, null, null, null, null, 0, 1);
     Trainer.Result r = TrainingTestSupport.train(cfg, dir.resolve("run-l2"));
     assertTrue(r.state().history.get(0).loss() > 0);
   }

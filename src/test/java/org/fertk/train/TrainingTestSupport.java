@@ -106,7 +106,7 @@ final class TrainingTestSupport {
     TrainConfig build() {
       return new TrainConfig(graph, null, synthetic, new SplitSpec("usage", 0.2, 0, seed), epochs, batch,
           optimizer, 0, "none", augment, Augmentation.preset(augment), smoothing, es, rlr, schedule, warmup,
-          restarts, restartFactor, swaStart, swaLr, precision, null, seed);
+          restarts, restartFactor, swaStart, swaLr, precision, null, null, null, 0, seed);
     }
   }
 

@@ -1,0 +1,105 @@
+package org.fertk.train;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fertk.Emotion;
+import org.fertk.data.FaceDataset;
+import org.fertk.score.Engine;
+import org.fertk.score.OrtEngine;
+import org.fertk.score.TfEngine;
+import org.fertk.util.FerException;
+import org.fertk.util.Hashing;
+
+/**
+ * The teacher models of a distillation run, opened once: ONNX files (or folders holding
+ * model.onnx) in ONNX Runtime, other run folders and SavedModels in TF Java. They score each
+ * training batch on the batch-preparation thread, so a teacher's work overlaps the student's step.
+ */
+final class Teachers implements AutoCloseable {
+  private final List<Engine> engines = new ArrayList<>();
+  private final Map<String, String> hashes = new LinkedHashMap<>();
+  private FloatBuffer buffer;
+
+  private Teachers() {}
+
+  static Teachers open(List<String> paths, int threads) {
+    Teachers t = new Teachers();
+    try {
+      for (String p : paths) {
+        Path path = Path.of(p);
+        boolean onnx = p.endsWith(".onnx") || Files.isRegularFile(path.resolve("model.onnx"));
+        if (!Files.exists(path)) {
+          throw new FerException(p + ": teacher not found");
+        }
+        // not spinning: the student's TensorFlow step needs the cores between the teacher's runs
+        Engine e = onnx ? OrtEngine.open(path, threads, false) : TfEngine.open(path, threads);
+        t.engines.add(e);
+        Path file = onnx ? OrtEngine.modelFile(path) : TfEngine.savedModelDir(path).resolve("saved_model.pb");
+        t.hashes.put(p, Hashing.sha256(file));
+      }
+    } catch (RuntimeException e) {
+      t.close();
+      throw e;
+    }
+    return t;
+  }
+
+  /** Each teacher's path and the SHA-256 of its model file (for the manifest). */
+  Map<String, String> hashes() {
+    return hashes;
+  }
+
+  /**
+   * The teachers' averaged probabilities for n faces (x: n*2304 in [0,1]), softened at
+   * temperature t, written to soft (n*7).
+   */
+  void soften(float[] x, int n, double t, float[] soft) {
+    if (buffer == null || buffer.capacity() < n * FaceDataset.PIXELS) {
+      buffer = ByteBuffer.allocateDirect(n * FaceDataset.PIXELS * Float.BYTES).order(ByteOrder.nativeOrder())
+          .asFloatBuffer();
+    }
+    buffer.clear();
+    buffer.put(x, 0, n * FaceDataset.PIXELS);
+    double[] mean = new double[n * Emotion.COUNT];
+    for (Engine e : engines) {
+      float[] p = e.predict(buffer, n);
+      for (int i = 0; i < mean.length; i++) {
+        mean[i] += p[i] / engines.size();
+      }
+    }
+    soften(mean, n, t, soft);
+  }
+
+  /** softmax(log(p) / t) per row, i.e. p^(1/t) renormalised (p clipped at 1e-7 so that log is finite). */
+  static void soften(double[] p, int n, double t, float[] out) {
+    int c = Emotion.COUNT;
+    for (int k = 0; k < n; k++) {
+      double max = Double.NEGATIVE_INFINITY;
+      double[] z = new double[c];
+      for (int i = 0; i < c; i++) {
+        z[i] = Math.log(Math.max(1e-7, p[k * c + i])) / t;
+        max = Math.max(max, z[i]);
+      }
+      double sum = 0;
+      for (int i = 0; i < c; i++) {
+        z[i] = Math.exp(z[i] - max);
+        sum += z[i];
+      }
+      for (int i = 0; i < c; i++) {
+        out[k * c + i] = (float) (z[i] / sum);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    engines.forEach(Engine::close);
+  }
+}
