@@ -5,7 +5,7 @@ import org.fertk.util.SettingException;
 
 /**
  * Knowledge distillation (Hinton et al. 2015): the student's loss per face is
- * {@code (1 - weight) * CE(targets, softmax(z)) + weight * T^2 * CE(q_T, softmax(z / T))}, where z
+ * {@code (1 - weight) * CE(targets, softmax(z)) + weight * T^2 * KL(q_T || softmax(z / T))}, where z
  * are the student's logits, targets the (smoothed, mixed) labels, and q_T the teachers' averaged
  * probabilities softened at temperature T ({@code softmax(log(p) / T)}: the teachers' logits up to
  * a constant). The teachers score the same augmented, mixed batch the student sees. T^2 keeps the

@@ -81,8 +81,12 @@ public final class TrainingGraph extends ModelGraph {
     if (teacherProbs != null) {
       float temperature = (float) distillation.temperature();
       float w = (float) distillation.weight();
-      Operand<TFloat32> soft = t.nn.softmaxCrossEntropyWithLogits(
+      // KL(q || softmax(z / T)) = cross-entropy - the teachers' entropy: the same gradients as the
+      // cross-entropy, and a loss that reads 0 when the student matches the teachers (as Keras' KLDivergence)
+      Operand<TFloat32> crossEntropy = t.nn.softmaxCrossEntropyWithLogits(
           t.math.div(out.logits(), t.constant(temperature)), teacherProbs).loss();
+      Operand<TFloat32> negEntropy = t.sum(t.math.mul(teacherProbs, t.math.log(teacherProbs)), t.constant(1));
+      Operand<TFloat32> soft = t.math.add(crossEntropy, negEntropy);
       ce = t.math.add(t.math.mul(t.constant(1 - w), ce), t.math.mul(t.constant(w * temperature * temperature), soft));
     }
     // Keras "sum_over_batch_size": sum(loss * weight) / batch size

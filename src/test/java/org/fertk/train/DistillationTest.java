@@ -45,7 +45,7 @@ class DistillationTest {
   }
 
   @Test
-  void theLossIsTheHandComputedMixOfHardAndSoftCrossEntropy() {
+  void theLossIsTheHandComputedMixOfCrossEntropyAndKlDivergence() {
     Network m = TestSpecs.model(TestSpecs.FLATTEN + ", " + TestSpecs.OUT);
     double w = 0.6;
     double t = 3;
@@ -87,12 +87,12 @@ class DistillationTest {
           norm += Math.exp(z[c] - max);
         }
         double hard = 0;
-        double softCe = 0;
+        double kl = 0;
         for (int c = 0; c < C; c++) {
           hard -= y[k * C + c] * Math.log(p[k * C + c]);
-          softCe -= soft[k * C + c] * (z[c] - max - Math.log(norm));
+          kl += soft[k * C + c] * (Math.log(soft[k * C + c]) - (z[c] - max - Math.log(norm))); // KL(q || s)
         }
-        expected += ((1 - w) * hard + w * t * t * softCe) / n;
+        expected += ((1 - w) * hard + w * t * t * kl) / n;
       }
       TrainingGraph.StepResult r = g.step(x, y, soft, weights, n, 1e-3f, 1, new long[] {1, 0});
       assertEquals(expected, r.loss(), 1e-5 * Math.abs(expected));
