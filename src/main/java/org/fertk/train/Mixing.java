@@ -81,18 +81,10 @@ public record Mixing(double mixupAlpha, double cutmixAlpha, double probability) 
       }
     } else {
       a = new Applied("mixup", lambda, 0, 0, 0, 0);
-      float l = (float) lambda;
-      int p = FaceDataset.PIXELS;
-      for (int k = 0, j = n - 1; k < j; k++, j--) {
-        for (int i = 0; i < p; i++) {
-          float xa = x[k * p + i];
-          float xb = x[j * p + i];
-          x[k * p + i] = l * xa + (1 - l) * xb;
-          x[j * p + i] = l * xb + (1 - l) * xa;
-        }
-      }
+      blendPairs(x, FaceDataset.PIXELS, n, (float) lambda);
     }
-    mixTargets(y, w, n, (float) a.lambda());
+    blendPairs(y, Emotion.COUNT, n, (float) a.lambda());
+    blendPairs(w, 1, n, (float) a.lambda());
     return a;
   }
 
@@ -130,19 +122,15 @@ public record Mixing(double mixupAlpha, double cutmixAlpha, double probability) 
     }
   }
 
-  private static void mixTargets(float[] y, float[] w, int n, float l) {
-    int c = Emotion.COUNT;
+  /** Row k (of {@code width} values) becomes l * row k + (1 - l) * row n-1-k, for every k at once. */
+  private static void blendPairs(float[] rows, int width, int n, float l) {
     for (int k = 0, j = n - 1; k < j; k++, j--) {
-      for (int i = 0; i < c; i++) {
-        float ya = y[k * c + i];
-        float yb = y[j * c + i];
-        y[k * c + i] = l * ya + (1 - l) * yb;
-        y[j * c + i] = l * yb + (1 - l) * ya;
+      for (int i = 0; i < width; i++) {
+        float a = rows[k * width + i];
+        float b = rows[j * width + i];
+        rows[k * width + i] = l * a + (1 - l) * b;
+        rows[j * width + i] = l * b + (1 - l) * a;
       }
-      float wa = w[k];
-      float wb = w[j];
-      w[k] = l * wa + (1 - l) * wb;
-      w[j] = l * wb + (1 - l) * wa;
     }
   }
 }

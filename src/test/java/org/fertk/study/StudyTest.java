@@ -97,7 +97,7 @@ class StudyTest {
 
   @Test
   void aTrialOfEveryShippedPlanIsValidAndShort() {
-    for (String f : List.of("graphs/plan-paper.json", "graphs/plan-beyond.json", "graphs/plan-quick.json", "graphs/plan-distill.json")) {
+    for (String f : List.of("graphs/plan-paper.json", "graphs/plan-beyond.json", "graphs/plan-quick.json", "graphs/plan-distill.json", "graphs/plan-architectures.json")) {
       StudyPlan full = StudyPlan.load(Path.of(f), Path.of("fer2013.csv"));
       StudyPlan trial = full.trial(2);
       assertEquals(full.runs().size(), trial.runs().size());
