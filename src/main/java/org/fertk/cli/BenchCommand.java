@@ -279,8 +279,7 @@ final class BenchCommand extends BaseCommand {
       try {
         out().print(SparkBenchRunner.run(model, data, base, batchSize, err()));
       } catch (NoClassDefFoundError e) {
-        throw new org.fertk.util.FerException("Apache Spark is not on the classpath (" + e.getMessage()
-            + "): run `fer bench spark` through the ./fer launcher, which adds target/spark-lib");
+        throw SparkCommand.sparkMissing(e, "fer bench spark");
       }
       return 0;
     }

@@ -40,4 +40,13 @@ final class FaceDetectionOptions {
       throw new UsageException(e.getMessage());
     }
   }
+
+  /** A --faces value (auto, detect or whole, any case) in lower case; a usage error otherwise. */
+  static String facesMode(String value) {
+    String mode = value.toLowerCase(java.util.Locale.ROOT);
+    if (!mode.equals("auto") && !mode.equals("detect") && !mode.equals("whole")) {
+      throw new UsageException("--faces must be auto, detect or whole, got '" + value + "'");
+    }
+    return mode;
+  }
 }

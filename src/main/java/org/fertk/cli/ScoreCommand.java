@@ -83,11 +83,7 @@ final class ScoreCommand extends BaseCommand {
     if (!eng.equals("ort") && !eng.equals("tf")) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--engine must be ort or tf, got '" + engine + "'");
     }
-    String mode = this.faces.toLowerCase(Locale.ROOT);
-    if (!mode.equals("auto") && !mode.equals("detect") && !mode.equals("whole")) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--faces must be auto, detect or whole, got '"
-          + this.faces + "'");
-    }
+    String mode = FaceDetectionOptions.facesMode(this.faces);
     if (!mode.equals("whole") && PhotoScoring.holdsPhotos(data, mode.equals("detect"))) {
       if (models.size() != 1 || eng.equals("tf")) {
         throw new org.fertk.util.UsageException("scoring the faces of photos takes one ONNX model (no ensemble, no --engine tf)");
@@ -103,9 +99,7 @@ final class ScoreCommand extends BaseCommand {
     FaceDataset faces = load();
     List<Engine> engines = new ArrayList<>();
     try {
-      for (Path m : models) {
-        engines.add(eng.equals("tf") ? TfEngine.open(m, threadsOption.threads) : OrtEngine.open(m, threadsOption.threads));
-      }
+      openEngines(eng, engines);
       Scorer.Result r;
       try (Progress bar = Progress.create(quiet(), "Scoring", faces.size(), "img")) {
         r = new Scorer(engines, batchSize, views).withLogits(logits).score(faces, bar);
@@ -143,9 +137,7 @@ final class ScoreCommand extends BaseCommand {
     Usage only = split == null ? null : DataCommand.parseUsage(split);
     List<Engine> engines = new ArrayList<>();
     try {
-      for (Path m : models) {
-        engines.add(eng.equals("tf") ? TfEngine.open(m, threadsOption.threads) : OrtEngine.open(m, threadsOption.threads));
-      }
+      openEngines(eng, engines);
       Scorer scorer = new Scorer(engines, batchSize, views).withLogits(logits);
       long[] n = new long[3]; // faces, correct, faces without a label
       double[] seconds = new double[1];
@@ -198,6 +190,13 @@ final class ScoreCommand extends BaseCommand {
       engines.forEach(Engine::close);
     }
     return 0;
+  }
+
+  /** Opens every model into engines (so that the caller closes those opened before a failure). */
+  private void openEngines(String eng, List<Engine> engines) {
+    for (Path m : models) {
+      engines.add(eng.equals("tf") ? TfEngine.open(m, threadsOption.threads) : OrtEngine.open(m, threadsOption.threads));
+    }
   }
 
   private void report(List<Engine> engines, Scorer.Result r) {

@@ -18,6 +18,12 @@ final class SparkCommand extends BaseCommand {
     throw new org.fertk.util.UsageException("say what to run: fer spark score ...");
   }
 
+  /** The error for a command run without Spark's jars (the launcher adds them; spark-submit has them). */
+  static FerException sparkMissing(NoClassDefFoundError e, String command) {
+    return new FerException("Apache Spark is not on the classpath (" + e.getMessage() + "): run `" + command
+        + "` through the ./fer launcher, which adds target/spark-lib, or with spark-submit");
+  }
+
   @Command(name = "score", mixinStandardHelpOptions = true,
       description = {"Score FER2013 CSV files on Spark with ONNX Runtime in the executors and write predictions "
           + "in fer score's layout (CSV part files with headers, or Parquet), keyed by each face's line; then print "
@@ -84,21 +90,17 @@ final class SparkCommand extends BaseCommand {
       if (batchSize < 1) {
         throw new org.fertk.util.UsageException("--batch-size must be positive, got " + batchSize);
       }
-      String mode = faces.toLowerCase(Locale.ROOT);
-      if (!mode.equals("auto") && !mode.equals("detect") && !mode.equals("whole")) {
-        throw new org.fertk.util.UsageException("--faces must be auto, detect or whole, got '" + faces + "'");
-      }
+      String mode = FaceDetectionOptions.facesMode(faces);
       Usage only = split == null ? null : Usage.fromAlias(split);
       if (split != null && only == null) {
         throw new org.fertk.util.UsageException("--split must be Training, PublicTest or PrivateTest, got '" + split + "'");
       }
       try {
         return SparkScoreRunner.run(this, master, new org.fertk.spark.SparkScoring.Options(models, data, out,
-            format.toLowerCase(Locale.ROOT), only, batchSize, tta, skipBadRows, partitions, imageColumn, labelColumn,
+            fmt, only, batchSize, tta, skipBadRows, partitions, imageColumn, labelColumn,
             mode, detection.settings()));
       } catch (NoClassDefFoundError e) {
-        throw new FerException("Apache Spark is not on the classpath (" + e.getMessage() + "): run `fer spark` through "
-            + "the ./fer launcher, which adds target/spark-lib, or with spark-submit");
+        throw sparkMissing(e, "fer spark");
       }
     }
   }

@@ -307,7 +307,8 @@ public final class Fer2013CsvReader {
         for (Future<CsvBlockParser.Chunk> f : futures) {
           deliver(f.get());
         }
-        return finishStream();
+        checkRows(streamBad, streamRows);
+        return null; // streamed: the faces went to the sink
       }
       List<CsvBlockParser.Chunk> chunks = new ArrayList<>(futures.size());
       for (Future<CsvBlockParser.Chunk> f : futures) {
@@ -345,11 +346,6 @@ public final class Fer2013CsvReader {
     }
     sink.accept(new LoadedData(new FaceDataset(name, Arrays.copyOf(c.pixels, c.rows * FaceDataset.PIXELS),
         Arrays.copyOf(c.labels, c.rows), Arrays.copyOf(c.usages, c.rows), lines, null), List.copyOf(bad)));
-  }
-
-  private LoadedData finishStream() {
-    checkRows(streamBad, streamRows);
-    return null;
   }
 
   /** Fails on bad rows (unless skipped, sorting them by line) or on a file without valid rows. */

@@ -299,9 +299,7 @@ public final class Network {
     Operand<org.tensorflow.types.TInt32> shape = tf.concat(List.of(tf.slice(tf.shape(x), tf.constant(new int[] {0}),
         tf.constant(new int[] {1})), tf.fill(tf.expandDims(tf.math.sub(tf.rank(x), tf.constant(1)), tf.constant(0)),
         tf.constant(1))), tf.constant(0));
-    Operand<TFloat32> u = tf.random.statelessRandomUniform(shape, seed);
-    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) p)), TFloat32.class);
-    return tf.math.mul(x, tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - p)))));
+    return org.fertk.model.layers.Dropout.masked(tf, x, shape, p, seed);
   }
 
   /**

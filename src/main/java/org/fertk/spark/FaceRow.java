@@ -14,6 +14,15 @@ record FaceRow(String file, long line, int label, String problem, byte[] pixels,
     this(file, line, label, problem, pixels, 0, null);
   }
 
+  /** What a row is, for counting them all in one pass: a bad row, a picture without a face, or a face. */
+  static final int BAD = 0;
+  static final int NO_FACE = 1;
+  static final int FACE = 2;
+
+  int kind() {
+    return bad() ? BAD : scorable() ? FACE : NO_FACE;
+  }
+
   boolean bad() {
     return problem != null;
   }

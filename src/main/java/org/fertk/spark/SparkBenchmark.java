@@ -103,7 +103,7 @@ public final class SparkBenchmark {
     }
     JavaRDD<FaceRow> faces = sc.parallelize(parts, partitions).mapPartitions(new Generate(n, partitions));
     long t0 = System.nanoTime();
-    SparkScoring.score(spark, faces, models, names, batch, TestTimeAugmentation.NONE, false, false)
+    SparkScoring.score(spark, faces, n, models, names, batch, TestTimeAugmentation.NONE, false, false)
         .write().format("noop").mode("overwrite").save();
     return (System.nanoTime() - t0) / 1e9;
   }

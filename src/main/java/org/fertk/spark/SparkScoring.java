@@ -120,29 +120,30 @@ public final class SparkScoring {
     }
     boolean photoLayout = pictures && framing.detects();
     rows = rows.cache();
-    JavaRDD<FaceRow> bad = rows.filter(FaceRow::bad);
-    long skipped = bad.count();
+    java.util.Map<Integer, Long> kinds = rows.map(FaceRow::kind).countByValue(); // one pass counts all three
+    long skipped = kinds.getOrDefault(FaceRow.BAD, 0L);
+    long withoutFace = kinds.getOrDefault(FaceRow.NO_FACE, 0L);
+    long scorable = kinds.getOrDefault(FaceRow.FACE, 0L);
     List<String> firstBad = new ArrayList<>();
     if (skipped > 0) {
-      bad.take(10).forEach(b -> firstBad.add(b.describe()));
+      rows.filter(FaceRow::bad).take(10).forEach(b -> firstBad.add(b.describe()));
       if (!o.skipBadRows()) {
         rows.unpersist();
         throw new FerException(firstBad.get(0) + (skipped > 1 ? " (and " + (skipped - 1)
             + " more bad rows; --skip-bad-rows skips them)" : " (--skip-bad-rows skips such rows)"));
       }
     }
-    JavaRDD<FaceRow> none = rows.filter(FaceRow::noFaceFound);
-    long withoutFace = none.count();
-    List<String> firstNone = withoutFace == 0 ? List.of() : none.take(10).stream().map(FaceRow::file).toList();
+    List<String> firstNone = withoutFace == 0 ? List.of()
+        : rows.filter(FaceRow::noFaceFound).take(10).stream().map(FaceRow::file).toList();
     boolean severalFiles = o.data().size() > 1;
     Broadcast<List<byte[]>> shipped = sc.broadcast(models);
-    Dataset<Row> predictions = score(spark, rows.filter(FaceRow::scorable), shipped, names, o.batchSize(), tta,
+    Dataset<Row> predictions = score(spark, rows.filter(FaceRow::scorable), scorable, shipped, names, o.batchSize(), tta,
         severalFiles, photoLayout);
     String out = o.out().toString();
     write(spark, predictions, out, o.format());
     Dataset<Row> written = spark.read().format(o.format()).options(readOptions(o.format()))
         .schema(photoLayout ? PHOTO_SCHEMA : SCHEMA).load(out);
-    long faces = written.count();
+    long faces = written.count(); // what the output holds, not what went in: a duplicated or lost row shows here
     rows.unpersist();
     shipped.destroy();
     return new Result(faces, skipped, firstBad, withoutFace, firstNone, out, written);
@@ -173,15 +174,18 @@ public final class SparkScoring {
     }
   }
 
-  /** Good rows to predictions (index in partition order), scored by each executor's shared sessions. */
-  static Dataset<Row> score(SparkSession spark, JavaRDD<FaceRow> good, Broadcast<List<byte[]>> models, List<String> names,
-      int batchSize, TestTimeAugmentation tta, boolean severalFiles, boolean photoLayout) {
+  /**
+   * Good rows (how many: {@code faces}) to predictions (index in partition order), scored by each
+   * executor's shared sessions.
+   */
+  static Dataset<Row> score(SparkSession spark, JavaRDD<FaceRow> good, long faces, Broadcast<List<byte[]>> models,
+      List<String> names, int batchSize, TestTimeAugmentation tta, boolean severalFiles, boolean photoLayout) {
     JavaPairRDD<Long, FaceRow> indexed = good.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
     int cores = spark.sparkContext().defaultParallelism();
     if (indexed.getNumPartitions() < cores) {
       // fewer splits than cores (a .gz file is one): spread the faces over ranges of their index,
       // each range sorted, so that every core scores and the output stays in input order
-      indexed = indexed.repartitionAndSortWithinPartitions(new IndexRanges(cores, indexed.count()));
+      indexed = indexed.repartitionAndSortWithinPartitions(new IndexRanges(cores, faces));
     }
     JavaRDD<Row> scored = indexed.mapPartitions(new ScorePartition(models, names, batchSize, tta.name(), severalFiles,
         photoLayout));

@@ -121,15 +121,15 @@ public final class Study {
     return options.out().resolve("runs").resolve(r.id());
   }
 
-  /** The settings with teachers named by run id replaced by those runs' folders (trained before this one). */
-  private org.fertk.train.TrainConfig withTeacherRuns(org.fertk.train.TrainConfig c) {
-    if (!c.distillation().active()) {
+  /** The run's settings with teachers named by run id replaced by those runs' folders (trained before this one). */
+  private org.fertk.train.TrainConfig withTeacherRuns(StudyPlan.Run r) {
+    org.fertk.train.TrainConfig c = r.config();
+    if (r.teacherRuns().isEmpty()) {
       return c;
     }
     Path runs = options.out().resolve("runs");
     List<Path> teachers = c.distillation().teachers().stream()
-        .map(t -> Path.of(t).getNameCount() == 1 && Files.isDirectory(runs.resolve(t)) ? runs.resolve(t) : Path.of(t))
-        .toList();
+        .map(t -> r.teacherRuns().contains(t) ? runs.resolve(t) : Path.of(t)).toList();
     return c.toBuilder().teachers(teachers).build();
   }
 
@@ -156,7 +156,7 @@ public final class Study {
   /** Train (or resume, or skip), export, score and analyse one run; returns its test faces. */
   private FaceDataset runOne(StudyPlan.Run r, int index, int total, long t0) {
     RunFolder rf = new RunFolder(runDir(r));
-    org.fertk.train.TrainConfig config = withTeacherRuns(r.config());
+    org.fertk.train.TrainConfig config = withTeacherRuns(r);
     PreparedData prepared = DataPreparation.prepare(config, ReadOptions.STRICT, out);
     FaceDataset test = prepared.split().test();
     Path preds = rf.predictions(PREDICTIONS);

@@ -40,9 +40,10 @@ final class StudyPlan {
    * @param startFrom null, or the id of an earlier run whose last checkpoint this run continues when
    *     its own folder has none (its settings then differ only in ways that leave the earlier run's
    *     epochs as they were: see {@link ResumeCheck})
+   * @param teacherRuns the ids of earlier runs among the config's teachers (the study gives their folders)
    */
   public record Run(String id, String label, Path graph, String note, TrainConfig config, String testKey,
-      String startFrom) {}
+      String startFrom, List<String> teacherRuns) {}
 
   private final String name;
   private final String description;
@@ -116,7 +117,8 @@ final class StudyPlan {
       } catch (FerException e) {
         throw new FerException(rw + ": " + e.getMessage());
       }
-      cfg = teachers(cfg, runs, base, rw);
+      List<String> teacherRuns = new ArrayList<>();
+      cfg = teachers(cfg, runs, base, rw, teacherRuns);
       String label = r.path("label").asText(id);
       SplitSpec s = cfg.split();
       String testKey = s.mode().equals("usage") ? "usage" : String.format(Locale.ROOT, "random-%.0f-seed%d",
@@ -129,7 +131,7 @@ final class StudyPlan {
       if (startFrom != null) {
         checkStart(runs, startFrom, graph, cfg, rw);
       }
-      runs.add(new Run(id, label, graph, r.path("note").asText(""), cfg, testKey, startFrom));
+      runs.add(new Run(id, label, graph, r.path("note").asText(""), cfg, testKey, startFrom, List.copyOf(teacherRuns)));
     }
     JsonNode syn = root.path("synthetic");
     return new StudyPlan(root.path("name").asText(file.getFileName().toString().replace(".json", "")),
@@ -137,10 +139,11 @@ final class StudyPlan {
   }
 
   /**
-   * A run's teachers: each the id of an earlier run of the plan (kept as the id; the study gives
-   * that run's folder) or a model path relative to the plan file, like its graph.
+   * A run's teachers: each the id of an earlier run of the plan (kept as the id and added to
+   * {@code runIds}; the study gives that run's folder) or a model path relative to the plan file,
+   * like its graph.
    */
-  private static TrainConfig teachers(TrainConfig cfg, List<Run> earlier, Path base, String where) {
+  private static TrainConfig teachers(TrainConfig cfg, List<Run> earlier, Path base, String where, List<String> runIds) {
     if (!cfg.distillation().active()) {
       return cfg;
     }
@@ -148,6 +151,7 @@ final class StudyPlan {
     for (String t : cfg.distillation().teachers()) {
       if (earlier.stream().anyMatch(e -> e.id().equals(t))) {
         resolved.add(Path.of(t));
+        runIds.add(t);
         continue;
       }
       Path p = base.resolve(t).normalize();
@@ -240,7 +244,8 @@ final class StudyPlan {
    */
   public StudyPlan trial(int epochs) {
     return new StudyPlan(name, description, syntheticCount, syntheticSeed, runs.stream()
-        .map(r -> new Run(r.id(), r.label(), r.graph(), r.note(), r.config().trial(epochs), r.testKey(), null))
+        .map(r -> new Run(r.id(), r.label(), r.graph(), r.note(), r.config().trial(epochs), r.testKey(), null,
+            r.teacherRuns()))
         .toList());
   }
 

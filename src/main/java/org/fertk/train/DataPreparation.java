@@ -17,15 +17,7 @@ public final class DataPreparation {
 
   public static PreparedData prepare(TrainConfig config, ReadOptions read, PrintWriter err) {
     Network model = Network.load(Path.of(config.graph()), config.l2());
-    if (config.stochasticDepth() > 0 && model.residualBranches().isEmpty()) {
-      throw new org.fertk.util.SettingException("stochastic_depth needs a residual network, and " + model.name()
-          + " has no Add of a branch and a shortcut", "stochastic_depth");
-    }
-    for (String t : config.distillation().teachers()) {
-      if (!java.nio.file.Files.exists(Path.of(t))) {
-        throw new FerException(t + ": teacher not found");
-      }
-    }
+    TrainingGraph.checkStochasticDepth(model, config.stochasticDepth()); // before any data is read
     FaceDataset data;
     String hash;
     String source;

@@ -41,8 +41,7 @@ final class Teachers implements AutoCloseable {
         // not spinning: the student's TensorFlow step needs the cores between the teacher's runs
         Engine e = onnx ? OrtEngine.open(path, threads, false) : TfEngine.open(path, threads);
         t.engines.add(e);
-        Path file = onnx ? OrtEngine.modelFile(path) : TfEngine.savedModelDir(path).resolve("saved_model.pb");
-        t.hashes.put(p, Hashing.sha256(file));
+        t.hashes.put(p, onnx ? Hashing.sha256(OrtEngine.modelFile(path)) : folderHash(TfEngine.savedModelDir(path)));
       }
     } catch (RuntimeException e) {
       t.close();
@@ -51,7 +50,19 @@ final class Teachers implements AutoCloseable {
     return t;
   }
 
-  /** Each teacher's path and the SHA-256 of its model file (for the manifest). */
+  /** A SavedModel's SHA-256: of every file's relative path and digest, in name order (the weights included). */
+  private static String folderHash(Path dir) {
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      StringBuilder sb = new StringBuilder();
+      files.filter(Files::isRegularFile).sorted().forEach(f -> sb.append(dir.relativize(f)).append(' ')
+          .append(Hashing.sha256(f)).append('\n'));
+      return Hashing.sha256(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new FerException(dir + ": cannot read the teacher (" + e.getMessage() + ")");
+    }
+  }
+
+  /** Each teacher's path and the SHA-256 of its model (for the manifest). */
   Map<String, String> hashes() {
     return hashes;
   }

@@ -26,7 +26,7 @@ import org.tensorflow.types.TInt64;
  * A model graph with its training path added: the same variables, a forward pass in training
  * mode (dropout on, batch statistics, residual branches dropped under stochastic depth),
  * categorical cross-entropy on the logits weighted per sample (class weights) plus L2 penalties,
- * with distillation a second cross-entropy against the teachers' softened probabilities (see
+ * with distillation a KL divergence to the teachers' softened probabilities (see
  * {@link Distillation}), gradients, and one optimizer update per trainable weight. One
  * {@link #step} runs a whole batch.
  */
@@ -61,7 +61,7 @@ public final class TrainingGraph extends ModelGraph {
    */
   public TrainingGraph(Network model, OptimizerConfig optimizer, int threads, boolean bfloat16,
       Distillation distillation, double stochasticDepth) {
-    super(residual(model, stochasticDepth));
+    super(checkStochasticDepth(model, stochasticDepth));
     this.optimizer = optimizer;
     labels = tf.withName("labels").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, Emotion.COUNT)));
@@ -129,8 +129,8 @@ public final class TrainingGraph extends ModelGraph {
     openSession(threads, bfloat16);
   }
 
-  /** The model, when stochastic depth is off or it has residual branches to drop (before any graph exists). */
-  private static Network residual(Network model, double stochasticDepth) {
+  /** The model, when stochastic depth is off or it has residual branches to drop; a setting error otherwise. */
+  static Network checkStochasticDepth(Network model, double stochasticDepth) {
     if (stochasticDepth > 0 && model.residualBranches().isEmpty()) {
       throw new org.fertk.util.SettingException("stochastic_depth needs a residual network, and " + model.name()
           + " has no Add of a branch and a shortcut", "stochastic_depth");

@@ -259,7 +259,7 @@ class SparkScoringTest {
     org.apache.spark.broadcast.Broadcast<List<byte[]>> broken = sc.broadcast(List.of(new byte[] {1, 2, 3}));
     org.apache.spark.api.java.JavaRDD<FaceRow> faces = sc.parallelize(List.of(
         new FaceRow("f.csv", 2, 0, null, new byte[FaceDataset.PIXELS])), 1);
-    Exception e = assertThrows(Exception.class, () -> SparkScoring.score(spark, faces, broken, List.of("shipped.onnx"),
+    Exception e = assertThrows(Exception.class, () -> SparkScoring.score(spark, faces, 1, broken, List.of("shipped.onnx"),
         8, TestTimeAugmentation.NONE, false, false).collectAsList());
     FerException user = SparkErrors.userError(e);
     assertTrue(user != null, e.toString());

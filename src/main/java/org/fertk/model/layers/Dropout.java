@@ -54,7 +54,7 @@ public final class Dropout extends Layer {
    * Inverted dropout with a mask of the given shape (broadcast over x): each mask value is 0 with
    * probability rate, else 1/(1-rate); drawn statelessly from the seed.
    */
-  static Operand<TFloat32> masked(Ops tf, Operand<TFloat32> x, Operand<org.tensorflow.types.TInt32> maskShape,
+  public static Operand<TFloat32> masked(Ops tf, Operand<TFloat32> x, Operand<org.tensorflow.types.TInt32> maskShape,
       double rate, Operand<org.tensorflow.types.TInt64> seed) {
     Operand<TFloat32> u = tf.random.statelessRandomUniform(maskShape, seed);
     Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) rate)), TFloat32.class);
