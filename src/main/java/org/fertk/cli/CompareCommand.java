@@ -23,7 +23,8 @@ final class CompareCommand extends BaseCommand {
   @Parameters(paramLabel = "RUN_DIR", arity = "1..*", description = "Run folders, each with predictions-<split>.csv.")
   List<Path> runs;
 
-  @Option(names = "--split", defaultValue = "PublicTest", description = "Which predictions-<split>.csv (default ${DEFAULT-VALUE}).")
+  @Option(names = "--split", description = "Which predictions-<split>.csv (default: PublicTest, or test, what a "
+      + "study writes, for runs without a PublicTest file).")
   String split;
 
   @Option(names = "--names", split = ",", description = "Labels for the runs (default: model names).")
@@ -44,6 +45,10 @@ final class CompareCommand extends BaseCommand {
   @Option(names = "--title", defaultValue = "Model comparison", description = "Report title (default '${DEFAULT-VALUE}').")
   String title;
 
+  private static final String DEFAULT_SPLIT = "PublicTest";
+  /** What a study writes for each run: the run's test split, which is PublicTest under the FER2013 usage split. */
+  private static final String STUDY_SPLIT = "test";
+
   @Override
   public Integer call() {
     if (names != null && names.size() != runs.size()) {
@@ -53,23 +58,35 @@ final class CompareCommand extends BaseCommand {
     for (int i = 0; i < runs.size(); i++) {
       Path r = runs.get(i);
       RunFolder rf = new RunFolder(r);
-      Path preds = rf.predictions(split);
-      if (!Files.isRegularFile(preds)) {
-        throw new FerException(r + ": no " + preds.getFileName() + " (score it first: fer score --model "
-            + rf.onnx() + " --data FILE --split " + split + " --out " + preds + ")");
-      }
+      Path preds = predictions(rf, r);
       String label = names != null ? names.get(i)
           : Files.isRegularFile(rf.manifest()) ? Json.read(rf.manifest()).path("model").path("name").asText(r.getFileName().toString())
           : r.getFileName().toString();
       entries.add(new Comparison.Entry(label, r, preds, null));
     }
+    String scored = split != null ? split : DEFAULT_SPLIT;
     FaceDataset faces = data == null ? null
-        : DatasetLoader.load(data, ReadOptions.STRICT.withRequireLabels(false)).dataset().only(DataCommand.parseUsage(split));
+        : DatasetLoader.load(data, ReadOptions.STRICT.withRequireLabels(false)).dataset().only(DataCommand.parseUsage(scored));
     Comparison.Output o = Comparison.run(entries, faces, out, resamples, seed, title);
     out().print(Tables.markdown(o.table()));
     out().println();
     out().print(Tables.markdown(o.significance()));
     out().println("wrote " + out.resolve("report.html") + " and " + out.resolve("report.md"));
     return 0;
+  }
+
+  /** The run's predictions for --split; without it, PublicTest's, else the study's test predictions. */
+  private Path predictions(RunFolder rf, Path run) {
+    Path preds = rf.predictions(split != null ? split : DEFAULT_SPLIT);
+    if (split == null && !Files.isRegularFile(preds) && Files.isRegularFile(rf.predictions(STUDY_SPLIT))) {
+      return rf.predictions(STUDY_SPLIT);
+    }
+    if (!Files.isRegularFile(preds)) {
+      String s = split != null ? split : DEFAULT_SPLIT;
+      throw new FerException(run + ": no " + preds.getFileName()
+          + (split == null ? " or " + rf.predictions(STUDY_SPLIT).getFileName() : "")
+          + " (score it first: fer score --model " + rf.onnx() + " --data FILE --split " + s + " --out " + preds + ")");
+    }
+    return preds;
   }
 }

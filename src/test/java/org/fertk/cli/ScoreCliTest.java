@@ -168,7 +168,20 @@ class ScoreCliTest {
     assertFalse(md.contains("](run-roc.png)"), "one overlaid ROC figure, not one per model");
     CliTest.Run missing = CliTest.run("compare", run.toString(), dir.toString(), "--out", dir.resolve("x").toString());
     assertEquals(1, missing.code());
-    assertTrue(missing.err().contains("no predictions-PublicTest.csv (score it first"), missing.err());
+    assertTrue(missing.err().contains("no predictions-PublicTest.csv or predictions-test.csv (score it first"),
+        missing.err());
+    // a study's runs hold predictions-test.csv only: compare finds them without --split
+    for (Path r : List.of(run, second)) {
+      Path studyRun = Files.createDirectories(dir.resolve("study-" + r.getFileName()));
+      Files.copy(r.resolve("predictions-PublicTest.csv"), studyRun.resolve("predictions-test.csv"));
+    }
+    CliTest.Run s = CliTest.run("compare", dir.resolve("study-" + run.getFileName()).toString(),
+        dir.resolve("study-run2").toString(), "--out", dir.resolve("cmp-study").toString());
+    assertEquals(0, s.code(), s.err());
+    assertTrue(s.out().contains("| study-run2 |"), s.out());
+    CliTest.Run named = CliTest.run("compare", run.toString(), "--split", "test", "--out", dir.resolve("y").toString());
+    assertEquals(1, named.code());
+    assertTrue(named.err().contains("no predictions-test.csv (score it first"), named.err());
   }
 
   // ---- bad input: one message, exit 1, no output file
