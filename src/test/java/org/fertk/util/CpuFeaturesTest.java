@@ -19,13 +19,13 @@ class CpuFeaturesTest {
     assertEquals(Optional.of(true), zen.nativeBfloat16());
     assertTrue(zen.hasFlag("avx512f"));
     assertTrue(zen.describe().startsWith("AMD EPYC, "), zen.describe());
-    assertTrue(zen.describe().endsWith(" cores, bfloat16 in hardware"), zen.describe());
+    assertTrue(zen.describe().contains(" cores, bfloat16 in hardware, oneDNN kernels"), zen.describe());
 
     CpuFeatures amx = CpuFeatures.parse(List.of("model name : Xeon", "flags : avx512f amx_bf16 amx_tile avx512f"));
     assertEquals(Optional.of(true), amx.nativeBfloat16());
     CpuFeatures old = CpuFeatures.parse(List.of("model name : Core", "flags : sse avx2 fma"));
     assertEquals(Optional.of(false), old.nativeBfloat16());
-    assertTrue(old.describe().endsWith("no bfloat16 in hardware"), old.describe());
+    assertTrue(old.describe().contains("no bfloat16 in hardware, oneDNN kernels"), old.describe());
   }
 
   @Test
@@ -35,5 +35,15 @@ class CpuFeaturesTest {
     assertEquals(Optional.empty(), none.nativeBfloat16());
     assertFalse(none.hasFlag("avx512f"));
     assertTrue(none.describe().startsWith("unknown processor, "), none.describe());
+  }
+
+  @Test
+  void namesTheOneDnnSettingTensorFlowWillRead() {
+    assertEquals("oneDNN kernels on", CpuFeatures.oneDnn("1"));
+    assertEquals("oneDNN kernels on", CpuFeatures.oneDnn("True"));
+    assertEquals("oneDNN kernels off", CpuFeatures.oneDnn("0"));
+    assertEquals("oneDNN kernels off", CpuFeatures.oneDnn("false"));
+    assertEquals("oneDNN kernels: TensorFlow's default for this processor", CpuFeatures.oneDnn(null));
+    assertTrue(CpuFeatures.oneDnn("yes").contains("TF_ENABLE_ONEDNN_OPTS='yes' is not 0/1/true/false"));
   }
 }
