@@ -160,6 +160,11 @@ final class TrainCommand extends BaseCommand {
     @Option(names = "--distill-temperature", paramLabel = "T",
         description = "Softmax temperature of the soft targets (default " + org.fertk.train.Distillation.DEFAULT_TEMPERATURE + ").")
     Double distillTemperature;
+
+    @Option(names = "--teacher-tta", paramLabel = "VIEWS",
+        description = "Views of each face the teachers average, as fer score --tta: none, flip or crops "
+            + "(default none; flip doubles the teachers' cost).")
+    String teacherTta;
   }
 
   static final class CallbackOptions {
@@ -323,6 +328,7 @@ final class TrainCommand extends BaseCommand {
     set(distOpts.teachers, b::teachers);
     set(distOpts.distillWeight, b::distillWeight);
     set(distOpts.distillTemperature, b::distillTemperature);
+    set(distOpts.teacherTta, b::teacherTta);
     set(cbOpts.earlyStopping, b::earlyStopping);
     set(cbOpts.reduceLr, b::reduceLrOnPlateau);
   }

@@ -81,7 +81,7 @@ public final class TestTimeAugmentation {
    * Writes view v of the first count faces of src (48x48 each, from position 0) into dst. Output
    * pixel (x, y) takes pixel (x - dx, y - dy), clamped to the image, of the (mirrored) face.
    */
-  static void render(View v, FloatBuffer src, int count, FloatBuffer dst) {
+  public static void render(View v, FloatBuffer src, int count, FloatBuffer dst) {
     final int side = FaceDataset.SIDE;
     final int max = side - 1;
     dst.clear();

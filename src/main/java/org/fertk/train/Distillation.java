@@ -14,14 +14,30 @@ import org.fertk.util.SettingException;
  * @param teachers ONNX files, folders with model.onnx, or run folders / SavedModels; empty = off
  * @param weight the soft term's share, in [0, 1]
  * @param temperature T, at least 1
+ * @param teacherViews views of each face the teachers average, as {@code fer score --tta}: none,
+ *     flip (the face and its mirror: a better teacher for twice its cost) or crops
  */
-public record Distillation(List<String> teachers, double weight, double temperature) {
+public record Distillation(List<String> teachers, double weight, double temperature, String teacherViews) {
   /** The default share of the soft term. */
   public static final double DEFAULT_WEIGHT = 0.7;
   /** The default temperature. */
   public static final double DEFAULT_TEMPERATURE = 4;
+  private static final List<String> VIEWS = List.of("none", "flip", "crops"); // before NONE, which checks them
   /** Off. */
   public static final Distillation NONE = new Distillation(List.of(), DEFAULT_WEIGHT, DEFAULT_TEMPERATURE);
+  /** The default teacher views: the face as the student sees it. */
+  public static final String DEFAULT_VIEWS = "none";
+
+  /**
+   * Teachers that score each face as the student sees it.
+   *
+   * @param teachers see the record's description
+   * @param weight see the record's description
+   * @param temperature see the record's description
+   */
+  public Distillation(List<String> teachers, double weight, double temperature) {
+    this(teachers, weight, temperature, DEFAULT_VIEWS);
+  }
 
   /**
    * Checks the settings.
@@ -29,6 +45,7 @@ public record Distillation(List<String> teachers, double weight, double temperat
    * @param teachers see the record's description
    * @param weight see the record's description
    * @param temperature see the record's description
+   * @param teacherViews see the record's description
    * @throws SettingException naming the bad setting
    */
   public Distillation {
@@ -38,6 +55,10 @@ public record Distillation(List<String> teachers, double weight, double temperat
     }
     if (!(temperature >= 1) || Double.isInfinite(temperature)) {
       throw new SettingException("distill_temperature must be at least 1, got " + temperature, "distill_temperature");
+    }
+    teacherViews = teacherViews == null ? DEFAULT_VIEWS : teacherViews.toLowerCase(java.util.Locale.ROOT);
+    if (!VIEWS.contains(teacherViews)) {
+      throw new SettingException("teacher_tta must be none, flip or crops, got '" + teacherViews + "'", "teacher_tta");
     }
   }
 

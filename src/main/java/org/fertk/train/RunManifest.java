@@ -68,6 +68,7 @@ final class RunManifest {
       teachers.forEach((path, sha) -> ts.addObject().put("path", path).put("sha256", sha));
       dist.put("weight", config.distillation().weight());
       dist.put("temperature", config.distillation().temperature());
+      dist.put("teacher_tta", config.distillation().teacherViews());
     }
     ObjectNode v = m.putObject("versions");
     Versions.all().forEach(v::put);

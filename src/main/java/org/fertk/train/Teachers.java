@@ -13,6 +13,7 @@ import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.score.Engine;
 import org.fertk.score.OrtEngine;
+import org.fertk.score.TestTimeAugmentation;
 import org.fertk.score.TfEngine;
 import org.fertk.util.FerException;
 import org.fertk.util.Hashing;
@@ -20,17 +21,22 @@ import org.fertk.util.Hashing;
 /**
  * The teacher models of a distillation run, opened once: ONNX files (or folders holding
  * model.onnx) in ONNX Runtime, other run folders and SavedModels in TF Java. They score each
- * training batch on the batch-preparation thread, so a teacher's work overlaps the student's step.
+ * training batch on the batch-preparation thread, so a teacher's work overlaps the student's step;
+ * with test-time views each teacher averages its probabilities over the views of every face.
  */
 final class Teachers implements AutoCloseable {
   private final List<Engine> engines = new ArrayList<>();
   private final Map<String, String> hashes = new LinkedHashMap<>();
+  private final TestTimeAugmentation views;
   private FloatBuffer buffer;
+  private FloatBuffer view;
 
-  private Teachers() {}
+  private Teachers(TestTimeAugmentation views) {
+    this.views = views;
+  }
 
-  static Teachers open(List<String> paths, int threads) {
-    Teachers t = new Teachers();
+  static Teachers open(List<String> paths, String views, int threads) {
+    Teachers t = new Teachers(TestTimeAugmentation.parse(views));
     try {
       for (String p : paths) {
         Path path = Path.of(p);
@@ -73,19 +79,32 @@ final class Teachers implements AutoCloseable {
    */
   void soften(float[] x, int n, double t, float[] soft) {
     if (buffer == null || buffer.capacity() < n * FaceDataset.PIXELS) {
-      buffer = ByteBuffer.allocateDirect(n * FaceDataset.PIXELS * Float.BYTES).order(ByteOrder.nativeOrder())
-          .asFloatBuffer();
+      buffer = direct(n);
+      view = views.isNone() ? null : direct(n);
     }
     buffer.clear();
     buffer.put(x, 0, n * FaceDataset.PIXELS);
     double[] mean = new double[n * Emotion.COUNT];
-    for (Engine e : engines) {
-      float[] p = e.predict(buffer, n);
-      for (int i = 0; i < mean.length; i++) {
-        mean[i] += p[i] / engines.size();
+    double share = 1.0 / (engines.size() * views.views().size());
+    for (TestTimeAugmentation.View v : views.views()) {
+      FloatBuffer in = buffer;
+      if (v != views.views().get(0)) { // the first view is the face itself
+        TestTimeAugmentation.render(v, buffer, n, view);
+        in = view;
+      }
+      for (Engine e : engines) {
+        float[] p = e.predict(in, n);
+        for (int i = 0; i < mean.length; i++) {
+          mean[i] += p[i] * share;
+        }
       }
     }
     soften(mean, n, t, soft);
+  }
+
+  private static FloatBuffer direct(int faces) {
+    return ByteBuffer.allocateDirect(faces * FaceDataset.PIXELS * Float.BYTES).order(ByteOrder.nativeOrder())
+        .asFloatBuffer();
   }
 
   /** softmax(log(p) / t) per row, i.e. p^(1/t) renormalised (p clipped at 1e-7 so that log is finite). */

@@ -240,7 +240,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
         .restartLrFactor(restartFactor).swaStart(swaStart).swaLr(swaLr).precision(precision).seed(seed)
         .mixup(mixing.mixupAlpha()).cutmix(mixing.cutmixAlpha()).mixProbability(mixing.probability())
         .distillWeight(distillation.weight()).distillTemperature(distillation.temperature())
-        .stochasticDepth(stochasticDepth);
+        .teacherTta(distillation.teacherViews()).stochasticDepth(stochasticDepth);
     b.teachers = distillation.teachers();
     b.data = data;
     b.initialWeights = initialWeights;
@@ -394,6 +394,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     private List<String> teachers = List.of();
     private double distillWeight = Distillation.DEFAULT_WEIGHT;
     private double distillTemperature = Distillation.DEFAULT_TEMPERATURE;
+    private String teacherViews = Distillation.DEFAULT_VIEWS;
     private double stochasticDepth;
     private long seed = SEED;
 
@@ -727,6 +728,15 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     }
 
     /**
+     * @param views views of each face the teachers average: none, flip or crops (default none)
+     * @return this builder
+     */
+    public Builder teacherTta(String views) {
+      this.teacherViews = views;
+      return this;
+    }
+
+    /**
      * @param rate drop rate of the deepest residual branch, the others linearly less (default 0: off)
      * @return this builder
      */
@@ -767,7 +777,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
       return new TrainConfig(graph, data, synthetic, new SplitSpec(split, testFraction, valFraction, seed), epochs,
           batchSize, oc, l2, classWeight, augment, aug, labelSmoothing, earlyStopping, reduceLr, lrSchedule,
           warmupEpochs, new ArrayList<>(cosineRestarts), restartLrFactor, swaStart, swaLr, precision, initialWeights,
-          new Mixing(mixup, cutmix, mixProbability), new Distillation(teachers, distillWeight, distillTemperature),
+          new Mixing(mixup, cutmix, mixProbability), new Distillation(teachers, distillWeight, distillTemperature, teacherViews),
           stochasticDepth, seed);
     }
   }

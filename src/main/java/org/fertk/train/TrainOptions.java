@@ -20,7 +20,7 @@ public final class TrainOptions {
       "l2", "class_weight", "augment", "random_erasing", "label_smoothing", "early_stopping", "reduce_lr_on_plateau",
       "lr_schedule", "warmup_epochs", "cosine_restarts", "restart_lr_factor", "swa_start", "swa_lr", "seed", "split",
       "test_fraction", "val_fraction", "synthetic", "precision", "initial_weights", "mixup", "cutmix", "mix_prob",
-      "teachers", "distill_weight", "distill_temperature", "stochastic_depth");
+      "teachers", "distill_weight", "distill_temperature", "teacher_tta", "stochastic_depth");
   static final Set<String> ES_KEYS = Set.of("monitor", "min_delta", "patience", "mode", "baseline",
       "restore_best_weights", "start_from_epoch");
   static final Set<String> RLR_KEYS = Set.of("monitor", "factor", "patience", "mode", "min_delta", "cooldown", "min_lr");
@@ -128,6 +128,9 @@ public final class TrainOptions {
     if (has(o, "distill_temperature")) {
       b.distillTemperature(num(o, "distill_temperature", 1));
     }
+    if (has(o, "teacher_tta")) {
+      b.teacherTta(str(o, "teacher_tta", null));
+    }
     if (has(o, "stochastic_depth")) {
       b.stochasticDepth(num(o, "stochastic_depth", 0));
     }
@@ -178,6 +181,7 @@ public final class TrainOptions {
       copy(distillation, "teachers", o, "teachers");
       copy(distillation, "weight", o, "distill_weight");
       copy(distillation, "temperature", o, "distill_temperature");
+      copy(distillation, "teacher_views", o, "teacher_tta");
     }
     rename(o, "synthetic_count", "synthetic");
     rename(o, "restarts", "cosine_restarts");
@@ -232,6 +236,9 @@ public final class TrainOptions {
     if (c.distillation().active()) {
       c.distillation().teachers().forEach(o.putArray("teachers")::add);
       o.put("distill_weight", c.distillation().weight()).put("distill_temperature", c.distillation().temperature());
+      if (!c.distillation().teacherViews().equals(Distillation.DEFAULT_VIEWS)) {
+        o.put("teacher_tta", c.distillation().teacherViews()); // absent in runs from before the option
+      }
     }
     if (c.stochasticDepth() > 0) {
       o.put("stochastic_depth", c.stochasticDepth());

@@ -162,7 +162,8 @@ public final class Trainer {
           + "bfloat16 or keeps float32, so --precision bfloat16 will not train faster here");
     }
     double[] classWeights = ClassWeights.resolve(config.classWeight(), train.classCounts());
-    try (Teachers teachers = config.distillation().active() ? Teachers.open(config.distillation().teachers(), threads)
+    try (Teachers teachers = config.distillation().active() ? Teachers.open(config.distillation().teachers(),
+        config.distillation().teacherViews(), threads)
             : null;
         TrainingGraph g = new TrainingGraph(data.model(), config.optimizer(), threads, config.mixedPrecision(),
             config.distillation(), config.stochasticDepth())) {

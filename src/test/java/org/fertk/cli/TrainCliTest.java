@@ -128,6 +128,11 @@ class TrainCliTest {
         "--epochs", "1", "--teacher", dir.resolve("none.onnx").toString(), "--out", dir.resolve("t").toString(), "-q");
     assertEquals(1, teacher.code(), teacher.err());
     assertTrue(teacher.err().contains("none.onnx: teacher not found"), teacher.err());
+    CliTest.Run views = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--synthetic", "70",
+        "--epochs", "1", "--teacher", "models/best/model-int8.onnx", "--teacher-tta", "rotate",
+        "--out", dir.resolve("v").toString(), "-q");
+    assertEquals(2, views.code(), views.err());
+    assertTrue(views.err().contains("--teacher-tta must be none, flip or crops, got 'rotate'"), views.err());
     assertTrue(!Files.exists(dir.resolve("t")), "no run folder left behind");
   }
 }

@@ -105,7 +105,7 @@ class DistillationTest {
     Path spec = TrainingTestSupport.specFile(dir, TestSpecs.FLATTEN + ", " + TestSpecs.OUT);
     TrainConfig.Builder b = TrainConfig.builder().graph(spec).synthetic(700).epochs(4).batchSize(32).seed(3);
     TrainConfig labels = b.build();
-    TrainConfig taught = b.teachers(List.of(TEACHER)).distillWeight(1.0).distillTemperature(2).build();
+    TrainConfig taught = b.teachers(List.of(TEACHER)).distillWeight(1.0).distillTemperature(2).teacherTta("flip").build();
     double fromLabels = agreementWithTeacher(TrainingTestSupport.train(labels, dir.resolve("labels")));
     Trainer.Result r = TrainingTestSupport.train(taught, dir.resolve("taught"));
     double fromTeacher = agreementWithTeacher(r);
@@ -117,6 +117,7 @@ class DistillationTest {
     assertEquals(TEACHER.toString(), t.path("path").asText());
     assertEquals(Hashing.sha256(TEACHER), t.path("sha256").asText());
     assertEquals(1.0, manifest.path("hyperparameters").path("distill_weight").asDouble());
+    assertEquals("flip", manifest.path("distillation").path("teacher_tta").asText());
     assertEquals(TrainConfig.read(r.run().config()), taught, "the stored settings give the run's back");
   }
 
@@ -145,5 +146,54 @@ class DistillationTest {
       same += a.argmax(k) == b.argmax(k) ? 1 : 0;
     }
     return same / (double) val.size();
+  }
+
+  @Test
+  void flipTeachersAverageEachFaceWithItsMirrorImage() {
+    FaceDataset faces = new SyntheticFaces(4).generate(21, 0);
+    int n = faces.size();
+    int side = FaceDataset.SIDE;
+    float[] x = new float[n * FaceDataset.PIXELS];
+    float[] mirrored = new float[x.length];
+    for (int k = 0; k < n; k++) {
+      faces.toUnitFloats(k, x, k * FaceDataset.PIXELS);
+      for (int r = 0; r < side; r++) {
+        for (int c = 0; c < side; c++) {
+          mirrored[k * FaceDataset.PIXELS + r * side + c] = x[k * FaceDataset.PIXELS + r * side + side - 1 - c];
+        }
+      }
+    }
+    float[] plain;
+    float[] mirror;
+    try (OrtEngine e = OrtEngine.open(TEACHER, 1)) {
+      plain = e.predict(direct(x), n);
+      mirror = e.predict(direct(mirrored), n);
+    }
+    double[] mean = new double[n * C];
+    double largest = 0;
+    for (int i = 0; i < mean.length; i++) {
+      mean[i] = (plain[i] + mirror[i]) / 2.0;
+      largest = Math.max(largest, Math.abs(plain[i] - mirror[i]));
+    }
+    assertTrue(largest > 0.01, "the teacher must see a difference between a face and its mirror: " + largest);
+    float[] expected = new float[n * C];
+    Teachers.soften(mean, n, 2, expected);
+    float[] soft = new float[n * C];
+    try (Teachers t = Teachers.open(List.of(TEACHER.toString()), "flip", 1)) {
+      t.soften(x, n, 2, soft);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, soft, 1e-6f);
+      t.soften(x, 5, 2, soft); // a smaller last batch reuses the buffers
+      org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOf(expected, 5 * C),
+          java.util.Arrays.copyOf(soft, 5 * C), 1e-6f);
+    }
+    assertEquals(List.of("teacher_tta"), assertThrows(org.fertk.util.SettingException.class,
+        () -> new Distillation(List.of("t.onnx"), 0.5, 2, "rotate")).keys());
+  }
+
+  private static java.nio.FloatBuffer direct(float[] x) {
+    java.nio.FloatBuffer b = java.nio.ByteBuffer.allocateDirect(x.length * 4).order(java.nio.ByteOrder.nativeOrder())
+        .asFloatBuffer();
+    b.put(x);
+    return b;
   }
 }
