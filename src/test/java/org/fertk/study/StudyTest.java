@@ -96,9 +96,14 @@ class StudyTest {
   }
 
   @Test
-  void aTrialOfEveryShippedPlanIsValidAndShort() {
-    for (String f : List.of("graphs/plan-paper.json", "graphs/plan-beyond.json", "graphs/plan-quick.json", "graphs/plan-distill.json", "graphs/plan-architectures.json")) {
-      StudyPlan full = StudyPlan.load(Path.of(f), Path.of("fer2013.csv"));
+  void aTrialOfEveryShippedPlanIsValidAndShort() throws Exception {
+    List<Path> plans;
+    try (var files = Files.list(Path.of("graphs"))) {
+      plans = files.filter(f -> f.getFileName().toString().startsWith("plan-")).sorted().toList();
+    }
+    assertTrue(plans.size() >= 6, plans.toString());
+    for (Path f : plans) {
+      StudyPlan full = StudyPlan.load(f, Path.of("fer2013.csv"));
       StudyPlan trial = full.trial(2);
       assertEquals(full.runs().size(), trial.runs().size());
       for (StudyPlan.Run r : trial.runs()) {
@@ -111,6 +116,11 @@ class StudyTest {
         .trial(80).runs().get(0).config();
     assertEquals(List.of(75), sgdr.restarts(), "a restart within the trial stays");
     assertEquals(80, sgdr.epochs());
+    var student = StudyPlan.load(Path.of("graphs/plan-student.json"), Path.of("x.csv")).runs().get(0).config();
+    assertEquals("flip", student.distillation().teacherViews());
+    for (String t : student.distillation().teachers()) {
+      assertTrue(Files.isRegularFile(Path.of(t)), "the student's teachers ship with the repository: " + t);
+    }
   }
 
   @Test
