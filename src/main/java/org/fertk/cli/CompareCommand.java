@@ -77,15 +77,15 @@ final class CompareCommand extends BaseCommand {
 
   /** The run's predictions for --split; without it, PublicTest's, else the study's test predictions. */
   private Path predictions(RunFolder rf, Path run) {
-    Path preds = rf.predictions(split != null ? split : DEFAULT_SPLIT);
-    if (split == null && !Files.isRegularFile(preds) && Files.isRegularFile(rf.predictions(STUDY_SPLIT))) {
-      return rf.predictions(STUDY_SPLIT);
+    String wanted = split != null ? split : DEFAULT_SPLIT;
+    Path preds = rf.predictions(wanted);
+    Path study = rf.predictions(STUDY_SPLIT);
+    if (split == null && !Files.isRegularFile(preds) && Files.isRegularFile(study)) {
+      return study;
     }
     if (!Files.isRegularFile(preds)) {
-      String s = split != null ? split : DEFAULT_SPLIT;
-      throw new FerException(run + ": no " + preds.getFileName()
-          + (split == null ? " or " + rf.predictions(STUDY_SPLIT).getFileName() : "")
-          + " (score it first: fer score --model " + rf.onnx() + " --data FILE --split " + s + " --out " + preds + ")");
+      throw new FerException(run + ": no " + preds.getFileName() + (split == null ? " or " + study.getFileName() : "")
+          + " (score it first: fer score --model " + rf.onnx() + " --data FILE --split " + wanted + " --out " + preds + ")");
     }
     return preds;
   }
