@@ -181,7 +181,6 @@ public final class TrainOptions {
       copy(distillation, "teachers", o, "teachers");
       copy(distillation, "weight", o, "distill_weight");
       copy(distillation, "temperature", o, "distill_temperature");
-      copy(distillation, "teacher_views", o, "teacher_tta");
     }
     rename(o, "synthetic_count", "synthetic");
     rename(o, "restarts", "cosine_restarts");

@@ -89,7 +89,7 @@ public final class CpuFeatures {
   }
 
   /** The environment variable TensorFlow reads once, when its native library starts. */
-  public static final String ONEDNN_VARIABLE = "TF_ENABLE_ONEDNN_OPTS";
+  private static final String ONEDNN_VARIABLE = "TF_ENABLE_ONEDNN_OPTS";
 
   /** What TensorFlow makes of the variable's value (it accepts 1/0 and true/false). */
   static String oneDnn(String value) {
