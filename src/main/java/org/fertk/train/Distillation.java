@@ -22,7 +22,6 @@ public record Distillation(List<String> teachers, double weight, double temperat
   public static final double DEFAULT_WEIGHT = 0.7;
   /** The default temperature. */
   public static final double DEFAULT_TEMPERATURE = 4;
-  private static final List<String> VIEWS = List.of("none", "flip", "crops"); // before NONE, which checks them
   /** Off. */
   public static final Distillation NONE = new Distillation(List.of(), DEFAULT_WEIGHT, DEFAULT_TEMPERATURE);
   /** The default teacher views: the face as the student sees it. */
@@ -57,7 +56,9 @@ public record Distillation(List<String> teachers, double weight, double temperat
       throw new SettingException("distill_temperature must be at least 1, got " + temperature, "distill_temperature");
     }
     teacherViews = teacherViews == null ? DEFAULT_VIEWS : teacherViews.toLowerCase(java.util.Locale.ROOT);
-    if (!VIEWS.contains(teacherViews)) {
+    try {
+      org.fertk.score.TestTimeAugmentation.parse(teacherViews); // the names fer score --tta takes
+    } catch (org.fertk.util.FerException e) {
       throw new SettingException("teacher_tta must be none, flip or crops, got '" + teacherViews + "'", "teacher_tta");
     }
   }
