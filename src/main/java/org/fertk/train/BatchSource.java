@@ -90,5 +90,11 @@ final class BatchSource implements AutoCloseable {
   @Override
   public void close() {
     worker.shutdownNow();
+    try {
+      // a batch being softened still uses the teachers' sessions, which close right after this
+      worker.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

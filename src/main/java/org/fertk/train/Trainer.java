@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.fertk.Callback;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
@@ -97,11 +99,25 @@ public final class Trainer {
     return this;
   }
 
+  /** Set by the shutdown hook: the loop stops at the next batch boundary, outside TensorFlow. */
+  private volatile boolean stopRequested;
+  /** Counted down once the loop has let go of TensorFlow and ONNX Runtime. */
+  private final CountDownLatch released = new CountDownLatch(1);
+  /** How long a signal waits for the current step (or validation pass) before the JVM exits anyway. */
+  private static final long STOP_WAIT_SECONDS = 60;
+
+  /** Thrown inside the loop when a signal asked it to stop. */
+  private static final class StopRequested extends RuntimeException {
+    StopRequested() {
+      super("stopped by a signal", null, false, false);
+    }
+  }
+
   /** Trains from scratch, or from the last checkpoint when resume is set and one exists. */
   public Result run(PreparedData data, boolean resume) {
     boolean existed = Files.exists(run.dir());
+    Thread onInterrupt = new Thread(this::stopAndSayWhatWasSaved, "fer-interrupted");
     try (FolderLock lock = FolderLock.acquire(run.dir())) {
-      Thread onInterrupt = new Thread(this::sayWhatWasSaved, "fer-interrupted");
       Runtime.getRuntime().addShutdownHook(onInterrupt);
       try {
         return runLocked(data, resume);
@@ -117,6 +133,25 @@ public final class Trainer {
           // the hook is running or has run
         }
       }
+    } finally {
+      released.countDown();
+      if (stopRequested) {
+        waitForTheJvmToHalt();
+      }
+    }
+  }
+
+  /**
+   * The JVM is exiting and its hook reports the saved state; returning or throwing here would let
+   * callers print or exit (System.exit blocks during shutdown), so this thread just waits.
+   */
+  private static void waitForTheJvmToHalt() {
+    while (true) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException ignored) {
+        // keep waiting: the halt ends this thread
+      }
     }
   }
 
@@ -129,9 +164,24 @@ public final class Trainer {
   }
 
   /**
-   * Runs when the process is stopped (Ctrl-C, kill) while training: says which checkpoint holds
-   * the work and how to go on from it. Written to the terminal's stderr directly, since the
-   * launcher's stderr filter receives the same signal.
+   * Runs when the process is stopped (Ctrl-C, kill) while training. The JVM must not exit while a
+   * TensorFlow step runs on the training thread (the native code then crashes on freed memory),
+   * so the hook asks the loop to stop at the next batch, waits until it has closed its sessions,
+   * then says which checkpoint holds the work and how to go on from it.
+   */
+  private void stopAndSayWhatWasSaved() {
+    stopRequested = true;
+    try {
+      released.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sayWhatWasSaved();
+  }
+
+  /**
+   * Written to the terminal's stderr directly, since the launcher's stderr filter receives the
+   * same signal.
    */
   private void sayWhatWasSaved() {
     java.io.PrintStream err = Progress.directErr();
@@ -198,6 +248,7 @@ public final class Trainer {
         callbacks.onTrainBegin(ctx);
         try (BatchSource batches = new BatchSource(train, classWeights, config, teachers)) {
           while (!state.stopped && state.nextEpoch < config.epochs()) {
+            stopIfAsked();
             int epoch = state.nextEpoch;
             callbacks.onEpochBegin(epoch);
             EpochLog log = runEpoch(g, batches, data.split(), epoch, state, steps, callbacks);
@@ -301,6 +352,7 @@ public final class Trainer {
       callbacks.onBatchEnd(b, logs); // the NaN guard stops here, before the step counts
       batches.recycle(batch);
       state.step++;
+      stopIfAsked();
     }
     double trainSecs = (System.nanoTime() - t0) / 1e9;
     state.trainSeconds += trainSecs;
@@ -335,6 +387,13 @@ public final class Trainer {
       correct += scores.argmax(k) == y ? 1 : 0;
     }
     return new EvalMetrics(loss / idx.length + penalty, correct / (double) idx.length, idx.length);
+  }
+
+  /** A batch boundary: the only place a signal may end the loop (checkpoints are whole epochs). */
+  private void stopIfAsked() {
+    if (stopRequested) {
+      throw new StopRequested();
+    }
   }
 
   private static <T> T await(Future<T> f) {
