@@ -123,6 +123,28 @@ class StudyTest {
     }
   }
 
+  /** plan-pipeline copies the teachers' recipes and plan-student's run; a change to one must reach the other. */
+  @Test
+  void thePipelinePlanTrainsTheShippedTeachersRecipesThenTheStudent() {
+    Path data = Path.of("fer2013.csv");
+    StudyPlan pipeline = StudyPlan.load(Path.of("graphs/plan-pipeline.json"), data);
+    assertEquals(List.of("vgg-thin5-long-bf16", "t3-r02", "student-thin5"),
+        pipeline.runs().stream().map(StudyPlan.Run::id).toList());
+    StudyPlan beyond = StudyPlan.load(Path.of("graphs/plan-beyond.json"), data);
+    StudyPlan paper = StudyPlan.load(Path.of("graphs/plan-paper.json"), data);
+    StudyPlan student = StudyPlan.load(Path.of("graphs/plan-student.json"), data);
+    assertEquals(beyond.only(List.of("vgg-thin5-long-bf16")).runs().get(0).config().toJson(),
+        pipeline.runs().get(0).config().toJson());
+    assertEquals(paper.only(List.of("t3-r02")).runs().get(0).config().toJson(), pipeline.runs().get(1).config().toJson());
+    StudyPlan.Run s = pipeline.runs().get(2);
+    assertEquals(List.of("vgg-thin5-long-bf16", "t3-r02"), s.teacherRuns());
+    var shipped = student.runs().get(0).config().toJson();
+    var rebuilt = s.config().toJson();
+    shipped.remove("teachers");
+    rebuilt.remove("teachers");
+    assertEquals(shipped, rebuilt);
+  }
+
   @Test
   void shippedPlansAreValid() {
     StudyPlan paper = StudyPlan.load(Path.of("graphs/plan-paper.json"), Path.of("fer2013.csv"));
