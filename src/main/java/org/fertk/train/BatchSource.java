@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 
@@ -92,7 +93,7 @@ final class BatchSource implements AutoCloseable {
     worker.shutdownNow();
     try {
       // a batch being softened still uses the teachers' sessions, which close right after this
-      worker.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+      worker.awaitTermination(60, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,6 +1,8 @@
 package org.fertk.train;
 
 import java.util.List;
+import org.fertk.score.TestTimeAugmentation;
+import org.fertk.util.FerException;
 import org.fertk.util.SettingException;
 
 /**
@@ -57,8 +59,8 @@ public record Distillation(List<String> teachers, double weight, double temperat
     }
     teacherViews = teacherViews == null ? DEFAULT_VIEWS : teacherViews.toLowerCase(java.util.Locale.ROOT);
     try {
-      org.fertk.score.TestTimeAugmentation.parse(teacherViews); // the names fer score --tta takes
-    } catch (org.fertk.util.FerException e) {
+      TestTimeAugmentation.parse(teacherViews); // the names fer score --tta takes
+    } catch (FerException e) {
       throw new SettingException("teacher_tta must be none, flip or crops, got '" + teacherViews + "'", "teacher_tta");
     }
   }
