@@ -1,18 +1,29 @@
 package org.fertk.cli;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import org.fertk.FerModel;
 import org.fertk.bench.AnalyzeBenchmark;
+import org.fertk.bench.FaceFramingExperiment;
 import org.fertk.bench.LoadBenchmark;
+import org.fertk.bench.PredictBenchmark;
 import org.fertk.bench.ScoreBenchmark;
+import org.fertk.bench.StreamingMemoryBenchmark;
 import org.fertk.bench.TrainBenchmark;
 import org.fertk.data.DatasetLoader;
 import org.fertk.data.FaceDataset;
+import org.fertk.data.FaceImages;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.data.Usage;
+import org.fertk.face.FaceDetector;
 import org.fertk.train.TrainConfig;
 import org.fertk.util.CpuFeatures;
+import org.fertk.util.FerException;
+import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,7 +79,7 @@ final class BenchCommand extends BaseCommand {
       description = "Training img/s of the full loop vs a bare Session.run loop on the same graph.")
   static final class Train extends BaseCommand {
     @Option(names = "--graph", required = true, split = ",", description = "Spec file(s), comma-separated.")
-    java.util.List<Path> graphs;
+    List<Path> graphs;
 
     @Option(names = "--data", description = "FER2013 CSV(.gz); default synthetic faces.")
     Path data;
@@ -93,7 +104,7 @@ final class BenchCommand extends BaseCommand {
     public Integer call() {
       try {
         TrainConfig.checkPrecision(precision);
-      } catch (org.fertk.util.FerException e) {
+      } catch (FerException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
       out().println("machine: " + CpuFeatures.thisMachine().describe());
@@ -118,7 +129,7 @@ final class BenchCommand extends BaseCommand {
       description = "Inference img/s: bare ORT loop, bare TF Java loop, and end-to-end fer score (CSV in, predictions out).")
   static final class Score extends BaseCommand {
     @Option(names = {"--model", "--run"}, required = true, split = ",", description = "Run folder(s) with saved_model/ and model.onnx.")
-    java.util.List<Path> runs;
+    List<Path> runs;
 
     @Option(names = "--data", description = "FER2013 CSV(.gz); default synthetic faces.")
     Path data;
@@ -203,16 +214,16 @@ final class BenchCommand extends BaseCommand {
     @Override
     public Integer call() {
       FaceDataset d = DatasetLoader.load(data, ReadOptions.STRICT).dataset().only(Usage.TRAINING);
-      org.fertk.face.FaceDetector.Options o = new org.fertk.face.FaceDetector.Options(48, 1.1, neighbours);
-      try (org.fertk.face.FaceDetector det = org.fertk.face.FaceDetector.open(o)) {
-        org.fertk.bench.FaceFramingExperiment.Result r = org.fertk.bench.FaceFramingExperiment.run(d, n, seed, det);
+      FaceDetector.Options o = new FaceDetector.Options(48, 1.1, neighbours);
+      try (FaceDetector det = FaceDetector.open(o)) {
+        FaceFramingExperiment.Result r = FaceFramingExperiment.run(d, n, seed, det);
         out().printf(Locale.ROOT, "%d faces, found %d (%.1f%%), %d other boxes, %.1f s%n", r.faces(), r.found(),
             100.0 * r.found() / r.faces(), r.falseBoxes(), r.seconds());
         out().printf(Locale.ROOT, "true side / box side: %s; centre offset x %s, y %s (box sides)%n",
-            java.util.Arrays.toString(r.sideRatio()), java.util.Arrays.toString(r.dx()),
-            java.util.Arrays.toString(r.dy()));
+            Arrays.toString(r.sideRatio()), Arrays.toString(r.dx()),
+            Arrays.toString(r.dy()));
         out().printf(Locale.ROOT, "neighbours of found faces (10/50/90%%): %s; of other boxes (50/90%%): %s%n",
-            java.util.Arrays.toString(r.scores()), java.util.Arrays.toString(r.falseScores()));
+            Arrays.toString(r.scores()), Arrays.toString(r.falseScores()));
       }
       return 0;
     }
@@ -239,14 +250,14 @@ final class BenchCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-      Path p = photo != null ? photo : org.fertk.bench.PredictBenchmark.defaultPortrait();
-      java.awt.image.BufferedImage portrait = org.fertk.data.FaceImages.decode(p, ReadOptions.DEFAULT_MAX_IMAGE_PIXELS);
+      Path p = photo != null ? photo : PredictBenchmark.defaultPortrait();
+      BufferedImage portrait = FaceImages.decode(p, ReadOptions.DEFAULT_MAX_IMAGE_PIXELS);
       out().println("machine: " + CpuFeatures.thisMachine().describe());
-      try (org.fertk.FerModel m = org.fertk.FerModel.load(model,
-          org.fertk.FerModel.Options.defaults().threads(threadsOption.threads).fastFaceDetector(fastDetector))) {
+      try (FerModel m = FerModel.load(model,
+          FerModel.Options.defaults().threads(threadsOption.threads).fastFaceDetector(fastDetector))) {
         out().println("face detector: OpenCV " + (fastDetector ? "LBP" : "Haar") + " frontal-face cascade");
         out().println("faces | found | detection fps | classification fps | end-to-end fps | end-to-end / classification");
-        for (org.fertk.bench.PredictBenchmark.Row r : org.fertk.bench.PredictBenchmark.run(m, portrait, Math.max(1, frames))) {
+        for (PredictBenchmark.Row r : PredictBenchmark.run(m, portrait, Math.max(1, frames))) {
           out().printf(Locale.ROOT, "%d | %d | %.1f | %.1f | %.1f | %.2f%n", r.faces(), r.found(), r.detectFps(),
               r.classifyFps(), r.endToEndFps(), r.endToEndFps() / r.classifyFps());
         }
@@ -274,7 +285,7 @@ final class BenchCommand extends BaseCommand {
     @Override
     public Integer call() {
       if (base < 1) {
-        throw new org.fertk.util.UsageException("--base must be positive, got " + base);
+        throw new UsageException("--base must be positive, got " + base);
       }
       try {
         out().print(SparkBenchRunner.run(model, data, base, batchSize, err()));
@@ -298,9 +309,9 @@ final class BenchCommand extends BaseCommand {
     @Override
     public Integer call() {
       if (base < 1) {
-        throw new org.fertk.util.UsageException("--base must be positive, got " + base);
+        throw new UsageException("--base must be positive, got " + base);
       }
-      out().print(org.fertk.bench.StreamingMemoryBenchmark.run(model, base, FerCli.class.getName(), err()));
+      out().print(StreamingMemoryBenchmark.run(model, base, FerCli.class.getName(), err()));
       return 0;
     }
   }
