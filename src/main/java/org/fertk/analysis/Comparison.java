@@ -1,18 +1,19 @@
 package org.fertk.analysis;
 
-import org.fertk.train.TrainOptions;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.fertk.data.FaceDataset;
 import org.fertk.train.EpochLog;
 import org.fertk.train.RunFolder;
+import org.fertk.train.TrainOptions;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
@@ -39,6 +40,15 @@ public final class Comparison {
     if (entries.size() < 1) {
       throw new FerException("compare needs at least one run");
     }
+    Map<String, Integer> labelled = new HashMap<>();
+    for (int i = 0; i < entries.size(); i++) {
+      Integer earlier = labelled.putIfAbsent(entries.get(i).label(), i + 1);
+      if (earlier != null) {
+        throw new FerException("runs " + earlier + " and " + (i + 1) + " are both labelled '" + entries.get(i).label()
+            + "': the tables and figures need a distinct label per run");
+      }
+    }
+    List<String> fileKeys = fileKeys(entries);
     List<PredictionSet> preds = new ArrayList<>();
     List<Evaluation> evals = new ArrayList<>();
     List<Bootstrap.Result> cis = new ArrayList<>();
@@ -80,7 +90,7 @@ public final class Comparison {
       RunFolder rf = new RunFolder(en.runDir());
       JsonNode manifest = Files.isRegularFile(rf.manifest()) ? Json.read(rf.manifest()) : null;
       Analysis.addModelSection(report, en.label(), manifest);
-      Analysis.addEvaluation(report, dir, en.label(), fileKey(en), evals.get(i), cis.get(i), null,
+      Analysis.addEvaluation(report, dir, en.label(), fileKeys.get(i), evals.get(i), cis.get(i), null,
           Analysis.selectionLabel(manifest), faces, preds.get(i), null, null);
     }
     report.write(dir);
@@ -246,9 +256,21 @@ public final class Comparison {
     return String.join(", ", parts);
   }
 
-  /** Figure file prefix: the run folder's name when distinct, else the label. */
-  private static String fileKey(Entry e) {
-    return e.runDir().getFileName() == null ? e.label() : e.runDir().getFileName().toString();
+  /**
+   * Figure file prefixes: each run folder's name, numbered by position when two folders share a name
+   * (out/a/run and out/b/run), so one run's figures never overwrite another's.
+   */
+  static List<String> fileKeys(List<Entry> entries) {
+    List<String> names = new ArrayList<>();
+    for (Entry e : entries) {
+      names.add(e.runDir().getFileName() == null ? e.label() : e.runDir().getFileName().toString());
+    }
+    boolean clash = names.stream().distinct().count() < names.size();
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      keys.add(clash ? (i + 1) + "-" + names.get(i) : names.get(i));
+    }
+    return keys;
   }
 
   public static String formatP(double p) {

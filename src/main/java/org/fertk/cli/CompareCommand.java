@@ -3,6 +3,7 @@ package org.fertk.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import org.fertk.analysis.Comparison;
 import org.fertk.analysis.Tables;
@@ -14,6 +15,7 @@ import org.fertk.util.FerException;
 import org.fertk.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
@@ -52,17 +54,16 @@ final class CompareCommand extends BaseCommand {
   @Override
   public Integer call() {
     if (names != null && names.size() != runs.size()) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--names must give one label per run");
+      throw new ParameterException(spec.commandLine(), "--names must give one label per run");
     }
+    if (names != null && new HashSet<>(names).size() < names.size()) {
+      throw new ParameterException(spec.commandLine(), "--names must give distinct labels, got " + names);
+    }
+    List<String> labels = names != null ? names : defaultLabels(runs);
     List<Comparison.Entry> entries = new ArrayList<>();
     for (int i = 0; i < runs.size(); i++) {
       Path r = runs.get(i);
-      RunFolder rf = new RunFolder(r);
-      Path preds = predictions(rf, r);
-      String label = names != null ? names.get(i)
-          : Files.isRegularFile(rf.manifest()) ? Json.read(rf.manifest()).path("model").path("name").asText(r.getFileName().toString())
-          : r.getFileName().toString();
-      entries.add(new Comparison.Entry(label, r, preds, null));
+      entries.add(new Comparison.Entry(labels.get(i), r, predictions(new RunFolder(r), r), null));
     }
     String scored = split != null ? split : DEFAULT_SPLIT;
     FaceDataset faces = data == null ? null
@@ -73,6 +74,27 @@ final class CompareCommand extends BaseCommand {
     out().print(Tables.markdown(o.significance()));
     out().println("wrote " + out.resolve("report.html") + " and " + out.resolve("report.md"));
     return 0;
+  }
+
+  /**
+   * Each run's model name (from its manifest); when two runs share one (the same network trained
+   * twice), every run's folder name; when those clash too, the paths as given.
+   */
+  static List<String> defaultLabels(List<Path> runs) {
+    List<String> models = new ArrayList<>();
+    List<String> folders = new ArrayList<>();
+    for (Path r : runs) {
+      String folder = r.getFileName() == null ? r.toString() : r.getFileName().toString();
+      Path manifest = new RunFolder(r).manifest();
+      folders.add(folder);
+      models.add(Files.isRegularFile(manifest) ? Json.read(manifest).path("model").path("name").asText(folder) : folder);
+    }
+    for (List<String> candidate : List.of(models, folders)) {
+      if (new HashSet<>(candidate).size() == candidate.size()) {
+        return candidate;
+      }
+    }
+    return runs.stream().map(Path::toString).toList();
   }
 
   /** The run's predictions for --split; without it, PublicTest's, else the study's test predictions. */

@@ -120,6 +120,12 @@ final class StudyPlan {
       List<String> teacherRuns = new ArrayList<>();
       cfg = teachers(cfg, runs, base, rw, teacherRuns);
       String label = r.path("label").asText(id);
+      // the study's report names runs by label: two alike would be indistinguishable in its tables and figures
+      for (Run earlier : runs) {
+        if (earlier.label().equals(label)) {
+          throw new FerException(rw + ": label '" + label + "' is also the label of run '" + earlier.id() + "'");
+        }
+      }
       SplitSpec s = cfg.split();
       String testKey = s.mode().equals("usage") ? "usage" : String.format(Locale.ROOT, "random-%.0f-seed%d",
           100 * s.testFraction(), s.seed());

@@ -1,6 +1,5 @@
 package org.fertk.analysis;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -266,6 +265,15 @@ class AnalysisTest {
     List<Comparison.Entry> entries = List.of(new Comparison.Entry("a", dir, a, null), new Comparison.Entry("b", dir, b, null));
     FerException e = assertThrows(FerException.class, () -> Comparison.run(entries, null, dir.resolve("cmp"), 1000, 1, "t"));
     assertTrue(e.getMessage().contains("scored on different images"), e.getMessage());
-    assertArrayEquals(new int[0], new int[0]);
+  }
+
+  @Test
+  void compareRefusesTwoRunsOfTheSameLabel() throws Exception {
+    Path a = writePredictions("a.csv", new int[] {0, 1, 2}, new int[] {0, 1, 1}, 1);
+    List<Comparison.Entry> entries = List.of(new Comparison.Entry("x", dir, a, null), new Comparison.Entry("y", dir, a, null),
+        new Comparison.Entry("x", dir, a, null));
+    FerException e = assertThrows(FerException.class, () -> Comparison.run(entries, null, dir.resolve("same"), 100, 1, "t"));
+    assertEquals("runs 1 and 3 are both labelled 'x': the tables and figures need a distinct label per run", e.getMessage());
+    assertFalse(Files.exists(dir.resolve("same")), "nothing written");
   }
 }

@@ -166,6 +166,31 @@ class ScoreCliTest {
     assertTrue(md.contains("](overlay-roc.png)") && md.contains("](overlay-f1.png)") && md.contains("](overlay-reliability.png)")
         && md.contains("](run2-confusion.png)"), md);
     assertFalse(md.contains("](run-roc.png)"), "one overlaid ROC figure, not one per model");
+    // the same network trained twice: the model names clash, so the folder names label the runs
+    Path again = Files.createDirectories(dir.resolve("again"));
+    for (String f : List.of("manifest.json", "history.csv", "predictions-PublicTest.csv")) {
+      Files.copy(run.resolve(f), again.resolve(f));
+    }
+    CliTest.Run same = CliTest.run("compare", run.toString(), again.toString(), "--out", dir.resolve("same").toString());
+    assertEquals(0, same.code(), same.err());
+    assertTrue(same.out().contains("| run | again |"), same.out());
+    // folders of the same name in different places: the paths label them, figures are numbered apart
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Path twin = Files.createDirectories(elsewhere.resolve("run"));
+    for (String f : List.of("manifest.json", "predictions-PublicTest.csv")) {
+      Files.copy(run.resolve(f), twin.resolve(f));
+    }
+    Path twins = dir.resolve("twins");
+    CliTest.Run t = CliTest.run("compare", run.toString(), twin.toString(), "--out", twins.toString());
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().contains("| " + run + " | " + twin + " |"), t.out());
+    String twinsMd = Files.readString(twins.resolve("report.md"));
+    assertTrue(twinsMd.contains("](1-run-confusion.png)") && twinsMd.contains("](2-run-confusion.png)"), twinsMd);
+    CliTest.Run alike = CliTest.run("compare", run.toString(), second.toString(), "--names", "one,one", "--out",
+        dir.resolve("alike").toString());
+    assertEquals(2, alike.code());
+    assertTrue(alike.err().contains("--names must give distinct labels, got [one, one]"), alike.err());
+    assertFalse(Files.exists(dir.resolve("alike")));
     CliTest.Run missing = CliTest.run("compare", run.toString(), dir.toString(), "--out", dir.resolve("x").toString());
     assertEquals(1, missing.code());
     assertTrue(missing.err().contains("no predictions-PublicTest.csv or predictions-test.csv (score it first"),

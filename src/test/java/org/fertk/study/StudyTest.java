@@ -45,6 +45,9 @@ class StudyTest {
         .getMessage().contains("cannot monitor 'val_auc'"));
     assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", "") + ", " + run("a", "graphs/paper-cnn-lstm.json", "")))
         .getMessage().endsWith("run 2: duplicate id 'a'"));
+    assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", ", 'label': 'LSTM'") + ", "
+        + run("b", "graphs/paper-cnn-lstm.json", ", 'label': 'LSTM'")))
+        .getMessage().endsWith("run 'b': label 'LSTM' is also the label of run 'a'"));
     assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", ", 'lr': 'fast'"))).getMessage()
         .endsWith("`lr` must be a number, got \"fast\""));
     assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", ", 'cosine_restarts': ['x']"))).getMessage()
