@@ -27,6 +27,7 @@ import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -105,7 +106,7 @@ final class BenchCommand extends BaseCommand {
       try {
         TrainConfig.checkPrecision(precision);
       } catch (FerException e) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        throw new ParameterException(spec.commandLine(), e.getMessage());
       }
       out().println("machine: " + CpuFeatures.thisMachine().describe());
       FaceDataset d = data == null ? new SyntheticFaces(1).generate(batches * batchSize + 256, 0)
