@@ -1,6 +1,7 @@
 package org.fertk.train;
 
 import java.util.List;
+import java.util.Locale;
 import org.fertk.score.TestTimeAugmentation;
 import org.fertk.util.FerException;
 import org.fertk.util.SettingException;
@@ -57,7 +58,7 @@ public record Distillation(List<String> teachers, double weight, double temperat
     if (!(temperature >= 1) || Double.isInfinite(temperature)) {
       throw new SettingException("distill_temperature must be at least 1, got " + temperature, "distill_temperature");
     }
-    teacherViews = teacherViews == null ? DEFAULT_VIEWS : teacherViews.toLowerCase(java.util.Locale.ROOT);
+    teacherViews = teacherViews == null ? DEFAULT_VIEWS : teacherViews.toLowerCase(Locale.ROOT);
     try {
       TestTimeAugmentation.parse(teacherViews); // the names fer score --tta takes
     } catch (FerException e) {
