@@ -1,13 +1,20 @@
 package org.fertk.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.concurrent.Callable;
 import org.fertk.util.FerException;
 import org.fertk.util.IoErrors;
 import org.fertk.util.Printable;
 import org.fertk.util.Progress;
 import org.fertk.util.UsageException;
 import org.fertk.util.Versions;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -15,6 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /** The {@code fer} command: one subcommand per pipeline step. */
 @Command(
@@ -27,7 +35,7 @@ import picocli.CommandLine.ScopeType;
         QuantizeCommand.class, ScoreCommand.class, PredictCommand.class, AnalyzeCommand.class, CompareCommand.class,
         StudyCommand.class, BenchCommand.class, ImportCommand.class, AgreeCommand.class, SparkCommand.class,
         CommandLine.HelpCommand.class})
-public final class FerCli implements java.util.concurrent.Callable<Integer> {
+public final class FerCli implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -99,7 +107,7 @@ public final class FerCli implements java.util.concurrent.Callable<Integer> {
       PrintWriter err = cl.getErr();
       boolean verbose = hasVerbose(pr);
       Throwable t = ex;
-      if (t instanceof java.io.UncheckedIOException u && u.getCause() != null
+      if (t instanceof UncheckedIOException u && u.getCause() != null
           && (u.getMessage() == null || u.getMessage().equals(u.getCause().toString()))) {
         t = t.getCause(); // a bare wrapper: the cause says it all
       }
@@ -115,9 +123,9 @@ public final class FerCli implements java.util.concurrent.Callable<Integer> {
         // TensorFlow's checkpoint writer and plain file writes end here: say so, and where
         err.println("fer: error: no space left on the device (" + Printable.message(firstLine(diskFullMessage(t)))
             + "); free some space and run the command again");
-      } else if (t instanceof java.io.UncheckedIOException) {
+      } else if (t instanceof UncheckedIOException) {
         err.println("fer: error: " + Printable.message(t.getMessage()));
-      } else if (t instanceof java.io.IOException io) {
+      } else if (t instanceof IOException io) {
         err.println("fer: error: " + Printable.message(describe(io)));
       } else if (t instanceof OutOfMemoryError) {
         err.println("fer: error: out of memory; raise the heap with JAVA_OPTS=-Xmx8g");
@@ -148,12 +156,12 @@ public final class FerCli implements java.util.concurrent.Callable<Integer> {
   }
 
   /** An IOException whose message is only a path (as NIO's are) gets its kind named too. */
-  static String describe(java.io.IOException e) {
-    if (e instanceof java.nio.file.FileSystemException f) {
-      String what = e instanceof java.nio.file.NoSuchFileException ? "not found"
-          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-          : e instanceof java.nio.file.NotDirectoryException ? "not a folder"
-          : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+  static String describe(IOException e) {
+    if (e instanceof FileSystemException f) {
+      String what = e instanceof NoSuchFileException ? "not found"
+          : e instanceof AccessDeniedException ? "permission denied"
+          : e instanceof NotDirectoryException ? "not a folder"
+          : e instanceof FileAlreadyExistsException ? "already exists"
           : f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
       return f.getFile() + ": " + what;
     }

@@ -3,10 +3,17 @@ package org.fertk.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
+import org.fertk.FerModel;
+import org.fertk.data.BadRow;
 import org.fertk.data.DatasetLoader;
 import org.fertk.data.FaceDataset;
+import org.fertk.data.FaceImages;
+import org.fertk.data.Fer2013CsvReader;
+import org.fertk.data.ImageFolderReader;
 import org.fertk.data.LoadedData;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.Usage;
@@ -18,6 +25,7 @@ import org.fertk.score.TestTimeAugmentation;
 import org.fertk.score.TfEngine;
 import org.fertk.util.FerException;
 import org.fertk.util.Progress;
+import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -86,10 +94,10 @@ final class ScoreCommand extends BaseCommand {
     String mode = FaceDetectionOptions.facesMode(this.faces);
     if (!mode.equals("whole") && PhotoScoring.holdsPhotos(data, mode.equals("detect"))) {
       if (models.size() != 1 || eng.equals("tf")) {
-        throw new org.fertk.util.UsageException("scoring the faces of photos takes one ONNX model (no ensemble, no --engine tf)");
+        throw new UsageException("scoring the faces of photos takes one ONNX model (no ensemble, no --engine tf)");
       }
       return new PhotoScoring(out(), err(), quiet()).run(models.get(0), data, out, detection.apply(
-          org.fertk.FerModel.Options.defaults().runtime(org.fertk.FerModel.Runtime.ONNX_RUNTIME)
+          FerModel.Options.defaults().runtime(FerModel.Runtime.ONNX_RUNTIME)
               .testTimeAugmentation(views.name()).logits(logits).batchSize(batchSize).threads(threadsOption.threads)),
           views.name(), batchSize, mode.equals("detect"), input.readOptions().maxImagePixels());
     }
@@ -124,7 +132,7 @@ final class ScoreCommand extends BaseCommand {
    */
   private boolean streamable() {
     return data.size() == 1 && (Files.isDirectory(data.get(0))
-        || Files.isRegularFile(data.get(0)) && !org.fertk.data.FaceImages.isImageFile(data.get(0)));
+        || Files.isRegularFile(data.get(0)) && !FaceImages.isImageFile(data.get(0)));
   }
 
   /** Faces per block of a streamed image folder (decoded in parallel, then scored). */
@@ -142,11 +150,11 @@ final class ScoreCommand extends BaseCommand {
       long[] n = new long[3]; // faces, correct, faces without a label
       double[] seconds = new double[1];
       List<double[]> latencies = new ArrayList<>();
-      List<org.fertk.data.BadRow> skipped = new ArrayList<>();
+      List<BadRow> skipped = new ArrayList<>();
       List<String> notes = new ArrayList<>();
       try (Progress bar = Progress.create(quiet(), "Scoring", -1, "img")) {
         Predictions.write(out, rows -> {
-          java.util.function.Consumer<LoadedData> scoreBlock = block -> {
+          Consumer<LoadedData> scoreBlock = block -> {
             skipped.addAll(block.skipped());
             notes.addAll(block.notes());
             FaceDataset f = only == null ? block.dataset() : block.dataset().only(only);
@@ -165,10 +173,10 @@ final class ScoreCommand extends BaseCommand {
             }
           };
           if (Files.isDirectory(data.get(0))) {
-            org.fertk.data.ImageFolderReader.streamFolder(data.get(0), input.readOptions().withRequireLabels(false),
+            ImageFolderReader.streamFolder(data.get(0), input.readOptions().withRequireLabels(false),
                 centerCrop, FOLDER_BLOCK, scoreBlock);
           } else {
-            org.fertk.data.Fer2013CsvReader.stream(data.get(0), input.readOptions().withRequireLabels(false), scoreBlock);
+            Fer2013CsvReader.stream(data.get(0), input.readOptions().withRequireLabels(false), scoreBlock);
           }
           if (n[0] == 0) {
             throw new FerException(data.get(0) + ": no " + only.label() + " rows (--split " + split + ")");
@@ -179,7 +187,7 @@ final class ScoreCommand extends BaseCommand {
         new LoadedData(new FaceDataset.Builder(data.get(0).toString(), 0).build(), skipped, notes).report(err());
       }
       Scorer.Result r = new Scorer.Result(new float[0], (int) n[0], seconds[0],
-          latencies.stream().flatMapToDouble(java.util.Arrays::stream).toArray());
+          latencies.stream().flatMapToDouble(Arrays::stream).toArray());
       writeSidecar(r);
       report(engines, r);
       if (n[2] == 0) {

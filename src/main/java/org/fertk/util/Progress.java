@@ -1,10 +1,15 @@
 package org.fertk.util;
 
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.text.DecimalFormat;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
-import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
@@ -74,7 +79,7 @@ public interface Progress extends AutoCloseable {
         .setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(500)
         .setUnit(" " + unit, 1)
-        .showSpeed(new java.text.DecimalFormat("#,##0"))
+        .showSpeed(new DecimalFormat("#,##0"))
         .setSpeedUnit(ChronoUnit.SECONDS)
         .setConsumer(new OneLine())
         .clearDisplayOnFinish()
@@ -97,7 +102,7 @@ public interface Progress extends AutoCloseable {
   }
 
   /** The terminal's stderr even under the launcher's line filter (for last words on Ctrl-C). */
-  static java.io.PrintStream directErr() {
+  static PrintStream directErr() {
     return Holder.bars();
   }
 
@@ -147,12 +152,12 @@ public interface Progress extends AutoCloseable {
   /** Holds the mutable process-wide setting (interfaces cannot have mutable static fields). */
   final class Holder {
     private static volatile Mode mode = Mode.AUTO;
-    private static java.io.PrintStream bars;
+    private static PrintStream bars;
 
     private Holder() {}
 
     /** Draws bars on this stream from now on (tests). */
-    static synchronized void drawOn(java.io.PrintStream s) {
+    static synchronized void drawOn(PrintStream s) {
       bars = s;
     }
 
@@ -161,14 +166,13 @@ public interface Progress extends AutoCloseable {
      * because the launcher filters stderr line by line, which would hold a bar back until a
      * newline), else stderr.
      */
-    static synchronized java.io.PrintStream bars() {
+    static synchronized PrintStream bars() {
       if (bars == null) {
         String to = System.getenv("FER_PROGRESS_TO");
         try {
           bars = to == null || to.isBlank() ? System.err
-              : new java.io.PrintStream(new java.io.FileOutputStream(to, true), true,
-                  java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException | RuntimeException e) {
+              : new PrintStream(new FileOutputStream(to, true), true, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
           bars = System.err;
         }
       }
