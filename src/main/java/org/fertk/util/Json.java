@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /** One configured Jackson mapper and helpers that turn parse failures into user errors. */
 public final class Json {
@@ -79,7 +80,7 @@ public final class Json {
     } catch (NoSuchFileException e) {
       throw new FerException(file + ": file not found");
     } catch (JsonProcessingException e) {
-      throw new FerException(file + ": invalid JSON " + where(e) + ": " + e.getOriginalMessage());
+      throw new FerException(file + ": invalid JSON " + where(e) + ": " + plain(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new FerException(file + ": cannot read: " + e.getMessage());
     }
@@ -89,7 +90,7 @@ public final class Json {
     try {
       return MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new FerException(what + ": invalid JSON " + where(e) + ": " + e.getOriginalMessage());
+      throw new FerException(what + ": invalid JSON " + where(e) + ": " + plain(e.getOriginalMessage()));
     }
   }
 
@@ -103,6 +104,15 @@ public final class Json {
 
   public static void writeFile(Path file, Object value) {
     AtomicOutput.writeString(file, write(value) + "\n");
+  }
+
+  // Jackson names a second place (where an unclosed array or object began) as
+  // "[Source: REDACTED (...); line: 1, column: 12]"; users need only the line and column.
+  private static final Pattern JACKSON_SOURCE =
+      Pattern.compile("\\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]");
+
+  static String plain(String jacksonMessage) {
+    return jacksonMessage == null ? "" : JACKSON_SOURCE.matcher(jacksonMessage).replaceAll("line $1, column $2");
   }
 
   private static String where(JsonProcessingException e) {
