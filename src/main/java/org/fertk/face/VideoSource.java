@@ -1,12 +1,17 @@
 package org.fertk.face;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.Java2DFrameConverter;
@@ -15,6 +20,7 @@ import org.fertk.util.FerException;
 
 /** The frames of a video file (FFmpeg) or of a folder of images, in time order. */
 public interface VideoSource extends AutoCloseable {
+
   /** Video file extensions read with FFmpeg. */
   Set<String> EXTENSIONS = Set.of("mp4", "avi", "webm", "mkv", "mov", "m4v");
 
@@ -49,7 +55,7 @@ public interface VideoSource extends AutoCloseable {
       List<Path> frames;
       try (Stream<Path> s = Files.list(p)) {
         frames = s.filter(FaceImages::isImageFile).sorted().toList();
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new FerException(p + ": cannot list the folder (" + e.getMessage() + ")");
       }
       if (frames.isEmpty()) {
@@ -71,14 +77,15 @@ public interface VideoSource extends AutoCloseable {
         public void close() {}
       };
     }
-    // errors only: FFmpeg otherwise prints every stream's details on stderr
-    org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+    // fatal only: FFmpeg otherwise prints stream details and, for a damaged file, its own error
+    // lines beside ours; its reason comes back in the exception's error code (see ffmpegReason)
+    avutil.av_log_set_level(avutil.AV_LOG_FATAL);
     FFmpegFrameGrabber g = new FFmpegFrameGrabber(p.toFile());
     try {
       g.start();
     } catch (Exception | Error e) {
       closeQuietly(g);
-      throw new FerException(p + ": cannot open the video (" + e.getMessage() + ")");
+      throw new FerException(p + ": cannot open the video: " + ffmpegReason(e.getMessage()));
     }
     if (g.hasVideo() && g.getImageWidth() > 0 && (long) g.getImageWidth() * g.getImageHeight() > maxPixels) {
       closeQuietly(g);
@@ -117,6 +124,26 @@ public interface VideoSource extends AutoCloseable {
         convert.close();
       }
     };
+  }
+
+  /**
+   * FFmpeg's own words for the error code JavaCV puts in its message ("... error -1094995529: ..."
+   * becomes "Invalid data found when processing input"); JavaCV's message as it is otherwise.
+   */
+  private static String ffmpegReason(String javacvMessage) {
+    Matcher m = javacvMessage == null ? null : Pattern.compile("\\(\\) error (-?\\d+)").matcher(javacvMessage);
+    if (m == null || !m.find()) {
+      return String.valueOf(javacvMessage);
+    }
+    byte[] text = new byte[256];
+    if (avutil.av_strerror(Integer.parseInt(m.group(1)), text, text.length) < 0) {
+      return "FFmpeg error " + m.group(1);
+    }
+    int n = 0;
+    while (n < text.length && text[n] != 0) {
+      n++;
+    }
+    return new String(text, 0, n, StandardCharsets.UTF_8);
   }
 
   /** Closes a grabber whose video is refused or done: nothing is left to save if that fails. */

@@ -145,6 +145,11 @@ class PredictVideoTest {
       assertFalse(r.err().contains("\tat "), r.err());
       assertFalse(Files.exists(out.resolve("frames.csv")), "no partial output for " + bad);
     }
+    // FFmpeg's reason in its own words, not JavaCV's hints about its API
+    CliTest.Run notVideo = CliTest.run("predict", text.toString(), "--out", out.toString());
+    assertTrue(notVideo.err().contains(text + ": cannot open the video: Invalid data found when processing input"),
+        notVideo.err());
+    assertFalse(notVideo.err().contains("setFormat"), notVideo.err());
     CliTest.Run mixed = CliTest.run("predict", text.toString(), Photos.ASTRONAUT.toString());
     assertEquals(0, mixed.code(), "the photo is still classified: " + mixed.err());
     assertTrue(mixed.out().contains("face 1 at"), mixed.out());
