@@ -158,8 +158,8 @@ final class PhotoScoring {
       noFace.forEach(f -> out.println("no face found: " + f));
     }
     if (!failed.isEmpty()) {
-      err.println("skipped " + failed.size() + (failed.size() == 1 ? " bad row" : " bad rows")
-          + " (images that could not be read)");
+      err.println("skipped " + failed.size() + (failed.size() == 1 ? " image that" : " images that")
+          + " could not be read; the others were scored");
     }
     out.println("wrote " + predictions);
     out.flush();

@@ -163,8 +163,8 @@ final class PredictCommand extends BaseCommand {
       return 1;
     }
     if (!failed.isEmpty()) {
-      err().println("skipped " + failed.size() + (failed.size() == 1 ? " bad row" : " bad rows")
-          + " (images that could not be read); the others were classified");
+      err().println("skipped " + failed.size() + (failed.size() == 1 ? " image that" : " images that")
+          + " could not be read; the others were classified");
     }
     err().flush();
     return 0;

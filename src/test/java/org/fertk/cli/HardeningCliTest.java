@@ -34,7 +34,7 @@ class HardeningCliTest {
     CliTest.Run skipped = CliTest.run("predict", bomb.toString(), "data/faces/synthetic-happy.png", "--skip-bad-rows");
     assertEquals(0, skipped.code(), skipped.err());
     assertTrue(skipped.out().startsWith("data/faces/synthetic-happy.png: "), skipped.out());
-    assertTrue(skipped.err().contains("skipped 1 bad row"), skipped.err());
+    assertTrue(skipped.err().contains("skipped 1 image that could not be read"), skipped.err());
     assertEquals(2, CliTest.run("predict", bomb.toString(), "--max-image-pixels", "0").code());
   }
 

@@ -89,7 +89,7 @@ class PredictPhotosTest {
     assertTrue(r.out().contains(Photos.ASTRONAUT + ": face 1 at"), r.out());
     assertTrue(r.err().contains(broken + ": cannot decode image"), r.err());
     assertTrue(r.err().contains("missing.png: file not found"), r.err());
-    assertTrue(r.err().contains("skipped 2 bad rows"), r.err());
+    assertTrue(r.err().contains("skipped 2 images that could not be read"), r.err());
     assertFalse(r.err().contains("\tat "), r.err());
     CliTest.Run t = CliTest.run("predict", truncated.toString());
     assertTrue(t.code() == 0 || t.err().contains(truncated.toString()), "a truncated JPEG decodes partly or is named: " + t.err());
@@ -104,11 +104,14 @@ class PredictPhotosTest {
     ImageIO.write(Photos.group(new BufferedImage[] {Photos.read(Photos.HOPPER), Photos.read(Photos.ASTRONAUT)},
         new double[] {0.8, 1}), "png", dir.resolve("photos/group.png").toFile());
     ImageIO.write(new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB), "png", dir.resolve("photos/wall.png").toFile());
+    Path broken = Files.write(dir.resolve("photos/broken.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 1});
     Path out = dir.resolve("faces.csv");
     CliTest.Run r = CliTest.run("score", "--model", "models/best", "--data", dir.resolve("photos").toString(),
         "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("scored 3 faces in 3 images (1 without a face found)"), r.out());
+    assertTrue(r.err().contains(broken + ": cannot decode image"), r.err());
+    assertTrue(r.err().contains("skipped 1 image that could not be read; the others were scored"), r.err());
     assertTrue(r.out().contains("no face found: " + dir.resolve("photos/wall.png")), r.out());
     java.util.List<String> lines = Files.readAllLines(out);
     assertTrue(lines.get(0).endsWith(",source,face,x,y,width,height"), lines.get(0));
