@@ -1,14 +1,17 @@
 package org.fertk.train;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.score.Engine;
@@ -44,6 +47,10 @@ final class Teachers implements AutoCloseable {
         if (!Files.exists(path)) {
           throw new FerException(p + ": teacher not found");
         }
+        if (!onnx && !Files.isDirectory(path)) {
+          throw new FerException(p + ": not a teacher; a teacher is an ONNX file, a folder with model.onnx, "
+              + "or a run folder or SavedModel");
+        }
         // not spinning: the student's TensorFlow step needs the cores between the teacher's runs
         Engine e = onnx ? OrtEngine.open(path, threads, false) : TfEngine.open(path, threads);
         t.engines.add(e);
@@ -58,12 +65,12 @@ final class Teachers implements AutoCloseable {
 
   /** A SavedModel's SHA-256: of every file's relative path and digest, in name order (the weights included). */
   private static String folderHash(Path dir) {
-    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+    try (Stream<Path> files = Files.walk(dir)) {
       StringBuilder sb = new StringBuilder();
       files.filter(Files::isRegularFile).sorted().forEach(f -> sb.append(dir.relativize(f)).append(' ')
           .append(Hashing.sha256(f)).append('\n'));
-      return Hashing.sha256(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    } catch (java.io.IOException e) {
+      return Hashing.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
       throw new FerException(dir + ": cannot read the teacher (" + e.getMessage() + ")");
     }
   }

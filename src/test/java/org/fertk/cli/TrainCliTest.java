@@ -128,6 +128,11 @@ class TrainCliTest {
         "--epochs", "1", "--teacher", dir.resolve("none.onnx").toString(), "--out", dir.resolve("t").toString(), "-q");
     assertEquals(1, teacher.code(), teacher.err());
     assertTrue(teacher.err().contains("none.onnx: teacher not found"), teacher.err());
+    Path keras = Files.writeString(dir.resolve("teacher.h5"), "a Keras file, not imported");
+    CliTest.Run notTeacher = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--synthetic", "70",
+        "--epochs", "1", "--teacher", keras.toString(), "--out", dir.resolve("t").toString(), "-q");
+    assertEquals(1, notTeacher.code(), notTeacher.err());
+    assertTrue(notTeacher.err().contains(keras + ": not a teacher; a teacher is an ONNX file"), notTeacher.err());
     CliTest.Run views = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--synthetic", "70",
         "--epochs", "1", "--teacher", "models/best/model-int8.onnx", "--teacher-tta", "rotate",
         "--out", dir.resolve("v").toString(), "-q");
