@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.fertk.data.FaceDataset;
 import org.fertk.export.OnnxExport;
 import org.fertk.export.Parity;
@@ -81,7 +82,7 @@ public final class TrainedModel implements AutoCloseable {
    */
   public Path export(Path onnx) {
     FaceDataset val = data.split().val();
-    int[] idx = java.util.stream.IntStream.range(0, Math.min(256, val.size())).toArray();
+    int[] idx = IntStream.range(0, Math.min(256, val.size())).toArray();
     OnnxExport.export(result.run().dir(), onnx, TfToOnnxConverter.Options.defaults(), val.select(idx),
         Parity.DEFAULT_TOLERANCE, 0);
     return onnx;

@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.FaceImages;
@@ -75,7 +76,7 @@ class FacesInPhotosTest {
         }
         FaceBox truth = new FaceBox(x0, y0, side, side, 0);
         DetectedFace best = model.predictFaces(img).stream()
-            .max(java.util.Comparator.comparingDouble(f -> f.box().iou(truth))).orElse(null);
+            .max(Comparator.comparingDouble(f -> f.box().iou(truth))).orElse(null);
         String where = photoFile + " x" + scale + ": ";
         System.out.println(where + (best == null ? "none" : best.box() + " iou " + best.box().iou(truth)));
         if (best == null || best.box().iou(truth) < 0.8) {

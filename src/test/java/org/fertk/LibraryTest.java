@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -148,7 +149,7 @@ class LibraryTest {
     @Override
     public void onBatchEnd(int batch, Map<String, Double> logs) {
       if (batch == 0) {
-        calls.add("batch_end 0 " + new java.util.TreeSet<>(logs.keySet()));
+        calls.add("batch_end 0 " + new TreeSet<>(logs.keySet()));
       }
     }
 

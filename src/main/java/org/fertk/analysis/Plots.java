@@ -7,8 +7,10 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -224,7 +226,7 @@ final class Plots {
     plot.setRenderer(0, r);
     if (cals.size() == 1) {
       Calibration cal = cals.get(0);
-      int total = java.util.Arrays.stream(cal.count()).sum();
+      int total = Arrays.stream(cal.count()).sum();
       XYSeries share = new XYSeries("share of faces in the bin", false, true);
       for (int b = 0; b < cal.bins(); b++) {
         share.add((b + 0.5) / cal.bins(), cal.count()[b] / (double) Math.max(1, total));
@@ -445,7 +447,7 @@ final class Plots {
   private static void writeImage(BufferedImage img, Path png) {
     AtomicOutput.write(png, out -> {
       if (!ImageIO.write(img, "png", out)) {
-        throw new java.io.IOException("no PNG writer");
+        throw new IOException("no PNG writer");
       }
     });
   }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.fertk.Emotion;
@@ -189,6 +190,6 @@ public final class PredictionSet {
 
   /** True when both sets describe the same faces in the same order (same index and truth). */
   public boolean sameImagesAs(PredictionSet o) {
-    return java.util.Arrays.equals(index, o.index) && java.util.Arrays.equals(truth, o.truth);
+    return Arrays.equals(index, o.index) && Arrays.equals(truth, o.truth);
   }
 }

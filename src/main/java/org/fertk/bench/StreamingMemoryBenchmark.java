@@ -3,6 +3,7 @@ package org.fertk.bench;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.SyntheticFaces;
@@ -28,7 +30,7 @@ public final class StreamingMemoryBenchmark {
   private StreamingMemoryBenchmark() {}
 
   /** @param mainClass the CLI's main class, run in the child JVM (the benchmark does not depend on the CLI) */
-  public static String run(Path model, int base, String mainClass, java.io.PrintWriter progress) {
+  public static String run(Path model, int base, String mainClass, PrintWriter progress) {
     TextTable t = new TextTable("File", "Faces", "Seconds", "Faces/s", "Peak RSS (MB)").leftAlign(0);
     Path dir;
     try {
@@ -88,7 +90,7 @@ public final class StreamingMemoryBenchmark {
     Path status = Path.of("/proc", Long.toString(p.pid()), "status");
     long peak = 0;
     try {
-      while (!p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      while (!p.waitFor(100, TimeUnit.MILLISECONDS)) {
         try {
           for (String line : Files.readAllLines(status)) {
             if (line.startsWith("VmHWM:")) {

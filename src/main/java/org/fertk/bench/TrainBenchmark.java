@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
@@ -14,8 +15,8 @@ import org.fertk.data.Splits;
 import org.fertk.model.Network;
 import org.fertk.train.Augmentation;
 import org.fertk.train.OptimizerConfig;
-import org.fertk.train.TrainConfig;
 import org.fertk.train.PreparedData;
+import org.fertk.train.TrainConfig;
 import org.fertk.train.Trainer;
 import org.fertk.train.TrainingGraph;
 import org.fertk.util.AtomicOutput;
@@ -52,7 +53,7 @@ public final class TrainBenchmark {
     Network model = Network.load(graph, 0);
     int n = Math.min(data.size(), batches * batchSize);
     int[] all = Splits.all(data);
-    FaceDataset train = data.select(java.util.Arrays.copyOf(all, n));
+    FaceDataset train = data.select(Arrays.copyOf(all, n));
     double bareFloat32 = bare(model, train, batches, batchSize, threads, false);
     out.printf("bare Session.run loop, float32: %,.0f img/s%n", bareFloat32);
     double bare = bareFloat32;
@@ -61,7 +62,7 @@ public final class TrainBenchmark {
       out.printf("bare Session.run loop, bfloat16: %,.0f img/s%n", bare);
     }
     out.flush();
-    double loop = loop(graph, model, train, data.select(java.util.Arrays.copyOfRange(all, 0, Math.min(256, data.size()))),
+    double loop = loop(graph, model, train, data.select(Arrays.copyOfRange(all, 0, Math.min(256, data.size()))),
         batchSize, augment, precision, threads, out);
     return new Result(model.name(), precision, bareFloat32, bare, loop, peakRss());
   }
@@ -88,7 +89,7 @@ public final class TrainBenchmark {
         open.add(ys[b]);
       }
       float[] ones = new float[bs];
-      java.util.Arrays.fill(ones, 1f);
+      Arrays.fill(ones, 1f);
       TFloat32 w = TFloat32.tensorOf(Shape.of(bs), DataBuffers.of(ones));
       TFloat32 lr = TFloat32.scalarOf(1e-3f);
       TFloat32 b1 = TFloat32.scalarOf(0.9f);

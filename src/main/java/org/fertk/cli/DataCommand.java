@@ -2,7 +2,9 @@ package org.fertk.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.fertk.data.DatasetStats;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.Fer2013CsvWriter;
@@ -162,7 +164,7 @@ final class DataCommand extends BaseCommand {
       SplitSpec.DataSplit s = spec.apply(d);
       String ext = gzip ? ".csv.gz" : ".csv";
       boolean random = spec.mode().equals("random");
-      java.util.Map<String, FaceDataset> parts = new java.util.LinkedHashMap<>();
+      Map<String, FaceDataset> parts = new LinkedHashMap<>();
       parts.put("train", random ? s.train().withUsage(Usage.TRAINING) : s.train());
       if (!s.valIsTest()) {
         parts.put("val", random ? s.val().withUsage(Usage.TRAINING) : s.val());

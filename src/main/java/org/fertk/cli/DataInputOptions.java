@@ -1,5 +1,7 @@
 package org.fertk.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import org.fertk.data.DatasetLoader;
 import org.fertk.data.LoadedData;
 import org.fertk.data.ReadOptions;
@@ -25,7 +27,7 @@ final class DataInputOptions {
   }
 
   /** Loads a file or folder and reports skipped rows on stderr. */
-  LoadedData load(java.nio.file.Path path, java.io.PrintWriter err) {
+  LoadedData load(Path path, PrintWriter err) {
     LoadedData d = DatasetLoader.load(path, readOptions());
     d.report(err);
     return d;

@@ -3,6 +3,7 @@ package org.fertk.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import org.fertk.data.DatasetLoader;
@@ -11,12 +12,12 @@ import org.fertk.data.ReadOptions;
 import org.fertk.data.Splits;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.export.OnnxExport;
-import org.fertk.export.SavedModelExport;
-import org.fertk.util.UsageException;
 import org.fertk.export.Parity;
-import org.fertk.onnx.tf.TfToOnnxConverter;
+import org.fertk.export.SavedModelExport;
 import org.fertk.onnx.tf.Layouts;
+import org.fertk.onnx.tf.TfToOnnxConverter;
 import org.fertk.util.Json;
+import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,7 +79,7 @@ final class ExportCommand extends BaseCommand {
     SavedModelExport.Result r = SavedModelExport.export(savedModel, out, new TfToOnnxConverter.Options(opset, new Layouts()),
         tolerance, signature);
     out().printf(Locale.ROOT, "ONNX graph: %d nodes (%s), input %s %s, output %s, opset %d%n", r.graph().nodes().size(),
-        opList(r.opCounts()), r.input(), java.util.Arrays.toString(r.inputShape()), r.output(), opset);
+        opList(r.opCounts()), r.input(), Arrays.toString(r.inputShape()), r.output(), opset);
     out().printf(Locale.ROOT, "parity (TF vs ONNX Runtime, random inputs in [0, 1]): largest difference %.2e, PASS "
         + "(tolerance %.0e)%n", r.maxAbsDiff(), tolerance);
     out().printf(Locale.ROOT, "wrote %s (%,d bytes)%n", out, r.model().length);
@@ -122,6 +123,6 @@ final class ExportCommand extends BaseCommand {
     FaceDataset d = source == null ? new SyntheticFaces(7).generate(Math.max(samples, 14), 0)
         : DatasetLoader.load(source, ReadOptions.STRICT.withRequireLabels(false)).dataset();
     int[] idx = Splits.all(d);
-    return d.select(java.util.Arrays.copyOf(idx, Math.min(samples, idx.length)));
+    return d.select(Arrays.copyOf(idx, Math.min(samples, idx.length)));
   }
 }

@@ -1,5 +1,6 @@
 package org.fertk.cli;
 
+import java.util.Locale;
 import org.fertk.FerModel;
 import org.fertk.util.UsageException;
 import picocli.CommandLine.Option;
@@ -43,7 +44,7 @@ final class FaceDetectionOptions {
 
   /** A --faces value (auto, detect or whole, any case) in lower case; a usage error otherwise. */
   static String facesMode(String value) {
-    String mode = value.toLowerCase(java.util.Locale.ROOT);
+    String mode = value.toLowerCase(Locale.ROOT);
     if (!mode.equals("auto") && !mode.equals("detect") && !mode.equals("whole")) {
       throw new UsageException("--faces must be auto, detect or whole, got '" + value + "'");
     }

@@ -3,6 +3,7 @@ package org.fertk.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,8 +14,8 @@ import javax.imageio.ImageIO;
 import org.fertk.DetectedFace;
 import org.fertk.Emotion;
 import org.fertk.FaceBox;
-import org.fertk.FerModel;
 import org.fertk.FaceTracker;
+import org.fertk.FerModel;
 import org.fertk.Prediction;
 import org.fertk.TrackedFace;
 import org.fertk.data.FaceImages;
@@ -225,7 +226,7 @@ final class PredictCommand extends BaseCommand {
           Path target = annotate.resolve(name).resolve(String.format(Locale.ROOT, "frame-%06d.png", frame));
           try {
             Files.createDirectories(target.getParent());
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             throw new FerException(target.getParent() + ": cannot create the folder (" + e.getMessage() + ")");
           }
           BufferedImage img = Annotations.draw(f.image(), drawn);
@@ -238,7 +239,7 @@ final class PredictCommand extends BaseCommand {
     }
     try {
       Files.createDirectories(dir);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new FerException(dir + ": cannot create the folder (" + e.getMessage() + ")");
     }
     AtomicOutput.writeString(dir.resolve("frames.csv"), csv.toString());
@@ -287,13 +288,13 @@ final class PredictCommand extends BaseCommand {
       if (Files.exists(target) && Files.isSameFile(target, file)) {
         throw new FerException(target + ": is the input; choose another --annotate folder");
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new FerException(annotate + ": cannot create the folder (" + e.getMessage() + ")");
     }
     BufferedImage drawn = Annotations.draw(img, faces);
     AtomicOutput.write(target, out -> {
       if (!ImageIO.write(drawn, format, out)) {
-        throw new java.io.IOException("no " + format + " writer");
+        throw new IOException("no " + format + " writer");
       }
     });
   }

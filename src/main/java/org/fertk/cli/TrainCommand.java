@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.fertk.train.DataPreparation;
 import org.fertk.train.PreparedData;
 import org.fertk.train.RunFolder;
@@ -333,7 +334,7 @@ final class TrainCommand extends BaseCommand {
     set(cbOpts.reduceLr, b::reduceLrOnPlateau);
   }
 
-  private static <T> void set(T value, java.util.function.Consumer<T> setter) {
+  private static <T> void set(T value, Consumer<T> setter) {
     if (value != null) {
       setter.accept(value);
     }

@@ -1,8 +1,8 @@
 package org.fertk.data;
 
-import org.fertk.Emotion;
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.fertk.Emotion;
 
 /**
  * Decodes the whole lines of one block of a FER2013 CSV (see {@link Fer2013CsvReader}) into a
@@ -396,7 +397,7 @@ final class CsvBlockParser {
         throw new DataException(new BadRow(name, line, "malformed CSV line"));
       }
       return recs.get(0).toList();
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       throw new DataException(new BadRow(name, line, "malformed CSV line: " + e.getMessage()));
     }
   }

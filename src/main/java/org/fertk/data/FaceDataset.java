@@ -1,7 +1,10 @@
 package org.fertk.data;
 
-import org.fertk.Emotion;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
+import org.fertk.Emotion;
 import org.fertk.util.Hashing;
 
 /**
@@ -102,16 +105,16 @@ public final class FaceDataset {
   private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[PIXELS]);
 
   /** Writes face i as floats in [0,1] into a float buffer (e.g. a direct buffer for ORT). */
-  public void toUnitFloats(int i, java.nio.FloatBuffer dst) {
+  public void toUnitFloats(int i, FloatBuffer dst) {
     float[] tmp = SCRATCH.get();
     toUnitFloats(i, tmp, 0);
     dst.put(tmp); // one bulk copy instead of 2,304 single puts
   }
 
   /** All faces as one native-order direct buffer of floats in [0,1], the batch layout ORT and TF read. */
-  public java.nio.FloatBuffer toDirectUnitFloats() {
-    java.nio.FloatBuffer buf = java.nio.ByteBuffer.allocateDirect(size() * PIXELS * Float.BYTES)
-        .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+  public FloatBuffer toDirectUnitFloats() {
+    FloatBuffer buf = ByteBuffer.allocateDirect(size() * PIXELS * Float.BYTES)
+        .order(ByteOrder.nativeOrder()).asFloatBuffer();
     for (int i = 0; i < size(); i++) {
       toUnitFloats(i, buf);
     }

@@ -1,9 +1,11 @@
 package org.fertk.data;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +15,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -42,7 +47,7 @@ public final class Fer2013CsvReader {
   private final ReadOptions options;
   private final int blockSize;
   /** Streaming reads: where each block's faces go (null: the whole file is assembled). */
-  private java.util.function.Consumer<LoadedData> sink;
+  private Consumer<LoadedData> sink;
   private long streamLine = 2;
   private int streamRows;
   private final List<BadRow> streamBad = new ArrayList<>();
@@ -72,11 +77,11 @@ public final class Fer2013CsvReader {
    * rest of the file is still parsed (nothing more is handed over) and the same error as a
    * whole-file read is thrown at the end; with it, each block's skipped rows come with its faces.
    */
-  public static void stream(Path file, ReadOptions options, java.util.function.Consumer<LoadedData> consumer) {
+  public static void stream(Path file, ReadOptions options, Consumer<LoadedData> consumer) {
     stream(file, options, DEFAULT_BLOCK, consumer);
   }
 
-  static void stream(Path file, ReadOptions options, int blockSize, java.util.function.Consumer<LoadedData> consumer) {
+  static void stream(Path file, ReadOptions options, int blockSize, Consumer<LoadedData> consumer) {
     Fer2013CsvReader r = new Fer2013CsvReader(file, options, blockSize);
     r.sink = consumer;
     r.read();
@@ -152,7 +157,7 @@ public final class Fer2013CsvReader {
   }
 
   /** Column positions found in the header line (serializable: distributed readers ship it to workers). */
-  public record Header(int columns, int emotion, int pixels, int usage) implements java.io.Serializable {}
+  public record Header(int columns, int emotion, int pixels, int usage) implements Serializable {}
 
   /**
    * For readers that split a file between workers (Spark): the columns named by a header line,
@@ -161,7 +166,7 @@ public final class Fer2013CsvReader {
   public static Header header(String name, String headerLine, ReadOptions options) {
     try {
       return new Fer2013CsvReader(name, options).readHeader(
-          new java.io.ByteArrayInputStream(headerLine.getBytes(StandardCharsets.UTF_8)));
+          new ByteArrayInputStream(headerLine.getBytes(StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new DataException(name, "cannot read the header: " + e.getMessage());
     }
@@ -201,7 +206,7 @@ public final class Fer2013CsvReader {
       throw new DataException(name, n == 0 && b < 0 ? "file is empty" : "line 1: empty header line");
     }
     List<String> names = CsvBlockParser.parseFields(name, text, 1);
-    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < names.size(); i++) {
       String key = names.get(i).strip().toLowerCase(Locale.ROOT);
       Integer first = seen.putIfAbsent(key, i);

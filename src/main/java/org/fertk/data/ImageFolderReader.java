@@ -1,15 +1,19 @@
 package org.fertk.data;
 
-import org.fertk.Emotion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.fertk.Emotion;
 
 /**
  * Reads the common image-folder layout {@code <root>/<split>/<class>/*.png|jpg} (split folders such
@@ -36,7 +40,7 @@ public final class ImageFolderReader {
    * in a whole read, or (skipBadRows) comes with its block's faces.
    */
   public static void streamFolder(Path root, ReadOptions options, boolean centerCrop, int blockSize,
-      java.util.function.Consumer<LoadedData> consumer) {
+      Consumer<LoadedData> consumer) {
     if (blockSize < 1) {
       throw new IllegalArgumentException("block size must be positive, got " + blockSize);
     }
@@ -92,7 +96,7 @@ public final class ImageFolderReader {
     Map<Path, Usage> out = new LinkedHashMap<>();
     List<Path> dirs = children.stream().filter(Files::isDirectory).toList();
     boolean hasValidation = dirs.stream().anyMatch(d -> isValidationName(d.getFileName().toString()));
-    Map<Usage, Path> taken = new java.util.EnumMap<>(Usage.class);
+    Map<Usage, Path> taken = new EnumMap<>(Usage.class);
     for (Path split : dirs) {
       String name = split.getFileName().toString();
       Usage u = Usage.fromAlias(name);
@@ -115,7 +119,7 @@ public final class ImageFolderReader {
   }
 
   private static boolean isValidationName(String name) {
-    String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+    String n = name.trim().toLowerCase(Locale.ROOT);
     return n.equals("val") || n.equals("valid") || n.equals("validation");
   }
 
@@ -166,7 +170,7 @@ public final class ImageFolderReader {
     byte[][] decoded = new byte[n][];
     BadRow[] errors = new BadRow[n];
     // Decoding is independent per file: use all cores.
-    java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
+    IntStream.range(0, n).parallel().forEach(i -> {
       try {
         decoded[i] = FaceImages.read48(entries.get(from + i).file(), centerCrop, options.maxImagePixels());
       } catch (DataException e) {

@@ -1,16 +1,17 @@
 package org.fertk.data;
 
-import org.fertk.Emotion;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
+import org.fertk.Emotion;
 import org.fertk.util.AtomicOutput;
 
 /** A PNG grid of sample faces, one row per class (the study's Table 2). */
@@ -59,7 +60,7 @@ public final class SampleGrid {
   public static void write(BufferedImage img, Path png) {
     AtomicOutput.write(png, out -> {
       if (!ImageIO.write(img, "png", out)) {
-        throw new java.io.IOException("no PNG writer");
+        throw new IOException("no PNG writer");
       }
     });
   }

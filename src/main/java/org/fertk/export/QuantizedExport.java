@@ -1,16 +1,16 @@
 package org.fertk.export;
 
-import org.fertk.onnx.Int8Quantizer;
-
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.fertk.data.FaceDataset;
+import org.fertk.onnx.Int8Quantizer;
 import org.fertk.onnx.proto.OnnxIr;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Throughput;
@@ -72,7 +72,7 @@ public final class QuantizedExport {
     Parity a = c.agreement();
     double rate = a.argmaxAgree() / (double) a.samples();
     if (rate < minAgreement) {
-      throw new FerException(String.format(java.util.Locale.ROOT,
+      throw new FerException(String.format(Locale.ROOT,
           "%s: the %s agrees with the float model on %d of %d check faces (%.1f%%), below the required "
               + "%.1f%%; nothing written (%s)", in, what, a.argmaxAgree(), a.samples(), 100 * rate,
           100 * minAgreement, advice));

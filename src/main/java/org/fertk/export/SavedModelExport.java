@@ -1,16 +1,17 @@
 package org.fertk.export;
 
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.TreeMap;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.fertk.onnx.OnnxGraph;
 import org.fertk.onnx.OnnxNode;
 import org.fertk.onnx.proto.OnnxIr;
@@ -66,7 +67,7 @@ public final class SavedModelExport {
       byte[] bytes = model.toByteArray();
       double diff = parity(b, in.getName(), outInfo.getName(), shape, bytes);
       if (!(diff <= tolerance)) {
-        throw new ConversionException(String.format(java.util.Locale.ROOT,
+        throw new ConversionException(String.format(Locale.ROOT,
             "parity check failed, nothing written: largest difference %.3g > tolerance %.0e", diff, tolerance));
       }
       if (out != null) {

@@ -2,10 +2,12 @@ package org.fertk.face;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.opencv.global.opencv_imgproc;
@@ -14,7 +16,6 @@ import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.RectVector;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
-import org.bytedeco.javacpp.BytePointer;
 import org.fertk.FaceBox;
 import org.fertk.util.FerException;
 
@@ -33,7 +34,7 @@ public final class FaceDetector implements AutoCloseable {
    * @param minNeighbors overlapping detections needed to keep a face (higher: fewer false faces)
    */
   public record Options(int minFace, double scaleStep, int minNeighbors, Cascade cascade)
-      implements java.io.Serializable {
+      implements Serializable {
     /**
      * Defaults for photos: faces of 48 pixels and more, step 1.1, 7 neighbours. A larger step
      * missed faces in the benchmark frames; fewer neighbours keep false faces (half of the other

@@ -3,6 +3,7 @@ package org.fertk.keras;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -326,7 +327,7 @@ public final class KerasImport {
     ObjectNode model = m.putObject("model");
     model.put("name", network.name());
     model.put("params", network.paramCount());
-    model.put("graph_sha256", Hashing.sha256(Json.write(network.toJson()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    model.put("graph_sha256", Hashing.sha256(Json.write(network.toJson()).getBytes(StandardCharsets.UTF_8)));
     ObjectNode imp = m.putObject("imported_from");
     imp.put("file", source.getFileName().toString());
     imp.put("sha256", Hashing.sha256(source));

@@ -8,13 +8,16 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.fertk.model.Network;
 import org.fertk.util.FerException;
@@ -51,7 +54,7 @@ final class KerasModelFile implements AutoCloseable {
     if (!Files.isRegularFile(path)) {
       throw new FerException(path + ": file not found");
     }
-    String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
     try {
       if (name.endsWith(".keras")) {
         return openKeras3(path);
@@ -69,14 +72,14 @@ final class KerasModelFile implements AutoCloseable {
 
   private static KerasModelFile openKeras3(Path path) throws IOException {
     try (ZipFile zip = new ZipFile(path.toFile())) {
-      JsonNode config = Json.parse(new String(read(zip, path, "config.json"), java.nio.charset.StandardCharsets.UTF_8),
+      JsonNode config = Json.parse(new String(read(zip, path, "config.json"), StandardCharsets.UTF_8),
           path + "!config.json");
       JsonNode meta = zip.getEntry("metadata.json") == null ? null
-          : Json.parse(new String(read(zip, path, "metadata.json"), java.nio.charset.StandardCharsets.UTF_8), path + "!metadata.json");
+          : Json.parse(new String(read(zip, path, "metadata.json"), StandardCharsets.UTF_8), path + "!metadata.json");
       HdfFile hdf = HdfFile.fromBytes(read(zip, path, "model.weights.h5"));
       return new KerasModelFile(path, hdf, config, true, meta == null ? "3" : meta.path("keras_version").asText("3"),
           config.path("backend").asText(meta == null ? "" : meta.path("backend").asText("")));
-    } catch (java.util.zip.ZipException e) {
+    } catch (ZipException e) {
       throw new FerException(path + ": not a Keras 3 archive (not a zip file: " + e.getMessage() + ")");
     }
   }
@@ -121,7 +124,7 @@ final class KerasModelFile implements AutoCloseable {
       return arr[0];
     }
     if (data instanceof byte[] b) {
-      return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+      return new String(b, StandardCharsets.UTF_8);
     }
     return String.valueOf(data);
   }

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -212,7 +213,7 @@ final class FunctionalConfig {
 
   /** Every layer must lead to the output, which therefore comes last. */
   private static void requireConnected(List<String> order, Map<String, List<String>> inputsOf, String output) {
-    Set<String> needed = new java.util.HashSet<>();
+    Set<String> needed = new HashSet<>();
     Deque<String> todo = new ArrayDeque<>(List.of(output));
     while (!todo.isEmpty()) {
       String l = todo.pop();

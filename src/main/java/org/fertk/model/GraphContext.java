@@ -1,6 +1,7 @@
 package org.fertk.model;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -213,7 +214,7 @@ public final class GraphContext {
   }
 
   /** Current values of the named variables, by name, in the given order. */
-  public Map<String, float[]> read(Session session, java.util.Collection<String> names) {
+  public Map<String, float[]> read(Session session, Collection<String> names) {
     Map<String, float[]> out = new LinkedHashMap<>();
     List<Slot> slots = new ArrayList<>();
     for (String n : names) {

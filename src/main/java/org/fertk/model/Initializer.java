@@ -2,6 +2,7 @@ package org.fertk.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -139,10 +140,10 @@ public record Initializer(String kind, double a, double b) {
         fillTruncated(v, 0, Math.sqrt(2.0 / fanIn) / 0.87962566103423978, rng);
         break;
       case "Ones":
-        java.util.Arrays.fill(v, 1f);
+        Arrays.fill(v, 1f);
         break;
       case "Constant":
-        java.util.Arrays.fill(v, (float) a);
+        Arrays.fill(v, (float) a);
         break;
       case "RandomNormal":
         for (int i = 0; i < n; i++) {
@@ -161,7 +162,7 @@ public record Initializer(String kind, double a, double b) {
         orthogonal(v, shape, rng);
         break;
       case "UnitForgetBias": // LSTM bias: zeros, except ones for the forget gate block [u, 2u)
-        java.util.Arrays.fill(v, (int) a, 2 * (int) a, 1f);
+        Arrays.fill(v, (int) a, 2 * (int) a, 1f);
         break;
       default: // Zeros
         break;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.tensorflow.Graph;
@@ -122,7 +123,7 @@ public class ModelGraph implements AutoCloseable {
       for (int k = 0; k < n; k++) {
         data.toUnitFloats(idx[start + k], x, k * FaceDataset.PIXELS);
       }
-      float[] p = predict(n == batch ? x : java.util.Arrays.copyOf(x, n * FaceDataset.PIXELS), n);
+      float[] p = predict(n == batch ? x : Arrays.copyOf(x, n * FaceDataset.PIXELS), n);
       System.arraycopy(p, 0, out, start * Emotion.COUNT, p.length);
     }
     return out;

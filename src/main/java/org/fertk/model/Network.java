@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -314,7 +315,7 @@ public final class Network {
   public Map<Integer, Integer> residualBranches() {
     Map<String, Integer> depth = new HashMap<>();
     depth.put(inputName, 0);
-    Map<Integer, Integer> out = new java.util.LinkedHashMap<>();
+    Map<Integer, Integer> out = new LinkedHashMap<>();
     for (int i = 0; i < layers.size(); i++) {
       int d = 0;
       for (String n : inbound.get(i)) {

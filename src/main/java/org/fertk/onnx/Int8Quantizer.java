@@ -8,11 +8,13 @@ import ai.onnxruntime.OrtSession;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.fertk.data.FaceDataset;
@@ -244,7 +246,7 @@ public final class Int8Quantizer {
         }
       }
     }
-    return model.with(out, "fer.quantization", String.format(java.util.Locale.ROOT, "int8 static QDQ: %d "
+    return model.with(out, "fer.quantization", String.format(Locale.ROOT, "int8 static QDQ: %d "
         + "convolutions with per-channel symmetric int8 weights (7-bit range, safe from int16 saturation) and int32 "
         + "bias, %d uint8 activation tensors calibrated by min/max on %d faces", convs.size(), ranges.size(), faces))
         .toProto();
@@ -263,7 +265,7 @@ public final class Int8Quantizer {
   private List<String> quantizeWeights(OnnxGraph g, OnnxNode conv, Range input) {
     ConstTensor kernel = graph.initializer(conv.inputs().get(1));
     boolean hasBias = conv.inputs().size() > 2;
-    List<Long> kernelDims = java.util.Arrays.stream(kernel.dims()).boxed().toList();
+    List<Long> kernelDims = Arrays.stream(kernel.dims()).boxed().toList();
     QuantizedWeights w = QuantizedWeights.of(kernel.floats(), kernelDims,
         hasBias ? graph.initializer(conv.inputs().get(2)).floats() : null, input.scale());
     long[] perChannel = {w.channels()};

@@ -1,10 +1,13 @@
 package org.fertk.score;
 
+import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.Scores;
@@ -82,7 +85,7 @@ public final class Predictions {
    * Writes a predictions file whose rows the body appends, block after block (streaming: the
    * faces need not be in memory at once). Atomic: the file appears when the body has returned.
    */
-  public static void write(Path file, java.util.function.Consumer<Rows> body) {
+  public static void write(Path file, Consumer<Rows> body) {
     AtomicOutput.write(file, out -> {
       Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
       w.write(HEADER);
@@ -101,7 +104,7 @@ public final class Predictions {
     private final Writer w;
     private final StringBuilder sb = new StringBuilder(256);
     private long index;
-    private java.io.IOException failure;
+    private IOException failure;
 
     private Rows(Writer w) {
       this.w = w;
@@ -124,9 +127,9 @@ public final class Predictions {
           sb.append(',').append(source(data, i)).append('\n');
           w.append(sb);
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         failure = e;
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     }
 

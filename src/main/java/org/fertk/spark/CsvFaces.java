@@ -3,18 +3,19 @@ package org.fertk.spark;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.fertk.data.BadRow;
-import org.fertk.util.FerException;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.Fer2013CsvReader;
 import org.fertk.data.LoadedData;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.Usage;
+import org.fertk.util.FerException;
 
 /**
  * FER2013 CSV files (plain or .gz, from any file system Spark reads) as faces numbered by their
@@ -107,7 +108,7 @@ final class CsvFaces {
           for (BadRow b : d.skipped()) {
             rows.add(new FaceRow(file, b.line(), -1, b.problem(), null));
           }
-          rows.sort(java.util.Comparator.comparingLong(FaceRow::line));
+          rows.sort(Comparator.comparingLong(FaceRow::line));
           ready.addAll(rows);
           blockStart += n;
         }

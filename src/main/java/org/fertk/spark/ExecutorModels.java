@@ -1,5 +1,6 @@
 package org.fertk.spark;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ final class ExecutorModels {
     String host;
     try {
       host = java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       host = "unknown host";
     }
     return "executor " + org.apache.spark.SparkEnv.get().executorId() + " on " + host

@@ -3,7 +3,10 @@ package org.fertk.spark;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -38,7 +41,7 @@ final class ImageFaces {
    * (the faces found in pictures larger than 96x96; smaller ones are one face), detect (the faces
    * found in every picture).
    */
-  record Framing(String mode, FaceDetector.Options detection) implements java.io.Serializable {
+  record Framing(String mode, FaceDetector.Options detection) implements Serializable {
     static final Framing WHOLE = new Framing("whole", FaceDetector.Options.DEFAULTS);
 
     Framing {
@@ -68,7 +71,7 @@ final class ImageFaces {
       Emotion e = parts.length >= 2 ? Emotion.fromName(parts[parts.length - 2]) : null;
       Usage u = parts.length >= 3 ? Usage.fromAlias(parts[parts.length - 3]) : null;
       if (usage >= 0 && (u == null || u.ordinal() != usage)) {
-        return java.util.Collections.emptyIterator();
+        return Collections.emptyIterator();
       }
       return decode(path, 0, e == null ? -1 : e.ordinal(), (byte[]) r.get(1), framing).iterator();
     });
@@ -77,7 +80,7 @@ final class ImageFaces {
   static JavaRDD<FaceRow> parquet(SparkSession spark, String path, String imageColumn, String labelColumn,
       Framing framing) {
     Dataset<Row> d = spark.read().parquet(path);
-    java.util.List<String> cols = java.util.Arrays.asList(d.columns());
+    List<String> cols = Arrays.asList(d.columns());
     if (!cols.contains(imageColumn)) {
       throw new FerException(path + ": no column '" + imageColumn + "' of image bytes (columns: " + String.join(", ", cols)
           + "); say which with --image-column");

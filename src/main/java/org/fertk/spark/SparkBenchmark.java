@@ -1,5 +1,9 @@
 package org.fertk.spark;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,7 +36,7 @@ public final class SparkBenchmark {
 
   private SparkBenchmark() {}
 
-  public static String run(Options o, java.io.PrintWriter progress) {
+  public static String run(Options o, PrintWriter progress) {
     TextTable t = new TextTable("Run", "Faces", "Seconds", "Faces/s", "vs single machine").leftAlign(0);
     double baseline = 0;
     if (o.data() != null) {
@@ -49,7 +53,7 @@ public final class SparkBenchmark {
       for (String master : List.of("local[1]", "local[2]")) {
         SparkSession spark = session(master);
         try {
-          Path out = java.nio.file.Files.createTempDirectory("fer-bench-spark").resolve("out");
+          Path out = Files.createTempDirectory("fer-bench-spark").resolve("out");
           long j0 = System.nanoTime();
           SparkScoring.Result r = SparkScoring.run(spark, new SparkScoring.Options(List.of(o.model()), List.of(o.data()),
               out, "parquet", null, o.batchSize(), "none", false, 0));
@@ -59,8 +63,8 @@ public final class SparkBenchmark {
           progress.println("Spark " + master + ": " + fmt0(r.faces() / js) + " faces/s");
           progress.flush();
           org.fertk.util.AtomicOutput.deleteQuietly(out.getParent());
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         } finally {
           spark.stop();
         }

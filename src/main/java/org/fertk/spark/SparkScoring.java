@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.TaskContext;
@@ -120,7 +122,7 @@ public final class SparkScoring {
     }
     boolean photoLayout = pictures && framing.detects();
     rows = rows.cache();
-    java.util.Map<Integer, Long> kinds = rows.map(FaceRow::kind).countByValue(); // one pass counts all three
+    Map<Integer, Long> kinds = rows.map(FaceRow::kind).countByValue(); // one pass counts all three
     long skipped = kinds.getOrDefault(FaceRow.BAD, 0L);
     long withoutFace = kinds.getOrDefault(FaceRow.NO_FACE, 0L);
     long scorable = kinds.getOrDefault(FaceRow.FACE, 0L);
@@ -208,8 +210,8 @@ public final class SparkScoring {
     return models;
   }
 
-  static java.util.Map<String, String> readOptions(String format) {
-    return format.equals("csv") ? java.util.Map.of("header", "true") : java.util.Map.of();
+  static Map<String, String> readOptions(String format) {
+    return format.equals("csv") ? Map.of("header", "true") : Map.of();
   }
 
   /** Writes beside the target, then renames: the final name holds a whole output or nothing. */
@@ -272,7 +274,7 @@ public final class SparkScoring {
 
     @Override
     public int hashCode() {
-      return java.util.Objects.hash(parts, total);
+      return Objects.hash(parts, total);
     }
   }
 

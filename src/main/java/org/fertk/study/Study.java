@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.fertk.analysis.Analysis;
 import org.fertk.analysis.Comparison;
 import org.fertk.analysis.Tables;
@@ -27,8 +28,8 @@ import org.fertk.score.Scorer;
 import org.fertk.score.TestTimeAugmentation;
 import org.fertk.train.DataPreparation;
 import org.fertk.train.EpochLog;
-import org.fertk.train.RunFolder;
 import org.fertk.train.PreparedData;
+import org.fertk.train.RunFolder;
 import org.fertk.train.Trainer;
 import org.fertk.util.Json;
 import org.fertk.util.Progress;
@@ -190,7 +191,7 @@ public final class Study {
           .run(prepared, resume);
     }
     if (!Files.isRegularFile(rf.onnx())) {
-      int[] idx = java.util.stream.IntStream.range(0, Math.min(256, prepared.split().train().size())).toArray();
+      int[] idx = IntStream.range(0, Math.min(256, prepared.split().train().size())).toArray();
       OnnxExport.Result ex = OnnxExport.export(rf.dir(), rf.onnx(), TfToOnnxConverter.Options.defaults(),
           prepared.split().train().select(idx), Parity.DEFAULT_TOLERANCE, options.threads());
       say(String.format(Locale.ROOT, "exported %s: parity max |diff| %.2g, argmax %d/%d", rf.onnx(),

@@ -1,6 +1,7 @@
 package org.fertk.train;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.fertk.data.DatasetLoader;
 import org.fertk.data.FaceDataset;
@@ -33,7 +34,7 @@ public final class DataPreparation {
       if (!data.allLabelled()) {
         throw new FerException(p + ": every face needs a label for training");
       }
-      hash = java.nio.file.Files.isRegularFile(p) ? Hashing.sha256(p) : data.contentHash();
+      hash = Files.isRegularFile(p) ? Hashing.sha256(p) : data.contentHash();
       source = p.toString();
     }
     var split = config.split().apply(data);

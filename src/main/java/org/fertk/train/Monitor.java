@@ -1,11 +1,12 @@
 package org.fertk.train;
 
 import java.util.Map;
+import java.util.Set;
 import org.fertk.util.SettingException;
 
 /** Which logged metric a callback watches and in which direction it improves (Keras "auto"). */
 record Monitor(String metric, boolean higherIsBetter) {
-  public static final java.util.Set<String> METRICS = java.util.Set.of("loss", "accuracy",
+  public static final Set<String> METRICS = Set.of("loss", "accuracy",
       "val_loss", "val_accuracy");
 
   /** mode: auto (accuracy up, loss down), min or max. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import org.fertk.Emotion;
 import org.fertk.model.Network;
 import org.fertk.util.CpuFeatures;
@@ -21,12 +22,12 @@ final class RunManifest {
 
   static void write(RunFolder run, TrainConfig config, PreparedData data, TrainState state,
       EvalMetrics finalVal, EvalMetrics test) {
-    write(run, config, data, state, finalVal, test, java.util.Map.of());
+    write(run, config, data, state, finalVal, test, Map.of());
   }
 
   /** @param teachers the distillation's teachers and the SHA-256 of each one's model file */
   static void write(RunFolder run, TrainConfig config, PreparedData data, TrainState state,
-      EvalMetrics finalVal, EvalMetrics test, java.util.Map<String, String> teachers) {
+      EvalMetrics finalVal, EvalMetrics test, Map<String, String> teachers) {
     var esState = state.callbacks.get(EarlyStoppingCallback.NAME);
     EarlyStopping.State es = config.earlyStopping() == null || esState == null ? null
         : StateMaps.fromMap(esState, EarlyStopping.State.class);

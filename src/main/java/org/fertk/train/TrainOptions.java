@@ -3,11 +3,13 @@ package org.fertk.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.fertk.util.SettingException;
 import org.fertk.util.Json;
+import org.fertk.util.SettingException;
 
 /**
  * Training options by name (the snake_case names of `fer train`'s flags) to a {@link TrainConfig}:
@@ -408,9 +410,9 @@ public final class TrainOptions {
   }
 
   /** A list of texts: a JSON array, or one text (comma-separated allowed). */
-  private static java.util.List<String> strList(JsonNode o, String k) {
+  private static List<String> strList(JsonNode o, String k) {
     JsonNode v = o.get(k);
-    java.util.List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (JsonNode x : v.isArray() ? v : Json.MAPPER.createArrayNode().add(v)) {
       if (!x.isTextual()) {
         throw new SettingException("`" + k + "` must be a list of paths, got " + v);
@@ -425,12 +427,12 @@ public final class TrainOptions {
   }
 
   /** A list of whole numbers: a JSON array, or one number. */
-  private static java.util.List<Integer> intList(JsonNode o, String k) {
+  private static List<Integer> intList(JsonNode o, String k) {
     JsonNode v = o.get(k);
     if (v == null || v.isNull()) {
-      return java.util.List.of();
+      return List.of();
     }
-    java.util.List<Integer> out = new java.util.ArrayList<>();
+    List<Integer> out = new ArrayList<>();
     for (JsonNode x : v.isArray() ? v : Json.MAPPER.createArrayNode().add(v)) {
       if (!x.isNumber() || x.asDouble() != Math.rint(x.asDouble())) {
         throw new SettingException("`" + k + "` must be a list of whole epochs, got " + v);

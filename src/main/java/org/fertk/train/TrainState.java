@@ -2,6 +2,7 @@ package org.fertk.train;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class TrainState {
     TrainState s;
     try {
       s = Json.SNAKE.treeToValue(tree, TrainState.class);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new FerException("checkpoint state: " + e.getMessage());
     }
     if (s.callbacks == null) {

@@ -1,12 +1,14 @@
 package org.fertk.train;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -184,7 +186,7 @@ public final class Trainer {
    * same signal.
    */
   private void sayWhatWasSaved() {
-    java.io.PrintStream err = Progress.directErr();
+    PrintStream err = Progress.directErr();
     String how = resumeHint != null ? resumeHint : "fer train --resume --out " + run.dir();
     if (run.hasCheckpoint()) {
       int done = Checkpoints.readState(run.lastCheckpoint()).nextEpoch;
@@ -296,7 +298,7 @@ public final class Trainer {
     list.add(new ProgressDisplay(ctx, progressBars));
     list.add(new Callback() {
       @Override
-      public void onEpochEnd(int epoch, java.util.Map<String, Double> logs) {
+      public void onEpochEnd(int epoch, Map<String, Double> logs) {
         if (listener.onEpochEnd(ctx.state.history.get(ctx.state.history.size() - 1), config.epochs())) {
           ctx.interrupted = true;
         }
@@ -421,7 +423,7 @@ public final class Trainer {
     Path tmp = run.dir().resolve("saved_model.tmp");
     AtomicOutput.deleteQuietly(tmp);
     try (ModelGraph inf = ModelGraph.inference(g.model(), threads)) {
-      Map<String, float[]> modelWeights = new java.util.LinkedHashMap<>();
+      Map<String, float[]> modelWeights = new LinkedHashMap<>();
       for (String name : inf.context().slots().keySet()) {
         modelWeights.put(name, weights.get(name));
       }

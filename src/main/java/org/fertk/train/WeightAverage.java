@@ -1,5 +1,7 @@
 package org.fertk.train;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -53,7 +55,7 @@ final class WeightAverage {
   }
 
   public void write(Path file) {
-    try (DataOutputStream o = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file)))) {
+    try (DataOutputStream o = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
       o.writeInt(count);
       o.writeInt(sum.size());
       for (Map.Entry<String, double[]> e : sum.entrySet()) {
@@ -70,7 +72,7 @@ final class WeightAverage {
 
   public static WeightAverage read(Path file) {
     WeightAverage a = new WeightAverage();
-    try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       a.count = in.readInt();
       int n = in.readInt();
       for (int k = 0; k < n; k++) {

@@ -4,11 +4,15 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Writes a file through a temporary sibling and renames it into place, so a failure half way
@@ -38,7 +42,7 @@ public final class AtomicOutput {
   }
 
   public static void writeString(Path target, String text) {
-    write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   public static void writePath(Path target, PathWriter body) {
@@ -125,7 +129,7 @@ public final class AtomicOutput {
   /** Temporary files are created private (0600); a finished output gets the usual 0644. */
   private static void readableByAll(Path p) {
     try {
-      java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
           Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
     } catch (UnsupportedOperationException | IOException e) {
       // not a POSIX file system: keep the default
@@ -138,7 +142,7 @@ public final class AtomicOutput {
    * failure leaves the old folder as it was. A target holding anything but files whose names
    * {@code ours} accepts is refused rather than deleted, as is one holding an input of the command.
    */
-  public static void replaceFolder(Path target, java.util.function.Predicate<String> ours, PathWriter body) {
+  public static void replaceFolder(Path target, Predicate<String> ours, PathWriter body) {
     Path abs = target.toAbsolutePath().normalize();
     ProtectedInputs.checkFolderWritable(abs);
     if (Files.exists(abs) && !Files.isDirectory(abs)) {
@@ -174,7 +178,7 @@ public final class AtomicOutput {
     try {
       if (Files.isDirectory(p)) {
         try (var walk = Files.walk(p)) {
-          walk.sorted(java.util.Comparator.reverseOrder()).forEach(q -> q.toFile().delete());
+          walk.sorted(Comparator.reverseOrder()).forEach(q -> q.toFile().delete());
         }
       } else {
         Files.deleteIfExists(p);

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -96,7 +97,7 @@ public final class CpuFeatures {
     if (value == null || value.isBlank()) {
       return "oneDNN kernels: TensorFlow's default for this processor";
     }
-    String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+    String v = value.trim().toLowerCase(Locale.ROOT);
     return v.equals("1") || v.equals("true") ? "oneDNN kernels on"
         : v.equals("0") || v.equals("false") ? "oneDNN kernels off"
         : "oneDNN kernels: TensorFlow's default (" + ONEDNN_VARIABLE + "='" + value + "' is not 0/1/true/false)";

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** One configured Jackson mapper and helpers that turn parse failures into user errors. */
@@ -49,7 +50,7 @@ public final class Json {
       return node;
     }
     com.fasterxml.jackson.databind.node.ObjectNode o = MAPPER.createObjectNode();
-    java.util.Set<String> keep = java.util.Set.of(opaque);
+    Set<String> keep = Set.of(opaque);
     node.fields().forEachRemaining(e -> {
       String k = snake(e.getKey());
       o.set(k, keep.contains(k) ? e.getValue() : snakeKeys(e.getValue(), opaque));

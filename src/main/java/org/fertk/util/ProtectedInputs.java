@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,7 +21,7 @@ public final class ProtectedInputs {
 
   /** Registers the existing regular files among {@code inputs} until the scope is closed. */
   public static Scope protect(Collection<Path> inputs) {
-    Set<Path> added = new java.util.HashSet<>();
+    Set<Path> added = new HashSet<>();
     for (Path p : inputs) {
       Path real = realFile(p);
       if (real != null && FILES.add(real)) {

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.fertk.onnx.proto.OnnxIr;
 import org.junit.jupiter.api.Test;
@@ -262,10 +263,10 @@ class HardeningCliTest {
     Path data = synth("faces.csv", 70);
     for (String[] args : new String[][] {{"data", "stats", data.toString()}, {"graphs"}, {"-q", "graphs"},
         {"analyze", "--help"}, {"bench", "--help"}}) {
-      String[] quiet = java.util.Arrays.copyOf(args, args.length + 1);
+      String[] quiet = Arrays.copyOf(args, args.length + 1);
       quiet[args.length] = "-q";
       assertEquals(0, CliTest.run(quiet).code(), String.join(" ", quiet));
-      String[] verbose = java.util.Arrays.copyOf(args, args.length + 1);
+      String[] verbose = Arrays.copyOf(args, args.length + 1);
       verbose[args.length] = "--verbose";
       assertEquals(0, CliTest.run(verbose).code(), String.join(" ", verbose));
     }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.fertk.face.Photos;
 import org.fertk.util.Json;
@@ -71,7 +73,7 @@ class PredictPhotosTest {
     CliTest.Run over = CliTest.run("predict", "--annotate", dir.toString(), copy.toString());
     assertEquals(1, over.code());
     assertTrue(over.err().contains("is the input"), over.err());
-    assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(copy)), "the input is untouched");
+    assertTrue(Arrays.equals(before, Files.readAllBytes(copy)), "the input is untouched");
   }
 
   @Test
@@ -81,7 +83,7 @@ class PredictPhotosTest {
     Path broken = Files.write(dir.resolve("broken.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 1, 2, 3});
     Path truncated = dir.resolve("truncated.jpg");
     byte[] whole = Files.readAllBytes(Photos.HOPPER);
-    Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 3));
+    Files.write(truncated, Arrays.copyOf(whole, whole.length / 3));
     CliTest.Run r = CliTest.run("predict", blank.toString(), broken.toString(), Photos.ASTRONAUT.toString(),
         dir.resolve("missing.png").toString());
     assertEquals(0, r.code(), r.err());
@@ -113,7 +115,7 @@ class PredictPhotosTest {
     assertTrue(r.err().contains(broken + ": cannot decode image"), r.err());
     assertTrue(r.err().contains("skipped 1 image that could not be read; the others were scored"), r.err());
     assertTrue(r.out().contains("no face found: " + dir.resolve("photos/wall.png")), r.out());
-    java.util.List<String> lines = Files.readAllLines(out);
+    List<String> lines = Files.readAllLines(out);
     assertTrue(lines.get(0).endsWith(",source,face,x,y,width,height"), lines.get(0));
     assertEquals(4, lines.size(), lines.toString());
     assertTrue(lines.stream().anyMatch(l -> l.matches("\\d+,3,\\d,.*astronaut\\.jpg,1,\\d+,\\d+,\\d+,\\d+")),

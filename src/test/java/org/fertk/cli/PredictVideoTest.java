@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +127,7 @@ class PredictVideoTest {
   void badVideosAreNamedAndLeaveNothingBehind() throws Exception {
     Path truncated = dir.resolve("truncated.mp4");
     byte[] whole = Files.readAllBytes(clip);
-    Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
+    Files.write(truncated, Arrays.copyOf(whole, whole.length / 2));
     Path text = Files.writeString(dir.resolve("notes.mp4"), "not a video");
     Path empty = Files.createDirectories(dir.resolve("no-frames"));
     Path frameless = dir.resolve("frameless.mp4");

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.fertk.onnx.OnnxGraph;
@@ -118,7 +120,7 @@ class ScoreCliTest {
         "--out", dir.resolve("bad.csv").toString());
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--tta must be none, flip or crops, got 'rotate'"), bad.err());
-    assertFalse(java.nio.file.Files.exists(dir.resolve("bad.csv")));
+    assertFalse(Files.exists(dir.resolve("bad.csv")));
   }
 
   @Test
@@ -257,7 +259,7 @@ class ScoreCliTest {
   void anImageFolderIsStreamedAndScoresAsItsFilesDo() throws Exception {
     org.fertk.data.FaceDataset faces = new org.fertk.data.SyntheticFaces(5).generate(30, 0);
     Path root = dir.resolve("folder");
-    List<String> files = new java.util.ArrayList<>();
+    List<String> files = new ArrayList<>();
     for (int i = 0; i < faces.size(); i++) {
       Path f = root.resolve("train").resolve(org.fertk.Emotion.keys()[faces.label(i)]).resolve("f" + i + ".png");
       Files.createDirectories(f.getParent());
@@ -269,11 +271,11 @@ class ScoreCliTest {
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("accuracy "), r.out());
     assertTrue(r.err().contains("split folders train -> Training"), r.err());
-    List<String> args = new java.util.ArrayList<>(List.of("score", "--model", onnx.toString(), "--out",
+    List<String> args = new ArrayList<>(List.of("score", "--model", onnx.toString(), "--out",
         dir.resolve("files.csv").toString(), "--data"));
     args.addAll(files);
     assertEquals(0, CliTest.run(args.toArray(String[]::new)).code());
-    java.util.Map<String, String[]> byFile = new java.util.HashMap<>();
+    Map<String, String[]> byFile = new HashMap<>();
     rows(dir.resolve("files.csv")).forEach(row -> byFile.put(row[10], row));
     List<String[]> got = rows(streamed);
     assertEquals(30, got.size());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,14 +56,14 @@ class TrainCliTest {
         other.toString(), "-q");
     assertEquals(1, data.code());
     assertTrue(data.err().contains("other.csv: the data changed since run " + run + " started"), data.err());
-    Files.copy(csv, other, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // same faces, other path: fine
+    Files.copy(csv, other, StandardCopyOption.REPLACE_EXISTING); // same faces, other path: fine
 
     // a warm restart appended where the run ended and averaging from there leave epoch 1 as it was
     CliTest.Run allowed = CliTest.run("train", "--resume", "--out", run.toString(), "--epochs", "3",
         "--data", other.toString(), "--cosine-restarts", "1", "--swa-start", "1", "-q");
     assertEquals(0, allowed.code(), allowed.err());
     org.fertk.train.TrainConfig now = org.fertk.train.TrainConfig.read(run.resolve("run-config.json"));
-    assertEquals(java.util.List.of(1), now.restarts());
+    assertEquals(List.of(1), now.restarts());
     assertEquals(1, now.swaStart());
     assertEquals(4, Files.readAllLines(run.resolve("history.csv")).size());
   }

@@ -10,9 +10,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
@@ -180,7 +182,7 @@ public class FaceImagesTest {
 
   private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
     out.write(ByteBuffer.allocate(4).putInt(data.length).array());
-    byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] t = type.getBytes(StandardCharsets.US_ASCII);
     out.write(t);
     out.write(data);
     CRC32 crc = new CRC32();
@@ -219,14 +221,14 @@ public class FaceImagesTest {
     Path f = dir.resolve("cut.png");
     ImageIO.write(noise(300, 200, 3), "png", f.toFile());
     byte[] all = Files.readAllBytes(f);
-    Files.write(f, java.util.Arrays.copyOf(all, all.length / 3));
+    Files.write(f, Arrays.copyOf(all, all.length / 3));
     DataException e = assertThrows(DataException.class, () -> FaceImages.read48(f, false));
     assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
   }
 
   @Test
   void lumaReadsEveryPixelLayoutAsTheColourModelDoes() {
-    java.util.Random r = new java.util.Random(3);
+    Random r = new Random(3);
     for (int type : new int[] {java.awt.image.BufferedImage.TYPE_INT_RGB, java.awt.image.BufferedImage.TYPE_INT_ARGB,
         java.awt.image.BufferedImage.TYPE_3BYTE_BGR, java.awt.image.BufferedImage.TYPE_INT_BGR}) {
       java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(37, 23, type);

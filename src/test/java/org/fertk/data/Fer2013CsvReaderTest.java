@@ -1,6 +1,5 @@
 package org.fertk.data;
 
-import org.fertk.Emotion;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import org.fertk.Emotion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,7 +82,7 @@ class Fer2013CsvReaderTest {
     String good = CsvFixtures.validCsv(60);
     Path f = CsvFixtures.write(dir, "s.csv", good);
     FaceDataset whole = read(f);
-    List<FaceDataset> blocks = new java.util.ArrayList<>();
+    List<FaceDataset> blocks = new ArrayList<>();
     Fer2013CsvReader.stream(f, ReadOptions.STRICT.withThreads(2), 20_000, b -> blocks.add(b.dataset()));
     assertTrue(blocks.size() > 5, "blocks: " + blocks.size());
     int at = 0;

@@ -1,6 +1,5 @@
 package org.fertk.data;
 
-import org.fertk.Emotion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,8 +10,10 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.fertk.Emotion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,7 +145,7 @@ class ImageFolderReaderTest {
     Files.writeString(bad, "not an image");
     ReadOptions skip = ReadOptions.STRICT.withSkipBadRows(true);
     LoadedData whole = ImageFolderReader.readFolder(dir, skip, false);
-    List<LoadedData> blocks = new java.util.ArrayList<>();
+    List<LoadedData> blocks = new ArrayList<>();
     ImageFolderReader.streamFolder(dir, skip, false, 4, blocks::add);
     assertEquals(3, blocks.size(), "12 pictures in blocks of 4");
     assertEquals(whole.notes(), blocks.get(0).notes());

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -117,7 +118,7 @@ class ReadmeExampleTest {
     Path out = Files.createDirectories(work.resolve("score"));
     String printed = run("ScoreAFile", out);
     double accuracy = Analysis.of(out.resolve("predictions.csv")).accuracy();
-    assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "accuracy %.3f", accuracy)), printed);
+    assertTrue(printed.contains(String.format(Locale.ROOT, "accuracy %.3f", accuracy)), printed);
     assertTrue(accuracy > 0.3, "the shipped model reads synthetic faces better than chance: " + accuracy);
     assertTrue(Files.isRegularFile(out.resolve("predictions.json")), "the side file is written too");
   }

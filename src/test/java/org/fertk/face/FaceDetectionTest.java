@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.fertk.FaceBox;
 import org.fertk.data.FaceDataset;
@@ -47,7 +49,7 @@ class FaceDetectionTest {
     assertEquals(3, faces.size(), faces.toString());
     assertTrue(faces.get(0).width() >= faces.get(1).width() && faces.get(1).width() >= faces.get(2).width());
     // in picture order: astronaut (62 px), Hopper at 0.6 (about 82 px), astronaut at 1.5 (about 93 px)
-    List<FaceBox> byX = faces.stream().sorted(java.util.Comparator.comparingInt(FaceBox::x)).toList();
+    List<FaceBox> byX = faces.stream().sorted(Comparator.comparingInt(FaceBox::x)).toList();
     assertTrue(byX.get(0).iou(Photos.ASTRONAUT_FACE) > 0.6, byX.toString());
     FaceBox small = scaled(Photos.HOPPER_FACE, 0.6, astronaut.getWidth());
     assertTrue(byX.get(1).iou(small) > 0.5, byX + " vs " + small);
@@ -71,10 +73,10 @@ class FaceDetectionTest {
     assertEquals(new FaceBox(98, 48, 104, 104, 9), f, "4% larger about the same centre");
     // a crop reaching outside the picture repeats the edge pixels instead of failing
     float[] gray = new float[10 * 10];
-    java.util.Arrays.fill(gray, 200);
+    Arrays.fill(gray, 200);
     byte[] px = FaceCrops.crop(gray, 10, 10, new FaceBox(-5, -5, 20, 20, 0));
     byte[] expected = new byte[FaceDataset.PIXELS];
-    java.util.Arrays.fill(expected, (byte) 200);
+    Arrays.fill(expected, (byte) 200);
     assertArrayEquals(expected, px);
     assertArrayEquals(FaceImages.crop48(gray, 10, 10, 0, 0, 10), FaceImages.crop48(gray, 10, 10, 0, 0, 10));
   }

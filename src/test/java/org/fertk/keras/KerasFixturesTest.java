@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -100,14 +102,14 @@ class KerasFixturesTest {
     Path src = DIR.resolve("conv_stack.keras");
     Path bad = tmp.resolve("unknown.keras");
     try (ZipFile in = new ZipFile(src.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bad))) {
-      for (ZipEntry e : java.util.Collections.list(in.entries())) {
+      for (ZipEntry e : Collections.list(in.entries())) {
         byte[] b = in.getInputStream(e).readAllBytes();
         if (e.getName().equals("config.json")) {
-          b = new String(b, java.nio.charset.StandardCharsets.UTF_8)
+          b = new String(b, StandardCharsets.UTF_8)
               .replace("\"class_name\": \"MaxPooling2D\"", "\"class_name\": \"FancyPooling\"")
               .replace("\"class_name\": \"AveragePooling2D\"", "\"class_name\": \"FancyPooling\"")
               .replace("\"class_name\": \"Dropout\"", "\"class_name\": \"GaussianDropout\"")
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+              .getBytes(StandardCharsets.UTF_8);
         }
         out.putNextEntry(new ZipEntry(e.getName()));
         out.write(b);

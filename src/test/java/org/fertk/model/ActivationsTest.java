@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** Keras 3's activations on hand-computed values. */
@@ -17,7 +19,7 @@ class ActivationsTest {
     return LayerHarness.run(a, Map.of(), X, new long[] {1, X.length}, false).output();
   }
 
-  private static float[] of(java.util.function.DoubleUnaryOperator f) {
+  private static float[] of(DoubleUnaryOperator f) {
     float[] y = new float[X.length];
     for (int i = 0; i < y.length; i++) {
       y[i] = (float) f.applyAsDouble(X[i]);
@@ -44,7 +46,7 @@ class ActivationsTest {
   @Test
   void namesRoundTripAndUnknownOnesAreListed() {
     for (Activation a : Activation.values()) {
-      assertEquals(a, Activation.valueOf(a.keras().toUpperCase(java.util.Locale.ROOT)));
+      assertEquals(a, Activation.valueOf(a.keras().toUpperCase(Locale.ROOT)));
     }
     RuntimeException e = assertThrows(RuntimeException.class, () -> run("mish"));
     assertTrue(e.getMessage().contains("leaky_relu") && e.getMessage().contains("'mish'"), e.getMessage());

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Layer outputs against small cases computed by hand (independent of TF). */
@@ -160,7 +162,7 @@ class LayerNumericsTest {
   void dropoutScalesSurvivorsAndIsIdentityAtInference() {
     Layer d = LayerHarness.layer("Dropout", "d", "{'rate': 0.25}", Dims.of(1000));
     float[] ones = new float[1000];
-    java.util.Arrays.fill(ones, 1f);
+    Arrays.fill(ones, 1f);
     float[] train = LayerHarness.run(d, Map.of(), ones, new long[] {1, 1000}, true).output();
     int zeros = 0;
     for (float v : train) {
@@ -190,7 +192,7 @@ class LayerNumericsTest {
   @Test
   void glorotUniformLimits() {
     // fan_in = 3*3*1 = 9, fan_out = 3*3*32 = 288: limit sqrt(6/297)
-    float[] k = Initializer.GLOROT_UNIFORM.values(new int[] {3, 3, 1, 32}, new java.util.SplittableRandom(1));
+    float[] k = Initializer.GLOROT_UNIFORM.values(new int[] {3, 3, 1, 32}, new SplittableRandom(1));
     double limit = Math.sqrt(6.0 / 297);
     double sumSq = 0;
     for (float v : k) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,7 @@ class NewLayersTest {
   void spatialDropoutDropsWholeFeatureMapsInTrainingOnly() {
     Layer s = LayerHarness.layer("SpatialDropout2D", "s", "{'rate': 0.5}", Dims.of(4, 4, 8));
     float[] x = new float[2 * 4 * 4 * 8];
-    java.util.Arrays.fill(x, 1f);
+    Arrays.fill(x, 1f);
     float[] y = LayerHarness.run(s, Map.of(), x, new long[] {2, 4, 4, 8}, true).output();
     int dropped = 0;
     for (int img = 0; img < 2; img++) {

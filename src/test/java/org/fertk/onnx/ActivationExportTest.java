@@ -3,6 +3,8 @@ package org.fertk.onnx;
 import static org.fertk.onnx.TfOnnxHarness.assertClose;
 import static org.fertk.onnx.TfOnnxHarness.compare;
 
+import java.util.List;
+import java.util.SplittableRandom;
 import org.fertk.model.Activation;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -14,12 +16,12 @@ import org.tensorflow.types.TFloat32;
 class ActivationExportTest {
   private static Operand<TFloat32> conv(Ops tf, Operand<TFloat32> x) {
     float[] k = new float[3 * 3 * 3 * 4];
-    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    SplittableRandom r = new SplittableRandom(7);
     for (int i = 0; i < k.length; i++) {
       k[i] = (float) (r.nextDouble() - 0.5);
     }
     Operand<TFloat32> w = tf.constant(org.tensorflow.ndarray.Shape.of(3, 3, 3, 4), org.tensorflow.ndarray.buffer.DataBuffers.of(k));
-    return tf.math.mul(tf.nn.conv2d(x, w, java.util.List.of(1L, 1L, 1L, 1L), "SAME"), tf.constant(4f));
+    return tf.math.mul(tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), "SAME"), tf.constant(4f));
   }
 
   @ParameterizedTest

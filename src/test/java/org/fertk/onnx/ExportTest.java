@@ -1,28 +1,30 @@
 package org.fertk.onnx;
 
-import org.fertk.onnx.tf.TfToOnnxConverter;
-import org.fertk.onnx.tf.Layouts;
-import org.fertk.export.OnnxExport;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.SyntheticFaces;
+import org.fertk.export.OnnxExport;
 import org.fertk.model.GraphContext;
 import org.fertk.model.ModelGraph;
 import org.fertk.model.Network;
 import org.fertk.model.TestSpecs;
 import org.fertk.onnx.proto.OnnxIr;
 import org.fertk.onnx.tf.ConversionException;
+import org.fertk.onnx.tf.Layouts;
+import org.fertk.onnx.tf.TfToOnnxConverter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,8 +67,8 @@ class ExportTest {
   private static boolean isSpec(Path p) {
     try {
       return p.toString().endsWith(".json") && Files.readString(p).matches("(?s).*\"class_name\": \"(Sequential|Functional|Model)\".*");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -182,7 +184,7 @@ class ExportTest {
   void theCheckerItselfRejectsABrokenModel() {
     OnnxGraph g = new OnnxGraph("broken");
     g.addInput("input", -1, 4);
-    g.add(OnnxOp.RELU, "r", java.util.List.of("no_such_value"), Map.of());
+    g.add(OnnxOp.RELU, "r", List.of("no_such_value"), Map.of());
     g.addOutput("r", -1, 4);
     byte[] bytes = g.toModel(8, 17, "test", "0", Map.of()).toByteArray();
     assertThrows(RuntimeException.class, () -> OnnxChecker.check(bytes));

@@ -1,9 +1,5 @@
 package org.fertk.onnx;
 
-import org.fertk.onnx.tf.TfToOnnxConverter;
-import org.fertk.export.OnnxExport;
-import org.fertk.export.Float16Export;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,11 +9,15 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.SyntheticFaces;
+import org.fertk.export.Float16Export;
+import org.fertk.export.OnnxExport;
 import org.fertk.model.ModelGraph;
 import org.fertk.model.Network;
 import org.fertk.onnx.proto.OnnxIr;
+import org.fertk.onnx.tf.TfToOnnxConverter;
 import org.fertk.util.FerException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,7 +76,7 @@ class Float16WeightsTest {
         assertEquals(Integer.toHexString(h), Integer.toHexString(bits(f)), "round trip of half " + f);
       }
     }
-    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    SplittableRandom r = new SplittableRandom(3);
     for (int i = 0; i < 100_000; i++) {
       float x = (float) ((r.nextDouble() * 2 - 1) * Math.pow(2, r.nextInt(-26, 16)));
       float y = Float16Weights.toFloat(Float16Weights.toHalf(x));

@@ -1,9 +1,5 @@
 package org.fertk.onnx;
 
-import org.fertk.onnx.tf.TfToOnnxConverter;
-import org.fertk.export.OnnxExport;
-import org.fertk.export.QuantizedExport;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,15 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.SyntheticFaces;
+import org.fertk.export.OnnxExport;
+import org.fertk.export.QuantizedExport;
 import org.fertk.model.ModelGraph;
 import org.fertk.model.Network;
 import org.fertk.onnx.proto.OnnxIr;
+import org.fertk.onnx.tf.TfToOnnxConverter;
 import org.fertk.util.FerException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,8 +50,8 @@ class Int8QuantizerTest {
       g.exportSavedModel(saved);
     }
     FaceDataset faces = new SyntheticFaces(11).generate(192, 0);
-    calibration = faces.select(java.util.stream.IntStream.range(0, 96).toArray());
-    check = faces.select(java.util.stream.IntStream.range(96, 192).toArray());
+    calibration = faces.select(IntStream.range(0, 96).toArray());
+    check = faces.select(IntStream.range(96, 192).toArray());
     floatModel = dir.resolve("thin5.onnx");
     OnnxExport.export(saved, floatModel, TfToOnnxConverter.Options.defaults(), check, 1e-4, 0);
   }
@@ -89,7 +92,7 @@ class Int8QuantizerTest {
     assertEquals(0, floatWeights, "no float convolution kernel left");
     assertEquals(8, int8Weights);
     assertTrue(bytes.length < 0.35 * Files.size(floatModel), bytes.length + " vs " + Files.size(floatModel));
-    Map<String, String> meta = new java.util.HashMap<>();
+    Map<String, String> meta = new HashMap<>();
     proto.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
     assertEquals("angry,disgust,fear,happy,sad,surprise,neutral", meta.get("fer.classes"), "provenance kept");
     assertTrue(meta.get("fer.quantization").contains("8 convolutions"), meta.get("fer.quantization"));
@@ -98,7 +101,7 @@ class Int8QuantizerTest {
   @Test
   void inputIsEncodedExactlyAndPoolingKeepsItsInputEncoding() {
     Int8Quantizer.Result r = Int8Quantizer.quantize(read(floatModel), calibration, 0, "thin5");
-    Map<String, Int8Quantizer.Range> byName = new java.util.HashMap<>();
+    Map<String, Int8Quantizer.Range> byName = new HashMap<>();
     r.ranges().forEach(g -> byName.put(g.tensor(), g));
     Int8Quantizer.Range input = r.ranges().get(0);
     assertEquals(1f / 255, input.scale(), 0f, "faces k/255 quantise to k exactly");
@@ -149,8 +152,8 @@ class Int8QuantizerTest {
   private static OnnxIr.Model read(Path p) {
     try {
       return OnnxIr.Model.parseFrom(Files.readAllBytes(p));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.fertk.analysis.Agreement;
@@ -17,8 +21,8 @@ import org.fertk.analysis.Evaluation;
 import org.fertk.analysis.Evaluator;
 import org.fertk.analysis.PredictionSet;
 import org.fertk.data.DatasetLoader;
-import org.fertk.data.Fer2013CsvWriter;
 import org.fertk.data.FaceDataset;
+import org.fertk.data.Fer2013CsvWriter;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.data.Usage;
@@ -155,7 +159,7 @@ class SparkScoringTest {
   void imageFoldersAndParquetImageBytesGiveWhatFerScoreGives() throws Exception {
     FaceDataset faces = new SyntheticFaces(12).generate(42, 0);
     Path root = tmp.resolve("images");
-    List<Row> parquetRows = new java.util.ArrayList<>();
+    List<Row> parquetRows = new ArrayList<>();
     for (int i = 0; i < faces.size(); i++) {
       Path f = root.resolve(org.fertk.Emotion.keys()[faces.label(i)]).resolve(String.format("face-%03d.png", i));
       Files.createDirectories(f.getParent());
@@ -166,11 +170,11 @@ class SparkScoringTest {
 
     // single machine: the same folder through fer score's reader and scorer
     FaceDataset read = DatasetLoader.load(root, ReadOptions.STRICT.withSkipBadRows(true)).dataset();
-    java.util.Map<String, float[]> expected = new java.util.HashMap<>();
+    Map<String, float[]> expected = new HashMap<>();
     try (OrtEngine e = OrtEngine.open(MODEL, 1)) {
       float[] probs = new Scorer(List.of(e), 64, TestTimeAugmentation.NONE).score(read, Progress.NONE).probs();
       for (int i = 0; i < read.size(); i++) {
-        expected.put(Path.of(read.name(i)).getFileName().toString(), java.util.Arrays.copyOfRange(probs, i * 7, i * 7 + 7));
+        expected.put(Path.of(read.name(i)).getFileName().toString(), Arrays.copyOfRange(probs, i * 7, i * 7 + 7));
       }
     }
 
@@ -217,7 +221,7 @@ class SparkScoringTest {
     javax.imageio.ImageIO.write(blank, "png", photos.resolve("blank.png").toFile());
 
     // single machine: what fer score --faces detect finds and predicts for each photo
-    java.util.Map<String, List<org.fertk.DetectedFace>> expected = new java.util.HashMap<>();
+    Map<String, List<org.fertk.DetectedFace>> expected = new HashMap<>();
     try (org.fertk.FerModel m = org.fertk.FerModel.load(MODEL,
         org.fertk.FerModel.Options.defaults().runtime(org.fertk.FerModel.Runtime.ONNX_RUNTIME))) {
       for (String f : List.of("astronaut.jpg", "grace-hopper.jpg")) {
@@ -248,7 +252,7 @@ class SparkScoringTest {
     SparkScoring.Result whole = SparkScoring.run(spark, options(tmp.resolve("photos-whole"),
         List.of(photos.toString()), false).withFaces("whole", org.fertk.face.FaceDetector.Options.DEFAULTS));
     assertEquals(3, whole.faces());
-    assertFalse(java.util.Arrays.asList(whole.predictions().columns()).contains("face"));
+    assertFalse(Arrays.asList(whole.predictions().columns()).contains("face"));
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.fertk.util.FerException;
 import org.junit.jupiter.api.Test;
@@ -191,7 +192,7 @@ class StudyTest {
     }
     // the side file has the format `fer score` writes (one writer for both)
     var side = org.fertk.util.Json.read(out.resolve("runs/lstm/predictions-test.json"));
-    List<String> keys = new java.util.ArrayList<>();
+    List<String> keys = new ArrayList<>();
     side.fieldNames().forEachRemaining(keys::add);
     assertEquals(List.of("models", "engine", "data", "split", "tta", "faces", "batch_size", "seconds",
         "images_per_second", "latency_p50_ms", "latency_p95_ms"), keys);

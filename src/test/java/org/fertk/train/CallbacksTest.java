@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.fertk.util.FerException;
 import org.junit.jupiter.api.Test;
@@ -145,7 +146,7 @@ class CallbacksTest {
   @Test
   void cosineWarmRestartsStartEachCycleAtAScaledPeak() {
     // 12 epochs of 4 steps: warm-up 1 epoch, cycle 1 epochs 1-8 (28 steps), cycle 2 epochs 8-12 (16 steps)
-    TrainConfig c = TrainingTestSupport.config("graphs/paper-cnn-lstm.json", 12).restarts(java.util.List.of(8), 0.3)
+    TrainConfig c = TrainingTestSupport.config("graphs/paper-cnn-lstm.json", 12).restarts(List.of(8), 0.3)
         .withSchedule("cosine", 1);
     assertEquals(1e-3, c.scheduledLr(1e-3, 4, 4), 1e-12);
     assertEquals(0.5e-3, c.scheduledLr(1e-3, 4 + 14, 4), 1e-12, "half way through cycle 1");
@@ -163,11 +164,11 @@ class CallbacksTest {
   void cosineRestartsAreChecked() {
     var cfg = TrainingTestSupport.config("graphs/paper-cnn-lstm.json", 12);
     FerException late = assertThrows(FerException.class,
-        () -> cfg.restarts(java.util.List.of(12), 0.5).withSchedule("cosine", 1));
+        () -> cfg.restarts(List.of(12), 0.5).withSchedule("cosine", 1));
     assertTrue(late.getMessage().contains("cosine_restarts"), late.getMessage());
-    assertThrows(FerException.class, () -> cfg.restarts(java.util.List.of(6, 4), 0.5).withSchedule("cosine", 1));
-    assertThrows(FerException.class, () -> cfg.restarts(java.util.List.of(6), 0).withSchedule("cosine", 1));
-    assertThrows(FerException.class, () -> cfg.restarts(java.util.List.of(6), 0.5).withSchedule("constant", 0));
+    assertThrows(FerException.class, () -> cfg.restarts(List.of(6, 4), 0.5).withSchedule("cosine", 1));
+    assertThrows(FerException.class, () -> cfg.restarts(List.of(6), 0).withSchedule("cosine", 1));
+    assertThrows(FerException.class, () -> cfg.restarts(List.of(6), 0.5).withSchedule("constant", 0));
   }
 
   @Test

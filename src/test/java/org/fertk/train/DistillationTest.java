@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.Scores;
@@ -55,7 +60,7 @@ class DistillationTest {
     float[] y = new float[n * C];
     float[] soft = new float[n * C];
     float[] weights = new float[n];
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+    SplittableRandom rng = new SplittableRandom(1);
     for (int k = 0; k < n; k++) {
       faces.toUnitFloats(k, x, k * FaceDataset.PIXELS);
       y[k * C + faces.label(k)] = 1;
@@ -130,12 +135,12 @@ class DistillationTest {
     }
     float[] student;
     try (org.fertk.score.TfEngine s = org.fertk.score.TfEngine.open(r.run().dir(), 1)) {
-      student = s.predict(java.nio.FloatBuffer.wrap(x), val.size());
+      student = s.predict(FloatBuffer.wrap(x), val.size());
     }
     float[] teacher;
     try (OrtEngine e = OrtEngine.open(TEACHER, 1)) {
-      java.nio.FloatBuffer buf = java.nio.ByteBuffer.allocateDirect(x.length * 4)
-          .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+      FloatBuffer buf = ByteBuffer.allocateDirect(x.length * 4)
+          .order(ByteOrder.nativeOrder()).asFloatBuffer();
       buf.put(x);
       teacher = e.predict(buf, val.size());
     }
@@ -183,15 +188,15 @@ class DistillationTest {
       t.soften(x, n, 2, soft);
       org.junit.jupiter.api.Assertions.assertArrayEquals(expected, soft, 1e-6f);
       t.soften(x, 5, 2, soft); // a smaller last batch reuses the buffers
-      org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOf(expected, 5 * C),
-          java.util.Arrays.copyOf(soft, 5 * C), 1e-6f);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(Arrays.copyOf(expected, 5 * C),
+          Arrays.copyOf(soft, 5 * C), 1e-6f);
     }
     assertEquals(List.of("teacher_tta"), assertThrows(org.fertk.util.SettingException.class,
         () -> new Distillation(List.of("t.onnx"), 0.5, 2, "rotate")).keys());
   }
 
-  private static java.nio.FloatBuffer direct(float[] x) {
-    java.nio.FloatBuffer b = java.nio.ByteBuffer.allocateDirect(x.length * 4).order(java.nio.ByteOrder.nativeOrder())
+  private static FloatBuffer direct(float[] x) {
+    FloatBuffer b = ByteBuffer.allocateDirect(x.length * 4).order(ByteOrder.nativeOrder())
         .asFloatBuffer();
     b.put(x);
     return b;

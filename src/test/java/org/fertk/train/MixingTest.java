@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
@@ -23,7 +25,7 @@ class MixingTest {
     float[] y = new float[N * C];
     float[] w = new float[N];
     for (int k = 0; k < N; k++) {
-      java.util.Arrays.fill(x, k * P, (k + 1) * P, (k + 1) / 10f);
+      Arrays.fill(x, k * P, (k + 1) * P, (k + 1) / 10f);
       y[k * C + k] = 1;
       w[k] = k + 1;
     }
@@ -47,7 +49,7 @@ class MixingTest {
       if (k != j) {
         target[j] += (float) (1 - l);
       }
-      assertArrayEquals(target, java.util.Arrays.copyOfRange(b[1], k * C, k * C + C), 1e-6f);
+      assertArrayEquals(target, Arrays.copyOfRange(b[1], k * C, k * C + C), 1e-6f);
       assertEquals(k == j ? k + 1 : l * (k + 1) + (1 - l) * (j + 1), b[2][k], 1e-5);
     }
   }
@@ -132,11 +134,11 @@ class MixingTest {
 
   @Test
   void badSettingsNameTheirKey() {
-    assertEquals(java.util.List.of("mixup"),
+    assertEquals(List.of("mixup"),
         assertThrows(SettingException.class, () -> new Mixing(-1, 0, 1)).keys());
-    assertEquals(java.util.List.of("mix_prob"),
+    assertEquals(List.of("mix_prob"),
         assertThrows(SettingException.class, () -> new Mixing(0.2, 0, 0)).keys());
-    assertEquals(java.util.List.of("distill_temperature"),
-        assertThrows(SettingException.class, () -> new Distillation(java.util.List.of("t.onnx"), 0.5, 0.5)).keys());
+    assertEquals(List.of("distill_temperature"),
+        assertThrows(SettingException.class, () -> new Distillation(List.of("t.onnx"), 0.5, 0.5)).keys());
   }
 }

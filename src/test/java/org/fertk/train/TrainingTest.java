@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.fertk.data.FaceDataset;
@@ -206,7 +208,7 @@ class TrainingTest {
     TrainConfig plain = TrainingTestSupport.config(specFile.toString(), 4).build();
     Path p = dir.resolve("swa-plain");
     Network model = Network.load(specFile, 0);
-    Map<String, double[]> sum = new java.util.HashMap<>();
+    Map<String, double[]> sum = new HashMap<>();
     for (int e = 0; e < 4; e++) {
       int stopAt = e;
       TrainingTestSupport.train(plain, p, e > 0, new Trainer.Listener() {
@@ -281,7 +283,7 @@ class TrainingTest {
     }
     TrainConfig cfg = new TrainConfig(spec("l2", SMALL_CNN).toString(), null, 140,
         new org.fertk.data.SplitSpec("usage", 0.2, 0, 1), 1, 32, OptimizerConfig.adam(1e-3), 1e-3, "none", "none",
-        Augmentation.NONE, 0, null, null, "constant", 0, java.util.List.of(), 1, null, null, null, null, null, null, 0, 1);
+        Augmentation.NONE, 0, null, null, "constant", 0, List.of(), 1, null, null, null, null, null, null, 0, 1);
     Trainer.Result r = TrainingTestSupport.train(cfg, dir.resolve("run-l2"));
     assertTrue(r.state().history.get(0).loss() > 0);
   }
@@ -323,12 +325,12 @@ class TrainingTest {
     TrainingTestSupport.train(TrainingTestSupport.config(graph, 2).withSchedule("cosine", 1), resumed);
 
     // A restart anywhere but the stored end would change the rates of finished epochs: refused.
-    TrainConfig early = TrainingTestSupport.config(graph, 4).restarts(java.util.List.of(3), 0.5).withSchedule("cosine", 1);
+    TrainConfig early = TrainingTestSupport.config(graph, 4).restarts(List.of(3), 0.5).withSchedule("cosine", 1);
     FerException e = assertThrows(FerException.class,
         () -> TrainingTestSupport.train(early, resumed, true, new Trainer.Listener() {}));
     assertTrue(e.getMessage().contains("restarts: [] -> [3]"), e.getMessage());
 
-    TrainConfig longer = TrainingTestSupport.config(graph, 4).restarts(java.util.List.of(2), 0.5).withSchedule("cosine", 1);
+    TrainConfig longer = TrainingTestSupport.config(graph, 4).restarts(List.of(2), 0.5).withSchedule("cosine", 1);
     Trainer.Result r = TrainingTestSupport.train(longer, resumed, true, new Trainer.Listener() {});
     Trainer.Result fresh = TrainingTestSupport.train(longer, dir.resolve("fresh"));
     assertEquals(4, r.state().history.size());
@@ -344,7 +346,7 @@ class TrainingTest {
   void resumeCheckComparesNumbersByValueAndReportsAbsentFields() {
     var before = Json.parse("{\"l2\": 0, \"epochs\": 5, \"optimizer\": {\"momentum\": 0.9}}", "a");
     var now = Json.parse("{\"l2\": 0.0, \"epochs\": 9, \"optimizer\": {\"momentum\": 0.9, \"nesterov\": true}}", "b");
-    assertEquals(java.util.List.of("optimizer.nesterov: (absent) -> true"), ResumeCheck.differences(before, now));
+    assertEquals(List.of("optimizer.nesterov: (absent) -> true"), ResumeCheck.differences(before, now));
   }
 
   @Test
@@ -377,7 +379,7 @@ class TrainingTest {
       @Override
       public float[] predict(FaceDataset data, int[] idx, int batch) {
         float[] p = new float[idx.length * 7];
-        java.util.Arrays.fill(p, 1f / 7);
+        Arrays.fill(p, 1f / 7);
         return p;
       }
     };

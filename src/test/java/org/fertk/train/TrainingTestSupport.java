@@ -1,9 +1,11 @@
 package org.fertk.train;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.SplitSpec;
 
@@ -27,7 +29,7 @@ final class TrainingTestSupport {
     ReduceLROnPlateau.Config rlr;
     String schedule = "constant";
     int warmup;
-    java.util.List<Integer> restarts = java.util.List.of();
+    List<Integer> restarts = List.of();
     double restartFactor = 1;
     Integer swaStart;
     Double swaLr;
@@ -91,7 +93,7 @@ final class TrainingTestSupport {
       return this;
     }
 
-    Cfg restarts(java.util.List<Integer> epochs, double factor) {
+    Cfg restarts(List<Integer> epochs, double factor) {
       restarts = epochs;
       restartFactor = factor;
       return this;
@@ -110,7 +112,7 @@ final class TrainingTestSupport {
     }
   }
 
-  static Path specFile(Path dir, String layers) throws java.io.IOException {
+  static Path specFile(Path dir, String layers) throws IOException {
     Path f = dir.resolve("spec.json");
     Files.writeString(f, org.fertk.util.Json.write(org.fertk.model.TestSpecs.json(layers)));
     return f;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -47,10 +49,10 @@ class FolderLockTest {
       assertEquals(run + ": in use by another fer process (pid " + p.pid() + "); wait for it to finish, or choose "
           + "another output folder", e.getMessage());
       // fer train on the same folder: refused before anything is written
-      java.io.StringWriter err = new java.io.StringWriter();
+      StringWriter err = new StringWriter();
       picocli.CommandLine cl = FerCli.newCommandLine();
-      cl.setErr(new java.io.PrintWriter(err));
-      cl.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+      cl.setErr(new PrintWriter(err));
+      cl.setOut(new PrintWriter(new StringWriter()));
       int code = cl.execute("train", "--graph", "graphs/paper-cnn-lstm.json", "--synthetic", "70", "--epochs", "1",
           "--out", run.toString(), "-q");
       assertEquals(1, code);
@@ -70,10 +72,10 @@ class FolderLockTest {
     Path study = dir.resolve("study");
     Process p = holder(study);
     try {
-      java.io.StringWriter err = new java.io.StringWriter();
+      StringWriter err = new StringWriter();
       picocli.CommandLine cl = FerCli.newCommandLine();
-      cl.setErr(new java.io.PrintWriter(err));
-      cl.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+      cl.setErr(new PrintWriter(err));
+      cl.setOut(new PrintWriter(new StringWriter()));
       assertEquals(1, cl.execute("study", "--out", study.toString(), "-q"));
       assertTrue(err.toString().contains(study + ": in use by another fer process (pid " + p.pid() + ")"), err.toString());
       assertFalse(Files.exists(study.resolve("data")), "nothing generated");

@@ -3,6 +3,7 @@ package org.fertk.model.layers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import org.fertk.model.Dims;
 import org.fertk.model.GraphContext;
 import org.fertk.model.Initializer;
@@ -160,7 +161,7 @@ public final class BatchNormalization extends Layer {
 
   private static float[] ones(int n) {
     float[] v = new float[n];
-    java.util.Arrays.fill(v, 1f);
+    Arrays.fill(v, 1f);
     return v;
   }
 

@@ -2,6 +2,7 @@ package org.fertk.model.layers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import java.util.List;
 import org.fertk.model.Dims;
 import org.fertk.model.GraphContext;
@@ -100,8 +101,8 @@ public final class MultiHeadAttention extends Layer {
       }
     }
     // Keras writes the axes it attends over once built: every axis but the batch and the features
-    if (attentionAxes != null && !java.util.Arrays.equals(attentionAxes, q.rank() == 2 ? new int[] {1} : new int[] {1, 2})) {
-      throw incompatible(q, "attention_axes " + java.util.Arrays.toString(attentionAxes)
+    if (attentionAxes != null && !Arrays.equals(attentionAxes, q.rank() == 2 ? new int[] {1} : new int[] {1, 2})) {
+      throw incompatible(q, "attention_axes " + Arrays.toString(attentionAxes)
           + " must be every axis between the batch and the features (or null)");
     }
     queryLen = (int) (q.size() / q.last());

@@ -1,6 +1,7 @@
 package org.fertk.model.layers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import org.fertk.model.Dims;
 import org.fertk.model.GraphContext;
 import org.fertk.model.Layer;
@@ -20,11 +21,11 @@ public final class Reshape extends Layer {
       if (t == -1) {
         unknown++;
       } else if (t < 1) {
-        throw c.invalid("target_shape", "positive sizes (one may be -1)", java.util.Arrays.toString(target));
+        throw c.invalid("target_shape", "positive sizes (one may be -1)", Arrays.toString(target));
       }
     }
     if (unknown > 1 || target.length == 0) {
-      throw c.invalid("target_shape", "at most one -1", java.util.Arrays.toString(target));
+      throw c.invalid("target_shape", "at most one -1", Arrays.toString(target));
     }
     c.rejectUnknown();
   }
@@ -48,11 +49,11 @@ public final class Reshape extends Layer {
     int[] out = target.clone();
     if (free >= 0) {
       if (in.size() % known != 0) {
-        throw incompatible(in, "cannot reshape " + in.size() + " values to " + java.util.Arrays.toString(target));
+        throw incompatible(in, "cannot reshape " + in.size() + " values to " + Arrays.toString(target));
       }
       out[free] = (int) (in.size() / known);
     } else if (known != in.size()) {
-      throw incompatible(in, "cannot reshape " + in.size() + " values to " + java.util.Arrays.toString(target));
+      throw incompatible(in, "cannot reshape " + in.size() + " values to " + Arrays.toString(target));
     }
     return Dims.of(out);
   }

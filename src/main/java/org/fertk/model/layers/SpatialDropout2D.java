@@ -1,6 +1,7 @@
 package org.fertk.model.layers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import org.fertk.model.Dims;
 import org.fertk.model.GraphContext;
 import org.fertk.model.Layer;
@@ -48,7 +49,7 @@ public final class SpatialDropout2D extends Layer {
     }
     Ops tf = ctx.tf.withSubScope(name);
     // [batch, 1, 1, channels]: one draw per feature map
-    Operand<org.tensorflow.types.TInt32> shape = tf.stack(java.util.List.of(
+    Operand<org.tensorflow.types.TInt32> shape = tf.stack(List.of(
         tf.gather(tf.shape(x), tf.constant(0), tf.constant(0)), tf.constant(1), tf.constant(1),
         tf.constant(outputDims().get(2))));
     return Dropout.masked(tf, x, shape, rate, ctx.nextSeed());

@@ -2,6 +2,7 @@ package org.fertk.model.layers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import org.fertk.model.Dims;
 import org.fertk.model.GraphContext;
 import org.fertk.model.Layer;
@@ -44,7 +45,7 @@ public final class TimeDistributed extends Layer {
   }
 
   @Override
-  public java.util.List<org.fertk.model.Weight> weights() {
+  public List<org.fertk.model.Weight> weights() {
     return inner.weights();
   }
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.fertk.onnx.ConstTensor;
 import org.fertk.onnx.OnnxOp;
@@ -23,7 +24,7 @@ final class Handlers {
     return REGISTRY.get(tfOp);
   }
 
-  public static java.util.Set<String> supported() {
+  public static Set<String> supported() {
     return REGISTRY.keySet();
   }
 

@@ -1,5 +1,6 @@
 package org.fertk.onnx.tf;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.proto.NodeDef;
 
@@ -10,7 +11,7 @@ interface OpHandler {
 
   /** Indices of the data inputs this handler reads as converted values (default: all). */
   default List<Integer> convertedInputs(NodeDef node, TfGraph tf) {
-    List<Integer> all = new java.util.ArrayList<>();
+    List<Integer> all = new ArrayList<>();
     for (int i = 0; i < tf.dataInputs(node).size(); i++) {
       all.add(i);
     }
