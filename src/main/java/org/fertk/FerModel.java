@@ -19,6 +19,7 @@ import org.fertk.score.OrtEngine;
 import org.fertk.score.Predictions;
 import org.fertk.score.Scorer;
 import org.fertk.score.TestTimeAugmentation;
+import org.fertk.score.TfEngine;
 import org.fertk.util.FerException;
 import org.fertk.util.Progress;
 
@@ -405,7 +406,7 @@ public final class FerModel implements AutoCloseable {
         throw new FerException(path + ": scoring a SavedModel needs TensorFlow Java on the class path "
             + "(org.tensorflow:tensorflow-core-api); or load an ONNX file with ONNX Runtime");
       }
-      return org.fertk.score.TfEngine.open(path, threads);
+      return TfEngine.open(path, threads);
     }
   }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
+import org.fertk.analysis.Analysis;
 import org.fertk.model.TestSpecs;
 import org.fertk.train.TrainConfig;
 import org.fertk.util.FerException;
@@ -109,7 +110,7 @@ class LibraryTest {
       FerModel.ScoreSummary all = model.score(data, out);
       FerModel.ScoreSummary test = model.score(data, "PublicTest", dir.resolve("test.csv"));
       assertTrue(test.faces() > 0 && test.faces() < all.faces(), test + " within " + all);
-      assertEquals(all.accuracy(), org.fertk.analysis.Analysis.of(out).accuracy(), 1e-12);
+      assertEquals(all.accuracy(), Analysis.of(out).accuracy(), 1e-12);
       var side = Json.read(dir.resolve("test.json"));
       assertEquals("ort", side.path("engine").asText(), "the side file fer score writes");
       assertEquals("PublicTest", side.path("split").asText());

@@ -14,6 +14,7 @@ import org.fertk.data.FaceDataset;
 import org.fertk.train.EpochLog;
 import org.fertk.train.TrainOptions;
 import org.fertk.util.AtomicOutput;
+import org.fertk.util.FerException;
 import org.fertk.util.Json;
 
 /** `fer analyze`: metrics, intervals, tables, figures and a report for one predictions file. */
@@ -58,7 +59,7 @@ public final class Analysis {
     List<EpochLog> history = in.history() == null ? null : History.read(in.history());
     JsonNode manifest = in.manifest() == null ? null : Json.read(in.manifest());
     if (in.faces() != null && in.faces().size() != p.size()) {
-      throw new org.fertk.util.FerException(in.predictions() + ": " + p.size() + " predictions but the data has "
+      throw new FerException(in.predictions() + ": " + p.size() + " predictions but the data has "
           + in.faces().size() + " faces; pass the data and split that were scored");
     }
     try {

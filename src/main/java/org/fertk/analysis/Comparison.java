@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
+import org.fertk.score.Predictions;
 import org.fertk.train.EpochLog;
 import org.fertk.train.RunFolder;
 import org.fertk.train.TrainOptions;
@@ -142,13 +144,13 @@ public final class Comparison {
 
   /** The ROC curve of all (face, class) pairs pooled: positive where the class is the true one. */
   static RocCurve microRoc(PredictionSet p) {
-    int n = p.size() * org.fertk.Emotion.COUNT;
+    int n = p.size() * Emotion.COUNT;
     boolean[] pos = new boolean[n];
     double[] score = new double[n];
     for (int i = 0; i < p.size(); i++) {
-      for (int c = 0; c < org.fertk.Emotion.COUNT; c++) {
-        pos[i * org.fertk.Emotion.COUNT + c] = p.truth()[i] == c;
-        score[i * org.fertk.Emotion.COUNT + c] = p.proba()[i][c];
+      for (int c = 0; c < Emotion.COUNT; c++) {
+        pos[i * Emotion.COUNT + c] = p.truth()[i] == c;
+        score[i * Emotion.COUNT + c] = p.proba()[i][c];
       }
     }
     return RocCurve.of(pos, score);
@@ -285,6 +287,6 @@ public final class Comparison {
 
   /** The JSON `fer score` writes beside a predictions file (throughput, model, data). */
   public static Path sidecar(Path predictions) {
-    return org.fertk.score.Predictions.sidecar(predictions);
+    return Predictions.sidecar(predictions);
   }
 }

@@ -26,6 +26,10 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
@@ -233,10 +237,10 @@ final class Plots {
       }
       XYSeriesCollection bars = new XYSeriesCollection(share);
       bars.setIntervalWidth(1.0 / cal.bins());
-      org.jfree.chart.renderer.xy.XYBarRenderer br = new org.jfree.chart.renderer.xy.XYBarRenderer(0.1);
+      XYBarRenderer br = new XYBarRenderer(0.1);
       br.setSeriesPaint(0, new Color(0, 0, 0, 40));
       br.setShadowVisible(false);
-      br.setBarPainter(new org.jfree.chart.renderer.xy.StandardXYBarPainter());
+      br.setBarPainter(new StandardXYBarPainter());
       plot.setDataset(1, bars);
       plot.setRenderer(1, br);
     }
@@ -286,9 +290,9 @@ final class Plots {
     }
     JFreeChart chart = ChartFactory.createBarChart(title, "emotion", "F1", ds, PlotOrientation.VERTICAL, true,
         false, false);
-    org.jfree.chart.renderer.category.BarRenderer br =
-        (org.jfree.chart.renderer.category.BarRenderer) chart.getCategoryPlot().getRenderer();
-    br.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+    BarRenderer br =
+        (BarRenderer) chart.getCategoryPlot().getRenderer();
+    br.setBarPainter(new StandardBarPainter());
     br.setShadowVisible(false);
     for (int m = 0; m < evals.size(); m++) {
       br.setSeriesPaint(m, MODEL_COLORS[m % MODEL_COLORS.length]);

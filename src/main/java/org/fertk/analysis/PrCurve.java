@@ -1,6 +1,7 @@
 package org.fertk.analysis;
 
 import java.util.Arrays;
+import org.fertk.Emotion;
 
 /**
  * One-vs-rest precision-recall curve of one class: a point per distinct score threshold (tied
@@ -48,7 +49,7 @@ record PrCurve(double[] precision, double[] recall, double[] thresholds, double 
 
   /** The curve of each class of a prediction set. */
   public static PrCurve[] perClass(PredictionSet p) {
-    PrCurve[] out = new PrCurve[org.fertk.Emotion.COUNT];
+    PrCurve[] out = new PrCurve[Emotion.COUNT];
     for (int c = 0; c < out.length; c++) {
       boolean[] pos = new boolean[p.size()];
       double[] s = new double[p.size()];

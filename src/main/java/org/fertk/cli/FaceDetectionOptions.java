@@ -2,6 +2,7 @@ package org.fertk.cli;
 
 import java.util.Locale;
 import org.fertk.FerModel;
+import org.fertk.face.FaceDetector;
 import org.fertk.util.UsageException;
 import picocli.CommandLine.Option;
 
@@ -33,10 +34,10 @@ final class FaceDetectionOptions {
   }
 
   /** The detector's settings alone (for `fer spark score`, which builds no FerModel). */
-  org.fertk.face.FaceDetector.Options settings() {
+  FaceDetector.Options settings() {
     try {
-      return new org.fertk.face.FaceDetector.Options(minFace, scaleStep, minNeighbors,
-          fast ? org.fertk.face.FaceDetector.Cascade.LBP : org.fertk.face.FaceDetector.Cascade.HAAR);
+      return new FaceDetector.Options(minFace, scaleStep, minNeighbors,
+          fast ? FaceDetector.Cascade.LBP : FaceDetector.Cascade.HAAR);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

@@ -27,6 +27,7 @@ import org.fertk.util.AtomicOutput;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
 import org.fertk.util.Printable;
+import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,7 +44,7 @@ final class PredictCommand extends BaseCommand {
   /** Shipped models, best first; the first that exists is the default. */
   static final List<String> DEFAULT_MODELS = List.of("models/best/model.onnx", "models/paper-cnn/model.onnx");
 
-  static final int FACE_SIZED = org.fertk.data.FaceImages.FACE_SIZED;
+  static final int FACE_SIZED = FaceImages.FACE_SIZED;
 
   @Parameters(paramLabel = "INPUT", arity = "1..*",
       description = "Photos (PNG, JPEG, BMP or GIF), videos (mp4, avi, webm, mkv, mov) or folders of video frames.")
@@ -177,7 +178,7 @@ final class PredictCommand extends BaseCommand {
    */
   private void video(FerModel fer, Path file, long maxPixels) {
     if (!(fps > 0) || !(smooth >= 0) || !(framesFps > 0)) {
-      throw new org.fertk.util.UsageException("--fps and --frames-fps must be > 0 and --smooth >= 0");
+      throw new UsageException("--fps and --frames-fps must be > 0 and --smooth >= 0");
     }
     String name = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
     Path dir = videoOut != null ? (images.stream().filter(VideoSource::isVideo).count() > 1 ? videoOut.resolve(name)

@@ -11,8 +11,9 @@ import org.fertk.data.Splits;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.data.Usage;
 import org.fertk.export.Float16Export;
-import org.fertk.onnx.Int8Quantizer;
 import org.fertk.export.QuantizedExport;
+import org.fertk.onnx.Int8Quantizer;
+import org.fertk.util.FerException;
 import org.fertk.util.TextTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -139,7 +140,7 @@ final class QuantizeCommand extends BaseCommand {
     }
     FaceDataset train = d.only(Usage.TRAINING);
     if (train.size() < 2) {
-      throw new org.fertk.util.FerException(data + ": fewer than 2 Training rows to calibrate and check on "
+      throw new FerException(data + ": fewer than 2 Training rows to calibrate and check on "
           + "(the test rows are never used for this)");
     }
     return train;

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.fertk.data.Usage;
+import org.fertk.spark.SparkScoring;
 import org.fertk.util.FerException;
+import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,7 +17,7 @@ import picocli.CommandLine.Option;
 final class SparkCommand extends BaseCommand {
   @Override
   public Integer call() {
-    throw new org.fertk.util.UsageException("say what to run: fer spark score ...");
+    throw new UsageException("say what to run: fer spark score ...");
   }
 
   /** The error for a command run without Spark's jars (the launcher adds them; spark-submit has them). */
@@ -85,18 +87,18 @@ final class SparkCommand extends BaseCommand {
     public Integer call() {
       String fmt = format.toLowerCase(Locale.ROOT);
       if (!fmt.equals("csv") && !fmt.equals("parquet")) {
-        throw new org.fertk.util.UsageException("--format must be csv or parquet, got '" + format + "'");
+        throw new UsageException("--format must be csv or parquet, got '" + format + "'");
       }
       if (batchSize < 1) {
-        throw new org.fertk.util.UsageException("--batch-size must be positive, got " + batchSize);
+        throw new UsageException("--batch-size must be positive, got " + batchSize);
       }
       String mode = FaceDetectionOptions.facesMode(faces);
       Usage only = split == null ? null : Usage.fromAlias(split);
       if (split != null && only == null) {
-        throw new org.fertk.util.UsageException("--split must be Training, PublicTest or PrivateTest, got '" + split + "'");
+        throw new UsageException("--split must be Training, PublicTest or PrivateTest, got '" + split + "'");
       }
       try {
-        return SparkScoreRunner.run(this, master, new org.fertk.spark.SparkScoring.Options(models, data, out,
+        return SparkScoreRunner.run(this, master, new SparkScoring.Options(models, data, out,
             fmt, only, batchSize, tta, skipBadRows, partitions, imageColumn, labelColumn,
             mode, detection.settings()));
       } catch (NoClassDefFoundError e) {

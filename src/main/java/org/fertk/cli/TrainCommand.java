@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.fertk.train.DataPreparation;
+import org.fertk.train.Distillation;
 import org.fertk.train.PreparedData;
 import org.fertk.train.RunFolder;
 import org.fertk.train.TrainConfig;
@@ -155,11 +156,11 @@ final class TrainCommand extends BaseCommand {
     List<Path> teachers;
 
     @Option(names = "--distill-weight", paramLabel = "W",
-        description = "Share of the teachers' soft targets in the loss (default " + org.fertk.train.Distillation.DEFAULT_WEIGHT + ").")
+        description = "Share of the teachers' soft targets in the loss (default " + Distillation.DEFAULT_WEIGHT + ").")
     Double distillWeight;
 
     @Option(names = "--distill-temperature", paramLabel = "T",
-        description = "Softmax temperature of the soft targets (default " + org.fertk.train.Distillation.DEFAULT_TEMPERATURE + ").")
+        description = "Softmax temperature of the soft targets (default " + Distillation.DEFAULT_TEMPERATURE + ").")
     Double distillTemperature;
 
     @Option(names = "--teacher-tta", paramLabel = "VIEWS",

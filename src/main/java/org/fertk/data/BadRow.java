@@ -1,10 +1,12 @@
 package org.fertk.data;
 
+import org.fertk.util.Printable;
+
 /** A rejected input row or image: where it is and what is wrong with it. */
 public record BadRow(String file, long line, String problem) {
   /** "file:line: problem", or "file: problem" for whole files such as images. */
   public String describe() {
-    String p = org.fertk.util.Printable.value(problem, org.fertk.util.Printable.MAX_CHARS);
+    String p = Printable.value(problem, Printable.MAX_CHARS);
     return line > 0 ? file + ":" + line + ": " + p : file + ": " + p;
   }
 }

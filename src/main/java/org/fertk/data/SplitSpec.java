@@ -1,6 +1,7 @@
 package org.fertk.data;
 
 import org.fertk.util.FerException;
+import org.fertk.util.SettingException;
 
 /**
  * How to cut a dataset into train / validation / test.
@@ -18,13 +19,13 @@ public record SplitSpec(String mode, double testFraction, double valFraction, lo
 
   public SplitSpec {
     if (!mode.equals("usage") && !mode.equals("random")) {
-      throw new org.fertk.util.SettingException("split must be 'usage' or 'random', got '" + mode + "'", "split");
+      throw new SettingException("split must be 'usage' or 'random', got '" + mode + "'", "split");
     }
     if (!(testFraction > 0 && testFraction < 1)) {
-      throw new org.fertk.util.SettingException("test_fraction must be between 0 and 1 (exclusive), got " + testFraction, "test_fraction");
+      throw new SettingException("test_fraction must be between 0 and 1 (exclusive), got " + testFraction, "test_fraction");
     }
     if (!(valFraction >= 0 && valFraction < 1)) {
-      throw new org.fertk.util.SettingException("val_fraction must be in [0,1), got " + valFraction, "val_fraction");
+      throw new SettingException("val_fraction must be in [0,1), got " + valFraction, "val_fraction");
     }
   }
 

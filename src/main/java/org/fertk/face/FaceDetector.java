@@ -102,7 +102,7 @@ public final class FaceDetector implements AutoCloseable {
   public static FaceDetector open(Options options) {
     Path file;
     try {
-      file = Loader.cacheResource(org.bytedeco.opencv.opencv_objdetect.CascadeClassifier.class,
+      file = Loader.cacheResource(CascadeClassifier.class,
           Loader.getPlatform() + "/share/opencv4/" + options.cascade().resource).toPath();
     } catch (IOException | RuntimeException e) {
       throw new FerException("cannot load OpenCV's face cascade from its jar (" + e.getMessage() + ")");

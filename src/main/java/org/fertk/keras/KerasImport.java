@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.fertk.Emotion;
 import org.fertk.model.Layer;
 import org.fertk.model.LayerConfig;
 import org.fertk.model.ModelGraph;
@@ -336,7 +337,7 @@ public final class KerasImport {
     imp.put("backend", file.backend());
     imp.put("input_size", side);
     imp.put("input_range", range[0] + ".." + range[1]);
-    m.putArray("classes").addAll(Arrays.stream(org.fertk.Emotion.keys()).map(imp::textNode).toList());
+    m.putArray("classes").addAll(Arrays.stream(Emotion.keys()).map(imp::textNode).toList());
     m.putObject("metrics");
     return m;
   }

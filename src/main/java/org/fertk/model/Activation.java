@@ -3,6 +3,7 @@ package org.fertk.model;
 import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -52,7 +53,7 @@ public enum Activation {
       case SILU:
         return tf.math.mul(x, tf.math.sigmoid(x));
       case LEAKY_RELU:
-        return tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha(LEAKY_SLOPE));
+        return tf.nn.leakyRelu(x, LeakyRelu.alpha(LEAKY_SLOPE));
       case HARD_SIGMOID:
         return tf.math.div(tf.nn.relu6(tf.math.add(x, tf.constant(3f))), tf.constant(6f));
       case SOFTPLUS:

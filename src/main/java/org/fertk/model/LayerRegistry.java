@@ -11,14 +11,18 @@ import org.fertk.model.layers.DepthwiseSeparable;
 import org.fertk.model.layers.Dropout;
 import org.fertk.model.layers.Flatten;
 import org.fertk.model.layers.GlobalAveragePooling;
-import org.fertk.model.layers.Rescaling;
-import org.fertk.model.layers.SpatialDropout2D;
-import org.fertk.model.layers.ZeroPadding2D;
 import org.fertk.model.layers.LSTM;
+import org.fertk.model.layers.LayerNormalization;
 import org.fertk.model.layers.Merge;
+import org.fertk.model.layers.MultiHeadAttention;
+import org.fertk.model.layers.Permute;
 import org.fertk.model.layers.Pooling2D;
+import org.fertk.model.layers.Rescaling;
 import org.fertk.model.layers.Reshape;
+import org.fertk.model.layers.Resizing;
+import org.fertk.model.layers.SpatialDropout2D;
 import org.fertk.model.layers.TimeDistributed;
+import org.fertk.model.layers.ZeroPadding2D;
 
 /** Keras class names to layer constructors. */
 final class LayerRegistry {
@@ -40,9 +44,9 @@ final class LayerRegistry {
     FACTORIES.put("GlobalMaxPooling2D", (c, l2) -> new GlobalAveragePooling(c, 2, true));
     FACTORIES.put("GlobalMaxPooling1D", (c, l2) -> new GlobalAveragePooling(c, 1, true));
     FACTORIES.put("Rescaling", (c, l2) -> new Rescaling(c));
-    FACTORIES.put("Resizing", (c, l2) -> new org.fertk.model.layers.Resizing(c));
-    FACTORIES.put("Permute", (c, l2) -> new org.fertk.model.layers.Permute(c));
-    FACTORIES.put("LayerNormalization", (c, l2) -> new org.fertk.model.layers.LayerNormalization(c));
+    FACTORIES.put("Resizing", (c, l2) -> new Resizing(c));
+    FACTORIES.put("Permute", (c, l2) -> new Permute(c));
+    FACTORIES.put("LayerNormalization", (c, l2) -> new LayerNormalization(c));
     FACTORIES.put("DepthwiseConv2D", (c, l2) -> new DepthwiseSeparable(c, l2, false));
     FACTORIES.put("SeparableConv2D", (c, l2) -> new DepthwiseSeparable(c, l2, true));
     FACTORIES.put("ZeroPadding2D", (c, l2) -> new ZeroPadding2D(c));
@@ -55,7 +59,7 @@ final class LayerRegistry {
     FACTORIES.put("Reshape", (c, l2) -> new Reshape(c));
     FACTORIES.put("TimeDistributed", TimeDistributed::new);
     FACTORIES.put("LSTM", LSTM::new);
-    FACTORIES.put("MultiHeadAttention", org.fertk.model.layers.MultiHeadAttention::new);
+    FACTORIES.put("MultiHeadAttention", MultiHeadAttention::new);
     for (Merge.Kind k : Merge.Kind.values()) {
       FACTORIES.put(k.keras(), (c, l2) -> new Merge(c, k));
     }

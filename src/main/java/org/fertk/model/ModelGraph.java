@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
+import org.fertk.util.AtomicOutput;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -34,7 +36,7 @@ public class ModelGraph implements AutoCloseable {
   protected final Ops tf;
   protected final GraphContext ctx;
   protected final Placeholder<TFloat32> input;
-  protected final org.tensorflow.Operand<TFloat32> probs;
+  protected final Operand<TFloat32> probs;
   protected Session session;
 
   protected ModelGraph(Network model) {
@@ -142,7 +144,7 @@ public class ModelGraph implements AutoCloseable {
   public void exportSavedModel(Path dir) {
     try {
       if (Files.exists(dir)) {
-        org.fertk.util.AtomicOutput.deleteQuietly(dir);
+        AtomicOutput.deleteQuietly(dir);
       }
       Files.createDirectories(dir.getParent());
       Signature sig = Signature.builder().key(SIGNATURE).input(INPUT, input).output(PROBS, probs).build();

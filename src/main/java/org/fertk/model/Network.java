@@ -15,11 +15,14 @@ import java.util.Map;
 import java.util.Set;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
+import org.fertk.model.layers.Dropout;
 import org.fertk.util.Json;
 import org.fertk.util.TextTable;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /**
  * A model read from (and written to) Keras-shaped JSON: a {@code Sequential} stack
@@ -295,12 +298,12 @@ public final class Network {
 
   /** x with each face's values zeroed with probability p, the others scaled by 1/(1-p). */
   private static Operand<TFloat32> dropPath(Ops tf, Operand<TFloat32> x, double p,
-      Operand<org.tensorflow.types.TInt64> seed) {
+      Operand<TInt64> seed) {
     // mask shape [N, 1, ..., 1]: one draw per face, broadcast over the rest
-    Operand<org.tensorflow.types.TInt32> shape = tf.concat(List.of(tf.slice(tf.shape(x), tf.constant(new int[] {0}),
+    Operand<TInt32> shape = tf.concat(List.of(tf.slice(tf.shape(x), tf.constant(new int[] {0}),
         tf.constant(new int[] {1})), tf.fill(tf.expandDims(tf.math.sub(tf.rank(x), tf.constant(1)), tf.constant(0)),
         tf.constant(1))), tf.constant(0));
-    return org.fertk.model.layers.Dropout.masked(tf, x, shape, p, seed);
+    return Dropout.masked(tf, x, shape, p, seed);
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.fertk.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Keras L2 weight penalty: l2 * sum(w^2) added to the loss (L1 is not supported). */
@@ -30,7 +31,7 @@ public final class Regularizer {
 
   public static JsonNode toJson(double l2) {
     if (l2 == 0) {
-      return com.fasterxml.jackson.databind.node.NullNode.instance;
+      return NullNode.instance;
     }
     ObjectNode o = LayerConfig.object();
     o.put("class_name", "L2");

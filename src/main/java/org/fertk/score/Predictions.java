@@ -12,6 +12,7 @@ import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.Scores;
 import org.fertk.util.AtomicOutput;
+import org.fertk.util.Json;
 
 /**
  * The predictions file shared by score, analyze and compare:
@@ -48,7 +49,7 @@ public final class Predictions {
    */
   public static void writeSidecar(Path predictions, List<String> models, String engine, List<String> data,
       String split, String tta, int batchSize, Scorer.Result r) {
-    var o = org.fertk.util.Json.MAPPER.createObjectNode();
+    var o = Json.MAPPER.createObjectNode();
     models.forEach(o.putArray("models")::add);
     o.put("engine", engine);
     data.forEach(o.putArray("data")::add);
@@ -60,7 +61,7 @@ public final class Predictions {
     o.put("images_per_second", r.imagesPerSecond());
     o.put("latency_p50_ms", r.percentileMillis(50));
     o.put("latency_p95_ms", r.percentileMillis(95));
-    org.fertk.util.Json.writeFile(sidecar(predictions), o);
+    Json.writeFile(sidecar(predictions), o);
   }
 
   /** Input line or image file of face i, quoted as CSV where needed. */

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
+import org.fertk.data.Scores;
 import org.fertk.util.Progress;
 
 /**
@@ -24,8 +25,8 @@ public final class Scorer {
   /** Probabilities plus timing. */
   public record Result(float[] probs, int images, double seconds, double[] batchMillis) {
     /** The probabilities with their argmax, ranking and accuracy. */
-    public org.fertk.data.Scores scores() {
-      return new org.fertk.data.Scores(probs);
+    public Scores scores() {
+      return new Scores(probs);
     }
 
     public double imagesPerSecond() {

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
 import org.fertk.face.FaceDetector;
 import org.fertk.score.Engine;
 import org.fertk.score.OrtEngine;
@@ -59,14 +61,14 @@ final class ExecutorModels {
 
   /** The executor, for messages about what failed on it. */
   static String where() {
-    org.apache.spark.TaskContext t = org.apache.spark.TaskContext.get();
+    TaskContext t = TaskContext.get();
     String host;
     try {
       host = java.net.InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
       host = "unknown host";
     }
-    return "executor " + org.apache.spark.SparkEnv.get().executorId() + " on " + host
+    return "executor " + SparkEnv.get().executorId() + " on " + host
         + (t == null ? "" : " (task " + t.partitionId() + ", attempt " + t.attemptNumber() + ")");
   }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.fertk.data.DatasetLoader;
@@ -21,6 +22,7 @@ import org.fertk.score.Engine;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Scorer;
 import org.fertk.score.TestTimeAugmentation;
+import org.fertk.util.AtomicOutput;
 import org.fertk.util.Progress;
 import org.fertk.util.TextTable;
 
@@ -62,7 +64,7 @@ public final class SparkBenchmark {
               String.format(Locale.ROOT, "%.2fx", r.faces() / js / baseline));
           progress.println("Spark " + master + ": " + fmt0(r.faces() / js) + " faces/s");
           progress.flush();
-          org.fertk.util.AtomicOutput.deleteQuietly(out.getParent());
+          AtomicOutput.deleteQuietly(out.getParent());
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         } finally {
@@ -113,7 +115,7 @@ public final class SparkBenchmark {
   }
 
   /** A share of n faces, cycling through a pool of 1,000 synthetic faces made in the executor. */
-  private static final class Generate implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Integer>, FaceRow> {
+  private static final class Generate implements FlatMapFunction<Iterator<Integer>, FaceRow> {
     private final long n;
     private final int partitions;
 

@@ -1,5 +1,7 @@
 package org.fertk.spark;
 
+import org.fertk.util.FerException;
+
 /** The message a user should see from an exception Spark wrapped (task failures nest them). */
 final class SparkErrors {
   private SparkErrors() {}
@@ -14,9 +16,9 @@ final class SparkErrors {
   }
 
   /** A user error thrown inside a task (FerException, DataException), if there is one in the chain. */
-  static org.fertk.util.FerException userError(Throwable e) {
+  static FerException userError(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof org.fertk.util.FerException f) {
+      if (t instanceof FerException f) {
         return f;
       }
     }

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.Partitioner;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -165,7 +167,7 @@ public final class SparkScoring {
       if (!fs.getFileStatus(p).isDirectory()) {
         return "csv";
       }
-      for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(p)) {
+      for (FileStatus s : fs.listStatus(p)) {
         if (s.getPath().getName().endsWith(".parquet")) {
           return "parquet";
         }
@@ -248,7 +250,7 @@ public final class SparkScoring {
   }
 
   /** Contiguous ranges of the face index, one per partition. */
-  private static final class IndexRanges extends org.apache.spark.Partitioner {
+  private static final class IndexRanges extends Partitioner {
     private final int parts;
     private final long total;
 

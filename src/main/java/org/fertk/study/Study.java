@@ -30,7 +30,10 @@ import org.fertk.train.DataPreparation;
 import org.fertk.train.EpochLog;
 import org.fertk.train.PreparedData;
 import org.fertk.train.RunFolder;
+import org.fertk.train.TrainConfig;
 import org.fertk.train.Trainer;
+import org.fertk.util.FerException;
+import org.fertk.util.FolderLock;
 import org.fertk.util.Json;
 import org.fertk.util.Progress;
 
@@ -65,7 +68,7 @@ public final class Study {
   }
 
   public Result run() {
-    try (org.fertk.util.FolderLock lock = org.fertk.util.FolderLock.acquire(options.out())) {
+    try (FolderLock lock = FolderLock.acquire(options.out())) {
       return runLocked();
     }
   }
@@ -73,7 +76,7 @@ public final class Study {
   private Result runLocked() {
     Path dataFile = options.data();
     if (dataFile != null && !Files.exists(dataFile)) {
-      throw new org.fertk.util.FerException(dataFile + ": file not found");
+      throw new FerException(dataFile + ": file not found");
     }
     // validate the whole plan (specs, options) before generating data or training anything
     StudyPlan plan = StudyPlan.load(options.plan(), dataFile != null ? dataFile : options.out().resolve("data/synthetic.csv.gz"))
@@ -123,8 +126,8 @@ public final class Study {
   }
 
   /** The run's settings with teachers named by run id replaced by those runs' folders (trained before this one). */
-  private org.fertk.train.TrainConfig withTeacherRuns(StudyPlan.Run r) {
-    org.fertk.train.TrainConfig c = r.config();
+  private TrainConfig withTeacherRuns(StudyPlan.Run r) {
+    TrainConfig c = r.config();
     if (r.teacherRuns().isEmpty()) {
       return c;
     }
@@ -157,7 +160,7 @@ public final class Study {
   /** Train (or resume, or skip), export, score and analyse one run; returns its test faces. */
   private FaceDataset runOne(StudyPlan.Run r, int index, int total, long t0) {
     RunFolder rf = new RunFolder(runDir(r));
-    org.fertk.train.TrainConfig config = withTeacherRuns(r);
+    TrainConfig config = withTeacherRuns(r);
     PreparedData prepared = DataPreparation.prepare(config, ReadOptions.STRICT, out);
     FaceDataset test = prepared.split().test();
     Path preds = rf.predictions(PREDICTIONS);

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.fertk.data.FaceDataset;
 import org.fertk.util.FerException;
+import org.fertk.util.SettingException;
 
 /**
  * Random image transforms for training batches only: horizontal flip, rotation, shift and zoom
@@ -35,7 +36,7 @@ public record Augmentation(boolean flip, double rotationDegrees, double shift, d
       case "strong":
         return new Augmentation(true, 10, 0.2, 0.2, 0);
       default:
-        throw new org.fertk.util.SettingException("augment must be none, minimal, standard or strong, got '" + name + "'", "augment");
+        throw new SettingException("augment must be none, minimal, standard or strong, got '" + name + "'", "augment");
     }
   }
 

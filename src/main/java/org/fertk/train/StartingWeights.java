@@ -14,6 +14,7 @@ import org.fertk.util.FerException;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -74,7 +75,7 @@ final class StartingWeights {
         try (Result r = s.runner().fetch(w.fullName()).run()) {
           TFloat32 t = (TFloat32) r.get(0);
           float[] v = new float[(int) t.size()];
-          t.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(v));
+          t.copyTo(DataBuffers.of(v));
           stored.put(w.fullName(), v);
           shapes.put(w.fullName(), Arrays.stream(t.shape().asArray()).mapToInt(x -> (int) x).toArray());
         }

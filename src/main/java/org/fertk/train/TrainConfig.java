@@ -6,10 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.fertk.Emotion;
 import org.fertk.data.SplitSpec;
 import org.fertk.util.FerException;
-import org.fertk.util.SettingException;
 import org.fertk.util.Json;
+import org.fertk.util.SettingException;
 
 /**
  * Everything that determines a training run. Stored in the run folder (run-config.json) and in
@@ -118,7 +119,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
     if (lrSchedule.equals("cosine") && reduceLr != null) {
       throw new SettingException("reduce_lr_on_plateau cannot be combined with lr_schedule cosine", "reduce_lr_on_plateau", "lr_schedule");
     }
-    ClassWeights.resolve(classWeight, new int[org.fertk.Emotion.COUNT]); // the format, before any run folder exists
+    ClassWeights.resolve(classWeight, new int[Emotion.COUNT]); // the format, before any run folder exists
     if (warmupEpochs > 0 && !lrSchedule.equals("cosine")) {
       throw new SettingException("warmup_epochs applies to lr_schedule cosine only", "warmup_epochs", "lr_schedule");
     }

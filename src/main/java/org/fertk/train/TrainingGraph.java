@@ -8,6 +8,7 @@ import org.fertk.model.Initializer;
 import org.fertk.model.ModelGraph;
 import org.fertk.model.Network;
 import org.fertk.model.Weight;
+import org.fertk.util.SettingException;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
@@ -132,7 +133,7 @@ public final class TrainingGraph extends ModelGraph {
   /** The model, when stochastic depth is off or it has residual branches to drop; a setting error otherwise. */
   static Network checkStochasticDepth(Network model, double stochasticDepth) {
     if (stochasticDepth > 0 && model.residualBranches().isEmpty()) {
-      throw new org.fertk.util.SettingException("stochastic_depth needs a residual network, and " + model.name()
+      throw new SettingException("stochastic_depth needs a residual network, and " + model.name()
           + " has no Add of a branch and a shortcut", "stochastic_depth");
     }
     return model;

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,7 +25,7 @@ public final class Json {
    * snake_case keys, one spelling per setting across plans, files and flags.
    */
   public static final ObjectMapper SNAKE = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-      .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
   private Json() {}
 
@@ -42,14 +45,14 @@ public final class Json {
    */
   public static JsonNode snakeKeys(JsonNode node, String... opaque) {
     if (node.isArray()) {
-      com.fasterxml.jackson.databind.node.ArrayNode a = MAPPER.createArrayNode();
+      ArrayNode a = MAPPER.createArrayNode();
       node.forEach(x -> a.add(snakeKeys(x, opaque)));
       return a;
     }
     if (!node.isObject()) {
       return node;
     }
-    com.fasterxml.jackson.databind.node.ObjectNode o = MAPPER.createObjectNode();
+    ObjectNode o = MAPPER.createObjectNode();
     Set<String> keep = Set.of(opaque);
     node.fields().forEachRemaining(e -> {
       String k = snake(e.getKey());

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.fertk.data.FaceImagesTest;
 import org.fertk.onnx.proto.OnnxIr;
+import org.fertk.util.Printable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +27,7 @@ class HardeningCliTest {
   void decompressionBombIsOneMessageInEveryCommandAndSkippable() throws Exception {
     Path bomb = dir.resolve("faces/happy/bomb.png");
     Files.createDirectories(bomb.getParent());
-    Files.write(bomb, org.fertk.data.FaceImagesTest.pngDeclaring(40000, 40000));
+    Files.write(bomb, FaceImagesTest.pngDeclaring(40000, 40000));
     CliTest.Run stats = CliTest.run("data", "stats", dir.resolve("faces").toString());
     assertEquals(1, stats.code());
     assertTrue(stats.err().startsWith("fer: error: " + bomb + ": image declares 40000x40000"), stats.err());
@@ -95,7 +98,7 @@ class HardeningCliTest {
       while (b.remaining() >= 4) {
         b.putFloat(Float.NaN);
       }
-      g.setInitializer(k, t.toBuilder().setRawData(com.google.protobuf.ByteString.copyFrom(b.array())));
+      g.setInitializer(k, t.toBuilder().setRawData(ByteString.copyFrom(b.array())));
     }
     Path f = dir.resolve(name);
     Files.write(f, m.toBuilder().setGraph(g).build().toByteArray());
@@ -200,7 +203,7 @@ class HardeningCliTest {
     CliTest.Run longer = CliTest.run("data", "stats", g.toString());
     assertEquals(1, longer.code());
     assertTrue(longer.err().length() < 700, longer.err());
-    assertTrue(org.fertk.util.Printable.message("y".repeat(5000)).endsWith("... (4600 more characters)"));
+    assertTrue(Printable.message("y".repeat(5000)).endsWith("... (4600 more characters)"));
   }
 
   @Test

@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.fertk.Emotion;
+import org.fertk.data.FaceDataset;
+import org.fertk.data.FaceImages;
+import org.fertk.data.SyntheticFaces;
 import org.fertk.onnx.OnnxGraph;
 import org.fertk.onnx.OnnxOp;
 import org.fertk.score.Predictions;
@@ -257,13 +261,13 @@ class ScoreCliTest {
 
   @Test
   void anImageFolderIsStreamedAndScoresAsItsFilesDo() throws Exception {
-    org.fertk.data.FaceDataset faces = new org.fertk.data.SyntheticFaces(5).generate(30, 0);
+    FaceDataset faces = new SyntheticFaces(5).generate(30, 0);
     Path root = dir.resolve("folder");
     List<String> files = new ArrayList<>();
     for (int i = 0; i < faces.size(); i++) {
-      Path f = root.resolve("train").resolve(org.fertk.Emotion.keys()[faces.label(i)]).resolve("f" + i + ".png");
+      Path f = root.resolve("train").resolve(Emotion.keys()[faces.label(i)]).resolve("f" + i + ".png");
       Files.createDirectories(f.getParent());
-      javax.imageio.ImageIO.write(org.fertk.data.FaceImages.toImage(faces, i), "png", f.toFile());
+      javax.imageio.ImageIO.write(FaceImages.toImage(faces, i), "png", f.toFile());
       files.add(f.toString());
     }
     Path streamed = dir.resolve("folder.csv");

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import org.fertk.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,7 +63,7 @@ class TrainCliTest {
     CliTest.Run allowed = CliTest.run("train", "--resume", "--out", run.toString(), "--epochs", "3",
         "--data", other.toString(), "--cosine-restarts", "1", "--swa-start", "1", "-q");
     assertEquals(0, allowed.code(), allowed.err());
-    org.fertk.train.TrainConfig now = org.fertk.train.TrainConfig.read(run.resolve("run-config.json"));
+    TrainConfig now = TrainConfig.read(run.resolve("run-config.json"));
     assertEquals(List.of(1), now.restarts());
     assertEquals(1, now.swaStart());
     assertEquals(4, Files.readAllLines(run.resolve("history.csv")).size());

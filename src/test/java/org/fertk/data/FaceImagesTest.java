@@ -21,6 +21,7 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -243,7 +244,7 @@ public class FaceImagesTest {
           for (int x = 0; x < im.getWidth(); x++) {
             int rgb = im.getRGB(x, y);
             float expected = 0.299f * ((rgb >> 16) & 0xff) + 0.587f * ((rgb >> 8) & 0xff) + 0.114f * (rgb & 0xff);
-            org.junit.jupiter.api.Assertions.assertEquals(expected, g[y * im.getWidth() + x], 0f,
+            Assertions.assertEquals(expected, g[y * im.getWidth() + x], 0f,
                 "type " + type + " " + im.getWidth() + "x" + im.getHeight() + " at " + x + "," + y);
           }
         }

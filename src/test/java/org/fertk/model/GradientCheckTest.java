@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.SyntheticFaces;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tensorflow.Graph;
@@ -55,7 +56,7 @@ class GradientCheckTest {
   }
 
   /** Through both branches of a residual block, every merge, resizing and a squeeze-and-excitation product. */
-  @org.junit.jupiter.api.Test
+  @Test
   void gradientsFlowThroughMerges() {
     check(TestSpecs.graph("out",
         TestSpecs.node("Conv2D", "a", "{'filters': 2, 'kernel_size': 3, 'strides': 4, 'activation': 'tanh'}", "input_layer"),
@@ -77,7 +78,7 @@ class GradientCheckTest {
   }
 
   /** Self-attention over feature-map cells, a residual around it, Dense on a sequence. */
-  @org.junit.jupiter.api.Test
+  @Test
   void gradientsFlowThroughAttention() {
     check(TestSpecs.graph("out",
         TestSpecs.node("Conv2D", "a", "{'filters': 4, 'kernel_size': 3, 'strides': 8, 'activation': 'tanh'}", "input_layer"),

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.fertk.util.FerException;
 import org.fertk.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -152,7 +153,7 @@ class SpecTest {
   void badJsonNamesFileAndLine() throws IOException {
     Path f = Files.createTempFile("bad", ".json");
     Files.writeString(f, "{\n  \"class_name\": \"Sequential\",\n  \"config\": {,}\n}");
-    org.fertk.util.FerException e = assertThrows(org.fertk.util.FerException.class,
+    FerException e = assertThrows(FerException.class,
         () -> Network.load(f, 0));
     assertTrue(e.getMessage().startsWith(f + ": invalid JSON at line 3"), e.getMessage());
     Files.delete(f);

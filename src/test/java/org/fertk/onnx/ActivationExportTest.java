@@ -9,6 +9,8 @@ import org.fertk.model.Activation;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -20,7 +22,7 @@ class ActivationExportTest {
     for (int i = 0; i < k.length; i++) {
       k[i] = (float) (r.nextDouble() - 0.5);
     }
-    Operand<TFloat32> w = tf.constant(org.tensorflow.ndarray.Shape.of(3, 3, 3, 4), org.tensorflow.ndarray.buffer.DataBuffers.of(k));
+    Operand<TFloat32> w = tf.constant(Shape.of(3, 3, 3, 4), DataBuffers.of(k));
     return tf.math.mul(tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), "SAME"), tf.constant(4f));
   }
 

@@ -1,8 +1,5 @@
 package org.fertk.onnx;
 
-import org.fertk.export.QuantizedExport;
-import org.fertk.export.Parity;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +14,9 @@ import org.fertk.data.FaceDataset;
 import org.fertk.data.ImageFolderReader;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.SampleFaces;
+import org.fertk.export.Parity;
+import org.fertk.export.QuantizedExport;
+import org.fertk.onnx.proto.OnnxIr;
 import org.fertk.score.OrtEngine;
 import org.fertk.util.Json;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,7 +81,7 @@ class ShippedModelsTest {
     OnnxChecker.check(bytes);
     Path fp = int8.resolveSibling("model.onnx");
     assertTrue(Files.size(int8) < 0.35 * Files.size(fp), "int8 weights: about a quarter of the float file");
-    long convs = org.fertk.onnx.proto.OnnxIr.Model.parseFrom(Files.readAllBytes(fp)).getGraph().getNodeList().stream()
+    long convs = OnnxIr.Model.parseFrom(Files.readAllBytes(fp)).getGraph().getNodeList().stream()
         .filter(n -> n.getOpType().equals("Conv")).count();
     assertEquals(convs, QuantizedExport.fusedConvolutions(bytes, 1), "ONNX Runtime runs every convolution in int8");
     FaceDataset faces = ImageFolderReader.readFiles(SampleFaces.files(), ReadOptions.STRICT, false).dataset();

@@ -13,8 +13,17 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.fertk.DetectedFace;
+import org.fertk.Emotion;
+import org.fertk.FerModel;
 import org.fertk.analysis.Agreement;
 import org.fertk.analysis.ClassificationReport;
 import org.fertk.analysis.Evaluation;
@@ -22,10 +31,12 @@ import org.fertk.analysis.Evaluator;
 import org.fertk.analysis.PredictionSet;
 import org.fertk.data.DatasetLoader;
 import org.fertk.data.FaceDataset;
+import org.fertk.data.FaceImages;
 import org.fertk.data.Fer2013CsvWriter;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.data.Usage;
+import org.fertk.face.FaceDetector;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Predictions;
 import org.fertk.score.Scorer;
@@ -161,10 +172,10 @@ class SparkScoringTest {
     Path root = tmp.resolve("images");
     List<Row> parquetRows = new ArrayList<>();
     for (int i = 0; i < faces.size(); i++) {
-      Path f = root.resolve(org.fertk.Emotion.keys()[faces.label(i)]).resolve(String.format("face-%03d.png", i));
+      Path f = root.resolve(Emotion.keys()[faces.label(i)]).resolve(String.format("face-%03d.png", i));
       Files.createDirectories(f.getParent());
-      javax.imageio.ImageIO.write(org.fertk.data.FaceImages.toImage(faces, i), "png", f.toFile());
-      parquetRows.add(org.apache.spark.sql.RowFactory.create(Files.readAllBytes(f), faces.label(i)));
+      javax.imageio.ImageIO.write(FaceImages.toImage(faces, i), "png", f.toFile());
+      parquetRows.add(RowFactory.create(Files.readAllBytes(f), faces.label(i)));
     }
     Files.writeString(root.resolve("happy").resolve("broken.png"), "not a picture");
 
@@ -191,8 +202,8 @@ class SparkScoringTest {
     }
 
     Path pq = tmp.resolve("faces.parquet");
-    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
-        .add("image", org.apache.spark.sql.types.DataTypes.BinaryType).add("emotion", org.apache.spark.sql.types.DataTypes.IntegerType);
+    StructType schema = new StructType()
+        .add("image", DataTypes.BinaryType).add("emotion", DataTypes.IntegerType);
     spark.createDataFrame(parquetRows, schema).coalesce(1).write().parquet(pq.toString());
     SparkScoring.Result p = SparkScoring.run(spark, new SparkScoring.Options(List.of(MODEL), List.of(pq.toString()),
         tmp.resolve("parquet-out"), "parquet", null, 16, "none", false, 2));
@@ -221,16 +232,16 @@ class SparkScoringTest {
     javax.imageio.ImageIO.write(blank, "png", photos.resolve("blank.png").toFile());
 
     // single machine: what fer score --faces detect finds and predicts for each photo
-    Map<String, List<org.fertk.DetectedFace>> expected = new HashMap<>();
-    try (org.fertk.FerModel m = org.fertk.FerModel.load(MODEL,
-        org.fertk.FerModel.Options.defaults().runtime(org.fertk.FerModel.Runtime.ONNX_RUNTIME))) {
+    Map<String, List<DetectedFace>> expected = new HashMap<>();
+    try (FerModel m = FerModel.load(MODEL,
+        FerModel.Options.defaults().runtime(FerModel.Runtime.ONNX_RUNTIME))) {
       for (String f : List.of("astronaut.jpg", "grace-hopper.jpg")) {
         expected.put(f, m.predictFaces(javax.imageio.ImageIO.read(photos.resolve(f).toFile())));
       }
     }
 
     SparkScoring.Result r = SparkScoring.run(spark, options(tmp.resolve("photos-out"), List.of(photos.toString()), false)
-        .withFaces("auto", org.fertk.face.FaceDetector.Options.DEFAULTS));
+        .withFaces("auto", FaceDetector.Options.DEFAULTS));
     int want = expected.values().stream().mapToInt(List::size).sum();
     assertTrue(want >= 2, "the detector finds both portraits");
     assertEquals(want, r.faces());
@@ -238,7 +249,7 @@ class SparkScoringTest {
     assertTrue(r.firstWithoutFace().get(0).endsWith("blank.png"), r.firstWithoutFace().toString());
     for (Row row : r.predictions().collectAsList()) {
       String name = Path.of(row.getString(row.fieldIndex("source"))).getFileName().toString();
-      org.fertk.DetectedFace d = expected.get(name).get(row.getInt(row.fieldIndex("face")) - 1);
+      DetectedFace d = expected.get(name).get(row.getInt(row.fieldIndex("face")) - 1);
       assertEquals(d.box().x(), row.getInt(row.fieldIndex("x")));
       assertEquals(d.box().y(), row.getInt(row.fieldIndex("y")));
       assertEquals(d.box().width(), row.getInt(row.fieldIndex("width")));
@@ -250,18 +261,18 @@ class SparkScoringTest {
 
     // whole: every picture is one face, no box columns
     SparkScoring.Result whole = SparkScoring.run(spark, options(tmp.resolve("photos-whole"),
-        List.of(photos.toString()), false).withFaces("whole", org.fertk.face.FaceDetector.Options.DEFAULTS));
+        List.of(photos.toString()), false).withFaces("whole", FaceDetector.Options.DEFAULTS));
     assertEquals(3, whole.faces());
     assertFalse(Arrays.asList(whole.predictions().columns()).contains("face"));
   }
 
   @Test
   void anExecutorThatCannotOpenTheModelSaysWhichAndWhere() {
-    org.apache.spark.api.java.JavaSparkContext sc =
-        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaSparkContext sc =
+        JavaSparkContext.fromSparkContext(spark.sparkContext());
     // bytes the driver never checked, as if the model were damaged on the way to the executor
-    org.apache.spark.broadcast.Broadcast<List<byte[]>> broken = sc.broadcast(List.of(new byte[] {1, 2, 3}));
-    org.apache.spark.api.java.JavaRDD<FaceRow> faces = sc.parallelize(List.of(
+    Broadcast<List<byte[]>> broken = sc.broadcast(List.of(new byte[] {1, 2, 3}));
+    JavaRDD<FaceRow> faces = sc.parallelize(List.of(
         new FaceRow("f.csv", 2, 0, null, new byte[FaceDataset.PIXELS])), 1);
     Exception e = assertThrows(Exception.class, () -> SparkScoring.score(spark, faces, 1, broken, List.of("shipped.onnx"),
         8, TestTimeAugmentation.NONE, false, false).collectAsList());

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.fertk.util.FerException;
+import org.fertk.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -191,7 +192,7 @@ class StudyTest {
       }
     }
     // the side file has the format `fer score` writes (one writer for both)
-    var side = org.fertk.util.Json.read(out.resolve("runs/lstm/predictions-test.json"));
+    var side = Json.read(out.resolve("runs/lstm/predictions-test.json"));
     List<String> keys = new ArrayList<>();
     side.fieldNames().forEachRemaining(keys::add);
     assertEquals(List.of("models", "engine", "data", "split", "tta", "faces", "batch_size", "seconds",
@@ -216,7 +217,7 @@ class StudyTest {
         ", 'teachers': ['t'], 'distill_weight': 0.5, 'mixup': 0.2"));
     Path out = dir.resolve("study");
     new Study(new Study.Options(p, null, out, true, 0, null, 1000, 1), new PrintWriter(new StringWriter())).run();
-    var manifest = org.fertk.util.Json.read(out.resolve("runs/s/manifest.json"));
+    var manifest = Json.read(out.resolve("runs/s/manifest.json"));
     assertEquals(out.resolve("runs/t").toString(), manifest.path("distillation").path("teachers").get(0).path("path").asText());
     assertEquals(0.2, manifest.path("hyperparameters").path("mixup").asDouble());
     assertTrue(Files.isRegularFile(out.resolve("runs/s/model.onnx")));

@@ -19,7 +19,10 @@ import org.fertk.data.SyntheticFaces;
 import org.fertk.model.Network;
 import org.fertk.model.TestSpecs;
 import org.fertk.score.OrtEngine;
+import org.fertk.score.TfEngine;
 import org.fertk.util.Hashing;
+import org.fertk.util.SettingException;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,7 +137,7 @@ class DistillationTest {
       val.toUnitFloats(k, x, k * FaceDataset.PIXELS);
     }
     float[] student;
-    try (org.fertk.score.TfEngine s = org.fertk.score.TfEngine.open(r.run().dir(), 1)) {
+    try (TfEngine s = TfEngine.open(r.run().dir(), 1)) {
       student = s.predict(FloatBuffer.wrap(x), val.size());
     }
     float[] teacher;
@@ -186,12 +189,12 @@ class DistillationTest {
     float[] soft = new float[n * C];
     try (Teachers t = Teachers.open(List.of(TEACHER.toString()), "flip", 1)) {
       t.soften(x, n, 2, soft);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, soft, 1e-6f);
+      Assertions.assertArrayEquals(expected, soft, 1e-6f);
       t.soften(x, 5, 2, soft); // a smaller last batch reuses the buffers
-      org.junit.jupiter.api.Assertions.assertArrayEquals(Arrays.copyOf(expected, 5 * C),
+      Assertions.assertArrayEquals(Arrays.copyOf(expected, 5 * C),
           Arrays.copyOf(soft, 5 * C), 1e-6f);
     }
-    assertEquals(List.of("teacher_tta"), assertThrows(org.fertk.util.SettingException.class,
+    assertEquals(List.of("teacher_tta"), assertThrows(SettingException.class,
         () -> new Distillation(List.of("t.onnx"), 0.5, 2, "rotate")).keys());
   }
 

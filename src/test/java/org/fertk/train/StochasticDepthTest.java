@@ -15,6 +15,7 @@ import org.fertk.data.SyntheticFaces;
 import org.fertk.model.Network;
 import org.fertk.model.TestSpecs;
 import org.fertk.util.SettingException;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** Stochastic depth: which additions are residual, and a training pass that drops their branches. */
@@ -83,7 +84,7 @@ class StochasticDepthTest {
       assertNotEquals(c, d, "other masks, other loss");
       assertEquals(c, c2, 0f, "the same step seed, the same masks");
       // inference keeps every branch: both graphs predict the same
-      org.junit.jupiter.api.Assertions.assertArrayEquals(plain.predict(x, n), dropped.predict(x, n), 0f);
+      Assertions.assertArrayEquals(plain.predict(x, n), dropped.predict(x, n), 0f);
     }
   }
 

@@ -15,11 +15,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.fertk.data.FaceDataset;
+import org.fertk.data.SplitSpec;
 import org.fertk.data.Splits;
 import org.fertk.data.SyntheticFaces;
+import org.fertk.data.Usage;
 import org.fertk.model.ModelGraph;
 import org.fertk.model.Network;
 import org.fertk.model.TestSpecs;
+import org.fertk.model.Weight;
+import org.fertk.util.CpuFeatures;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
 import org.junit.jupiter.api.Test;
@@ -70,7 +74,7 @@ class TrainingTest {
     Trainer.Result b = TrainingTestSupport.train(bf16, dir.resolve("run-bf16"));
     assertTrue(b.finalVal().accuracy() > 3.0 / 7, "bfloat16 val accuracy " + b.finalVal().accuracy());
     assertEquals(a.finalVal().accuracy(), b.finalVal().accuracy(), 0.1, "float32 vs bfloat16 val accuracy");
-    if (org.fertk.util.CpuFeatures.thisMachine().hasFlag("avx512f")) {
+    if (CpuFeatures.thisMachine().hasFlag("avx512f")) {
       // TensorFlow rewrites the graph only on AVX-512 processors; where it does, the numbers change
       assertTrue(a.state().history.get(0).loss() != b.state().history.get(0).loss(), "the rewrite took effect");
     }
@@ -84,7 +88,7 @@ class TrainingTest {
     Network model = Network.load(new RunFolder(dir.resolve("run-bf16")).spec(), 0);
     try (ModelGraph g = ModelGraph.inference(model, 0)) {
       g.restoreCheckpoint(RunFolder.variablesPrefix(new RunFolder(dir.resolve("run-bf16")).lastCheckpoint()));
-      FaceDataset val = new SyntheticFaces(42).generate(1400, 0.2).only(org.fertk.data.Usage.PUBLIC_TEST);
+      FaceDataset val = new SyntheticFaces(42).generate(1400, 0.2).only(Usage.PUBLIC_TEST);
       assertEquals(b.finalVal().accuracy(), Trainer.evaluate(g, val, 0, 0).accuracy(), 0.02);
     }
   }
@@ -132,7 +136,7 @@ class TrainingTest {
 
     // The SavedModel, loaded on its own, predicts what the manifest says.
     FaceDataset faces = new SyntheticFaces(42).generate(280, 0.2);
-    int[] test = faces.indicesOf(org.fertk.data.Usage.PUBLIC_TEST);
+    int[] test = faces.indicesOf(Usage.PUBLIC_TEST);
     float[] x = new float[test.length * FaceDataset.PIXELS];
     for (int k = 0; k < test.length; k++) {
       faces.toUnitFloats(test[k], x, k * FaceDataset.PIXELS);
@@ -232,7 +236,7 @@ class TrainingTest {
     try (SavedModelBundle b = SavedModelBundle.load(new RunFolder(dir.resolve("swa-whole")).savedModel().toString(), "serve");
         ModelGraph names = ModelGraph.inference(model, 0)) {
       int checked = 0;
-      for (org.fertk.model.Weight w : model.weights()) {
+      for (Weight w : model.weights()) {
         // the exported graph is built like an inference graph: same (uniquified) variable op names
         String op = names.context().slots().get(w.fullName()).variable().op().name();
         try (Result res = b.session().runner().fetch(op).run()) {
@@ -282,7 +286,7 @@ class TrainingTest {
       assertEquals(expected, g.penalty(), 1e-4 * expected);
     }
     TrainConfig cfg = new TrainConfig(spec("l2", SMALL_CNN).toString(), null, 140,
-        new org.fertk.data.SplitSpec("usage", 0.2, 0, 1), 1, 32, OptimizerConfig.adam(1e-3), 1e-3, "none", "none",
+        new SplitSpec("usage", 0.2, 0, 1), 1, 32, OptimizerConfig.adam(1e-3), 1e-3, "none", "none",
         Augmentation.NONE, 0, null, null, "constant", 0, List.of(), 1, null, null, null, null, null, null, 0, 1);
     Trainer.Result r = TrainingTestSupport.train(cfg, dir.resolve("run-l2"));
     assertTrue(r.state().history.get(0).loss() > 0);

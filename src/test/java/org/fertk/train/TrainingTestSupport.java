@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.SplitSpec;
+import org.fertk.model.TestSpecs;
+import org.fertk.util.Json;
 
 /** Builds small training configurations for tests. */
 final class TrainingTestSupport {
@@ -114,7 +116,7 @@ final class TrainingTestSupport {
 
   static Path specFile(Path dir, String layers) throws IOException {
     Path f = dir.resolve("spec.json");
-    Files.writeString(f, org.fertk.util.Json.write(org.fertk.model.TestSpecs.json(layers)));
+    Files.writeString(f, Json.write(TestSpecs.json(layers)));
     return f;
   }
 

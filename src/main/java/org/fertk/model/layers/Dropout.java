@@ -8,6 +8,8 @@ import org.fertk.model.LayerConfig;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /**
  * Keras Dropout (inverted): in training, zero each value with probability {@code rate} and scale
@@ -54,8 +56,8 @@ public final class Dropout extends Layer {
    * Inverted dropout with a mask of the given shape (broadcast over x): each mask value is 0 with
    * probability rate, else 1/(1-rate); drawn statelessly from the seed.
    */
-  public static Operand<TFloat32> masked(Ops tf, Operand<TFloat32> x, Operand<org.tensorflow.types.TInt32> maskShape,
-      double rate, Operand<org.tensorflow.types.TInt64> seed) {
+  public static Operand<TFloat32> masked(Ops tf, Operand<TFloat32> x, Operand<TInt32> maskShape,
+      double rate, Operand<TInt64> seed) {
     Operand<TFloat32> u = tf.random.statelessRandomUniform(maskShape, seed);
     Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) rate)), TFloat32.class);
     return tf.math.mul(x, tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - rate)))));

@@ -16,9 +16,11 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Split;
+import org.tensorflow.op.core.Stack;
 import org.tensorflow.op.core.Unstack;
 import org.tensorflow.op.nn.BlockLSTM;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Keras LSTM (tanh / sigmoid, gates in the order i, f, c, o; kernel (features, 4u), recurrent
@@ -138,7 +140,7 @@ public final class LSTM extends Layer {
       h = tf.math.mul(o, tf.math.tanh(c));
       hs.add(h);
     }
-    return returnSequences ? tf.stack(hs, org.tensorflow.op.core.Stack.axis(1L)) : h;
+    return returnSequences ? tf.stack(hs, Stack.axis(1L)) : h;
   }
 
   /** One BlockLSTMV2 op over the whole (time-major) sequence: the inference form. */
@@ -150,7 +152,7 @@ public final class LSTM extends Layer {
     Operand<TFloat32> b = ctx.variable(bias);
     Operand<TFloat32> timeMajor = tf.linalg.transpose(x, tf.constant(new int[] {1, 0, 2}));
     // zero initial state of shape (batch, units)
-    Operand<org.tensorflow.types.TInt32> batch = tf.stridedSlice(tf.shape(x), tf.constant(new int[] {0}),
+    Operand<TInt32> batch = tf.stridedSlice(tf.shape(x), tf.constant(new int[] {0}),
         tf.constant(new int[] {1}), tf.constant(new int[] {1}));
     Operand<TFloat32> zeros = tf.fill(tf.concat(List.of(batch, tf.constant(new int[] {units})), tf.constant(0)),
         tf.constant(0f));

@@ -9,6 +9,7 @@ import org.fertk.model.Layer;
 import org.fertk.model.LayerConfig;
 import org.fertk.model.Weight;
 import org.tensorflow.Operand;
+import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -63,9 +64,9 @@ public final class LayerNormalization extends Layer {
   public Operand<TFloat32> call(GraphContext ctx, Operand<TFloat32> x, boolean training) {
     var tf = ctx.tf.withSubScope(name);
     var axis = tf.constant(new int[] {-1});
-    Operand<TFloat32> mean = tf.math.mean(x, axis, org.tensorflow.op.math.Mean.keepDims(true));
+    Operand<TFloat32> mean = tf.math.mean(x, axis, Mean.keepDims(true));
     Operand<TFloat32> d = tf.math.sub(x, mean);
-    Operand<TFloat32> var = tf.math.mean(tf.math.mul(d, d), axis, org.tensorflow.op.math.Mean.keepDims(true));
+    Operand<TFloat32> var = tf.math.mean(tf.math.mul(d, d), axis, Mean.keepDims(true));
     Operand<TFloat32> y = tf.math.div(d, tf.math.sqrt(tf.math.add(var, tf.constant((float) epsilon))));
     if (gamma != null) {
       y = tf.math.mul(y, ctx.variable(gamma));

@@ -9,6 +9,7 @@ import org.fertk.model.LayerConfig;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Keras SpatialDropout2D: in training, whole feature maps are dropped (one draw per image and
@@ -49,7 +50,7 @@ public final class SpatialDropout2D extends Layer {
     }
     Ops tf = ctx.tf.withSubScope(name);
     // [batch, 1, 1, channels]: one draw per feature map
-    Operand<org.tensorflow.types.TInt32> shape = tf.stack(List.of(
+    Operand<TInt32> shape = tf.stack(List.of(
         tf.gather(tf.shape(x), tf.constant(0), tf.constant(0)), tf.constant(1), tf.constant(1),
         tf.constant(outputDims().get(2))));
     return Dropout.masked(tf, x, shape, rate, ctx.nextSeed());

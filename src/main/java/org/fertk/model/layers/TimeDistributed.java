@@ -8,6 +8,7 @@ import org.fertk.model.GraphContext;
 import org.fertk.model.Layer;
 import org.fertk.model.LayerConfig;
 import org.fertk.model.SpecException;
+import org.fertk.model.Weight;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
@@ -45,7 +46,7 @@ public final class TimeDistributed extends Layer {
   }
 
   @Override
-  public List<org.fertk.model.Weight> weights() {
+  public List<Weight> weights() {
     return inner.weights();
   }
 
