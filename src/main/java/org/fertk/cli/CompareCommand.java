@@ -105,6 +105,9 @@ final class CompareCommand extends BaseCommand {
     if (split == null && !Files.isRegularFile(preds) && Files.isRegularFile(study)) {
       return study;
     }
+    if (!Files.exists(run)) {
+      throw new FerException(run + ": run folder not found");
+    }
     if (!Files.isRegularFile(preds)) {
       throw new FerException(run + ": no " + preds.getFileName() + (split == null ? " or " + study.getFileName() : "")
           + " (score it first: fer score --model " + rf.onnx() + " --data FILE --split " + wanted + " --out " + preds + ")");

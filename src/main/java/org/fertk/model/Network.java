@@ -77,6 +77,9 @@ public final class Network {
     if (!root.isObject()) {
       throw new SpecException("expected a JSON object {\"class_name\": \"Sequential\", \"config\": ...}");
     }
+    if (root.has("runs") && !root.has("class_name")) {
+      throw new SpecException("a study plan (it has `runs`), not an architecture spec; run it with fer study --plan");
+    }
     unknownKeys(root, TOP_KEYS, "the spec");
     String cls = root.path("class_name").asText("");
     JsonNode config = root.get("config");

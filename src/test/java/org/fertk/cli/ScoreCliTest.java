@@ -201,6 +201,10 @@ class ScoreCliTest {
     assertEquals(1, missing.code());
     assertTrue(missing.err().contains("no predictions-PublicTest.csv or predictions-test.csv (score it first"),
         missing.err());
+    Path absent = dir.resolve("no-such-run");
+    CliTest.Run gone = CliTest.run("compare", run.toString(), absent.toString(), "--out", dir.resolve("x").toString());
+    assertEquals(1, gone.code());
+    assertTrue(gone.err().contains(absent + ": run folder not found"), gone.err());
     // a study's runs hold predictions-test.csv only: compare finds them without --split
     for (Path r : List.of(run, second)) {
       Path studyRun = Files.createDirectories(dir.resolve("study-" + r.getFileName()));

@@ -150,6 +150,13 @@ class SpecTest {
   }
 
   @Test
+  void aPlanGivenAsASpecIsNamedAsAPlan() {
+    SpecException e = assertThrows(SpecException.class, () -> Network.load(Path.of("graphs/plan-quick.json"), 0));
+    assertTrue(e.getMessage().startsWith("graphs/plan-quick.json: a study plan (it has `runs`), not an architecture spec; "
+        + "run it with fer study --plan"), e.getMessage());
+  }
+
+  @Test
   void badJsonNamesFileAndLine() throws IOException {
     Path f = Files.createTempFile("bad", ".json");
     Files.writeString(f, "{\n  \"class_name\": \"Sequential\",\n  \"config\": {,}\n}");
