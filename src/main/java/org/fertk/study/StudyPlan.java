@@ -70,6 +70,10 @@ final class StudyPlan {
     }
     JsonNode root = Json.read(file);
     String where = file.toString();
+    if (root.has("class_name") && !root.has("runs")) {
+      throw new FerException(where + ": an architecture spec (it has `class_name`), not a study plan; "
+          + "train it with fer train --graph");
+    }
     keys(root, TOP_KEYS, where);
     JsonNode defaults = root.path("defaults");
     if (!defaults.isMissingNode()) {

@@ -37,6 +37,8 @@ class StudyTest {
 
   @Test
   void badPlansFailBeforeAnyTraining() throws Exception {
+    assertEquals("graphs/vgg-bn-thin5.json: an architecture spec (it has `class_name`), not a study plan; "
+        + "train it with fer train --graph", planError(Path.of("graphs/vgg-bn-thin5.json")).getMessage());
     assertTrue(planError(plan(run("a", "graphs/no-such-spec.json", ""))).getMessage()
         .contains("run 'a': spec " + Path.of("graphs/no-such-spec.json").toAbsolutePath() + " not found"));
     assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", ", 'epoch': 3"))).getMessage()
