@@ -63,7 +63,7 @@ public final class OrtEngine implements Engine {
       }
       return open(ENV.createSession(file.toString(), o), file.toString());
     } catch (OrtException e) {
-      throw new FerException(file + ": not a loadable ONNX model (" + firstLine(e.getMessage()) + ")");
+      throw new FerException(file + ": not a loadable ONNX model (" + reason(e) + ")");
     }
   }
 
@@ -93,7 +93,7 @@ public final class OrtEngine implements Engine {
     try {
       return open(ENV.createSession(model, options(threads)), what);
     } catch (OrtException e) {
-      throw new FerException(what + ": not a loadable ONNX model (" + firstLine(e.getMessage()) + ")");
+      throw new FerException(what + ": not a loadable ONNX model (" + reason(e) + ")");
     }
   }
 
@@ -173,6 +173,17 @@ public final class OrtEngine implements Engine {
     } catch (OrtException ignored) {
       // closing twice or on shutdown
     }
+  }
+
+  /**
+   * ONNX Runtime's reason without its "Error code - ... - message:" prefix; a file that is not
+   * ONNX at all (a spec, a Keras file) is said to be so rather than "protobuf parsing failed".
+   */
+  private static String reason(OrtException e) {
+    if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_PROTOBUF) {
+      return "the file does not parse as ONNX";
+    }
+    return firstLine(e.getMessage()).replaceFirst("^Error code - \\w+ - message: ", "");
   }
 
   private static String firstLine(String s) {

@@ -233,7 +233,8 @@ class ScoreCliTest {
     Path fake = dir.resolve("fake.onnx");
     Files.writeString(fake, "this is not a model");
     Path out = dir.resolve("never.csv");
-    fails(fake + ": not a loadable ONNX model", "score", "--model", fake.toString(), "--data", data.toString(), "--out", out.toString());
+    fails(fake + ": not a loadable ONNX model (the file does not parse as ONNX)", "score", "--model", fake.toString(),
+        "--data", data.toString(), "--out", out.toString());
     assertFalse(Files.exists(out));
   }
 
