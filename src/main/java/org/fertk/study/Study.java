@@ -68,22 +68,22 @@ public final class Study {
   }
 
   public Result run() {
-    try (FolderLock lock = FolderLock.acquire(options.out())) {
-      return runLocked();
-    }
-  }
-
-  private Result runLocked() {
     Path dataFile = options.data();
     if (dataFile != null && !Files.exists(dataFile)) {
       throw new FerException(dataFile + ": file not found");
     }
-    // validate the whole plan (specs, options) before generating data or training anything
+    // validate the whole plan (specs, options) before the output folder is even created
     StudyPlan plan = StudyPlan.load(options.plan(), dataFile != null ? dataFile : options.out().resolve("data/synthetic.csv.gz"))
         .only(options.only());
     if (options.trialEpochs() != null) {
       plan = plan.trial(options.trialEpochs());
     }
+    try (FolderLock lock = FolderLock.acquire(options.out())) {
+      return runLocked(plan, dataFile);
+    }
+  }
+
+  private Result runLocked(StudyPlan plan, Path dataFile) {
     if (dataFile == null) {
       dataFile = syntheticData(plan);
     }

@@ -63,6 +63,15 @@ class StudyTest {
   }
 
   @Test
+  void aBadPlanLeavesNoOutputFolder() throws Exception {
+    Path out = dir.resolve("never");
+    Path bad = plan(run("a", "graphs/paper-cnn-lstm.json", ", 'epoch': 3"));
+    assertThrows(FerException.class, () -> new Study(new Study.Options(bad, null, out, true, 0, null, 1000, 1),
+        new PrintWriter(new StringWriter())).run());
+    assertFalse(Files.exists(out), "nothing written, not even the folder's lock");
+  }
+
+  @Test
   void startFromMustNameAnEarlierRunThatThisRunContinuesExactly() throws Exception {
     String lstm = "graphs/paper-cnn-lstm.json";
     String a = run("a", lstm, ", 'lr_schedule': 'cosine'");
