@@ -46,6 +46,14 @@ public final class TfEngine implements Engine {
     if (Files.isRegularFile(path.resolve("saved_model.pb"))) {
       return path;
     }
+    if (!Files.exists(path)) {
+      throw new FerException(path + ": not found");
+    }
+    if (Files.isRegularFile(path.resolve("model.onnx")) || path.toString().endsWith(".onnx")) {
+      // models/best and imported models ship ONNX only: TF Java has nothing to load there
+      throw new FerException(path + ": an ONNX model without a SavedModel (TensorFlow needs the run folder that "
+          + "fer train wrote; ONNX Runtime scores this one)");
+    }
     throw new FerException(path + ": not a run folder or SavedModel (no saved_model.pb)");
   }
 

@@ -72,6 +72,19 @@ class CliTest {
   }
 
   @Test
+  void exportNamesWhatItWasGivenInstead() {
+    Path missing = dir.resolve("no-run");
+    Run gone = run("export", "--model", missing.toString());
+    assertEquals(1, gone.code());
+    assertEquals("fer: error: " + missing + ": not found\n", gone.err());
+    Run onnxOnly = run("export", "--model", "models/best", "--out", dir.resolve("x.onnx").toString());
+    assertEquals(1, onnxOnly.code());
+    assertTrue(onnxOnly.err().startsWith("fer: error: models/best: an ONNX model without a SavedModel"), onnxOnly.err());
+    Run empty = run("export", "--model", dir.toString());
+    assertTrue(empty.err().contains(dir + ": not a run folder or SavedModel (no saved_model.pb)"), empty.err());
+  }
+
+  @Test
   void synthStatsShowAndSplit() throws Exception {
     Path csv = dir.resolve("s.csv.gz");
     assertEquals(0, run("data", "synth", "--n", "140", "--seed", "3", "--out", csv.toString()).code());
