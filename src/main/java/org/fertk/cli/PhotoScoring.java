@@ -59,6 +59,12 @@ final class PhotoScoring {
   }
 
   /** True when the inputs are images and (unless always) one of them is larger than a pre-cut face. */
+  /** The closing line after the unreadable pictures were named: how many, and what became of the rest. */
+  static String skippedImages(int n, String othersWere) {
+    return "skipped " + n + (n == 1 ? " image that" : " images that") + " could not be read; the others were "
+        + othersWere;
+  }
+
   static boolean holdsPhotos(List<Path> data, boolean always) {
     List<Path> files = imageFiles(data);
     if (files.isEmpty()) {
@@ -158,8 +164,7 @@ final class PhotoScoring {
       noFace.forEach(f -> out.println("no face found: " + f));
     }
     if (!failed.isEmpty()) {
-      err.println("skipped " + failed.size() + (failed.size() == 1 ? " image that" : " images that")
-          + " could not be read; the others were scored");
+      err.println(skippedImages(failed.size(), "scored"));
     }
     out.println("wrote " + predictions);
     out.flush();

@@ -165,8 +165,7 @@ final class PredictCommand extends BaseCommand {
       return 1;
     }
     if (!failed.isEmpty()) {
-      err().println("skipped " + failed.size() + (failed.size() == 1 ? " image that" : " images that")
-          + " could not be read; the others were classified");
+      err().println(PhotoScoring.skippedImages(failed.size(), "classified"));
     }
     err().flush();
     return 0;

@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.Java2DFrameConverter;
@@ -131,19 +132,17 @@ public interface VideoSource extends AutoCloseable {
    * becomes "Invalid data found when processing input"); JavaCV's message as it is otherwise.
    */
   private static String ffmpegReason(String javacvMessage) {
-    Matcher m = javacvMessage == null ? null : Pattern.compile("\\(\\) error (-?\\d+)").matcher(javacvMessage);
-    if (m == null || !m.find()) {
-      return String.valueOf(javacvMessage);
+    if (javacvMessage == null) {
+      return "unknown error";
     }
-    byte[] text = new byte[256];
-    if (avutil.av_strerror(Integer.parseInt(m.group(1)), text, text.length) < 0) {
-      return "FFmpeg error " + m.group(1);
+    Matcher m = Pattern.compile("\\(\\) error (-?\\d+)").matcher(javacvMessage);
+    if (!m.find()) {
+      return javacvMessage;
     }
-    int n = 0;
-    while (n < text.length && text[n] != 0) {
-      n++;
+    try (BytePointer text = new BytePointer(256)) {
+      return avutil.av_strerror(Integer.parseInt(m.group(1)), text, 256) < 0 ? "FFmpeg error " + m.group(1)
+          : text.getString(StandardCharsets.UTF_8);
     }
-    return new String(text, 0, n, StandardCharsets.UTF_8);
   }
 
   /** Closes a grabber whose video is refused or done: nothing is left to save if that fails. */
