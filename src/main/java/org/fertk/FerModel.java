@@ -22,6 +22,7 @@ import org.fertk.score.TestTimeAugmentation;
 import org.fertk.score.TfEngine;
 import org.fertk.util.FerException;
 import org.fertk.util.Progress;
+import org.fertk.util.ProtectedInputs;
 
 /**
  * A trained facial-expression model ready to classify faces: an ONNX file scored with ONNX
@@ -297,6 +298,19 @@ public final class FerModel implements AutoCloseable {
     if (data.toAbsolutePath().normalize().equals(predictions.toAbsolutePath().normalize())) {
       throw new FerException(predictions + ": is the input; choose another file for the predictions");
     }
+    // the data and the model's own files are inputs: the predictions (and their side file) may
+    // replace neither, whatever their names
+    try (ProtectedInputs.Scope inputs = ProtectedInputs.protect(List.of(data))) {
+      if (engine instanceof OrtEngine) {
+        ProtectedInputs.reading(OrtEngine.modelFile(source));
+      } else {
+        TfEngine.readingModel(source);
+      }
+      return scoreProtected(data, split, predictions);
+    }
+  }
+
+  private ScoreSummary scoreProtected(Path data, String split, Path predictions) {
     FaceDataset faces = DatasetLoader.load(List.of(data), ReadOptions.STRICT.withRequireLabels(false), false)
         .dataset();
     if (split != null) {

@@ -106,6 +106,7 @@ final class PhotoScoring {
   int run(Path model, List<Path> data, Path predictions, FerModel.Options o, String tta, int batchSize,
       boolean always, long maxPixels) {
     List<Path> files = imageFiles(data);
+    Predictions.checkSidecarFree(predictions);
     List<Row> rows = new ArrayList<>();
     List<String> noFace = new ArrayList<>();
     List<String> failed = new ArrayList<>();
@@ -166,7 +167,7 @@ final class PhotoScoring {
     if (!failed.isEmpty()) {
       err.println(skippedImages(failed.size(), "scored"));
     }
-    out.println("wrote " + predictions);
+    out.println("wrote " + predictions + " and " + Predictions.sidecar(predictions));
     out.flush();
     err.flush();
     return 0;

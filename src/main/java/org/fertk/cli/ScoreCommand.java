@@ -91,6 +91,7 @@ final class ScoreCommand extends BaseCommand {
     if (!eng.equals("ort") && !eng.equals("tf")) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--engine must be ort or tf, got '" + engine + "'");
     }
+    Predictions.checkSidecarFree(out); // before hours of scoring, not after
     String mode = FaceDetectionOptions.facesMode(this.faces);
     if (!mode.equals("whole") && PhotoScoring.holdsPhotos(data, mode.equals("detect"))) {
       if (models.size() != 1 || eng.equals("tf")) {
@@ -119,7 +120,7 @@ final class ScoreCommand extends BaseCommand {
         int correct = r.scores().correct(faces);
         out().printf(Locale.ROOT, "accuracy %.4f (%,d / %,d)%n", correct / (double) faces.size(), correct, faces.size());
       }
-      out().println("wrote " + out);
+      out().println("wrote " + out + " and " + Predictions.sidecar(out));
     } finally {
       engines.forEach(Engine::close);
     }
@@ -193,7 +194,7 @@ final class ScoreCommand extends BaseCommand {
       if (n[2] == 0) {
         out().printf(Locale.ROOT, "accuracy %.4f (%,d / %,d)%n", n[1] / (double) n[0], n[1], n[0]);
       }
-      out().println("wrote " + out);
+      out().println("wrote " + out + " and " + Predictions.sidecar(out));
     } finally {
       engines.forEach(Engine::close);
     }

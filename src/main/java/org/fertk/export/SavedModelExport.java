@@ -20,6 +20,7 @@ import org.fertk.onnx.tf.TfToOnnxConverter;
 import org.fertk.score.OrtEngine;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.FerException;
+import org.fertk.util.ProtectedInputs;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -45,6 +46,7 @@ public final class SavedModelExport {
     if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       throw new FerException(dir + ": not a SavedModel folder (no saved_model.pb)");
     }
+    ProtectedInputs.readingFolder(dir);
     try (SavedModelBundle b = SavedModelBundle.load(dir.toString(), "serve")) {
       SignatureDef sig = b.metaGraphDef().getSignatureDefMap().get(signature);
       if (sig == null) {

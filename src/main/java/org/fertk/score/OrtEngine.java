@@ -15,6 +15,7 @@ import java.util.Map;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.util.FerException;
+import org.fertk.util.ProtectedInputs;
 
 /**
  * One ONNX Runtime session (graph optimisation ALL, configurable intra-op threads) reused for
@@ -56,6 +57,7 @@ public final class OrtEngine implements Engine {
    */
   public static OrtEngine open(Path path, int threads, boolean spinning) {
     Path file = modelFile(path);
+    ProtectedInputs.reading(file);
     try {
       OrtSession.SessionOptions o = options(threads);
       if (!spinning) {

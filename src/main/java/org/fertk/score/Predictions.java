@@ -1,10 +1,12 @@
 package org.fertk.score;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -12,7 +14,9 @@ import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.Scores;
 import org.fertk.util.AtomicOutput;
+import org.fertk.util.FerException;
 import org.fertk.util.Json;
+import org.fertk.util.ProtectedInputs;
 
 /**
  * The predictions file shared by score, analyze and compare:
@@ -41,6 +45,29 @@ public final class Predictions {
   public static Path sidecar(Path predictions) {
     String n = predictions.getFileName().toString();
     return predictions.resolveSibling((n.endsWith(".csv") ? n.substring(0, n.length() - 4) : n) + ".json");
+  }
+
+  /**
+   * Refuses, before anything is written, a predictions name whose side file would replace a file
+   * that is not an earlier side file (a run's {@code run-config.json} beside {@code
+   * run-config.csv}, a user's {@code X.json}) or one of the job's inputs.
+   */
+  public static void checkSidecarFree(Path predictions) {
+    Path side = sidecar(predictions);
+    ProtectedInputs.checkWritable(side);
+    if (Files.exists(side) && !isSidecar(side)) {
+      throw new FerException(side + ": exists and is not the side file of a predictions file; writing "
+          + predictions.getFileName() + " would replace it (choose another name for the predictions)");
+    }
+  }
+
+  private static boolean isSidecar(Path side) {
+    try {
+      JsonNode n = Json.read(side);
+      return n.isObject() && n.path("models").isArray() && n.has("engine") && n.has("faces");
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /**
@@ -87,6 +114,7 @@ public final class Predictions {
    * faces need not be in memory at once). Atomic: the file appears when the body has returned.
    */
   public static void write(Path file, Consumer<Rows> body) {
+    checkSidecarFree(file);
     AtomicOutput.write(file, out -> {
       Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
       w.write(HEADER);

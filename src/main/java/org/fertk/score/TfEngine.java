@@ -7,6 +7,7 @@ import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.model.ModelGraph;
 import org.fertk.util.FerException;
+import org.fertk.util.ProtectedInputs;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.ndarray.Shape;
@@ -30,13 +31,35 @@ public final class TfEngine implements Engine {
 
   /** Opens RUN_DIR/saved_model, or a SavedModel folder given directly. */
   public static TfEngine open(Path path, int threads) {
-    Path dir = savedModelDir(path);
+    Path dir = readingModel(path);
     try {
       return new TfEngine(SavedModelBundle.loader(dir.toString()).withTags("serve")
           .withConfigProto(ModelGraph.sessionConfig(threads)).load(), dir.toString());
     } catch (RuntimeException e) {
       throw new FerException(dir + ": cannot load the SavedModel (" + e.getMessage() + ")");
     }
+  }
+
+  /**
+   * The files of a run folder that describe its model: what {@link #readingModel} protects beside
+   * the SavedModel, so that no output of a job reading the model replaces its record.
+   */
+  private static final String[] RUN_RECORD = {"spec.json", "manifest.json", "history.csv", "run-config.json"};
+
+  /**
+   * The SavedModel folder a path names, with its files (and, for a run folder, the run's record
+   * and checkpoints) noted as inputs of the running job ({@link ProtectedInputs#reading}).
+   */
+  public static Path readingModel(Path path) {
+    Path dir = savedModelDir(path);
+    ProtectedInputs.readingFolder(dir);
+    if (!dir.equals(path)) {
+      for (String f : RUN_RECORD) {
+        ProtectedInputs.reading(path.resolve(f));
+      }
+      ProtectedInputs.readingFolder(path.resolve("checkpoints"));
+    }
+    return dir;
   }
 
   public static Path savedModelDir(Path path) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.fertk.model.ModelGraph;
 import org.fertk.model.Network;
 import org.fertk.model.Weight;
+import org.fertk.score.TfEngine;
 import org.fertk.util.FerException;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -30,6 +31,7 @@ final class StartingWeights {
     if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       throw new FerException(runOrSavedModel + ": not a run folder or SavedModel (no saved_model.pb) to start from");
     }
+    TfEngine.readingModel(runOrSavedModel);
     Map<String, float[]> stored = new LinkedHashMap<>();
     Map<String, int[]> shapes = new LinkedHashMap<>();
     Path spec = runOrSavedModel.resolve("spec.json");

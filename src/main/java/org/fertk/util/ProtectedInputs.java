@@ -1,34 +1,99 @@
 package org.fertk.util;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
- * The input files of the running command, by real path: {@link AtomicOutput} refuses to write
- * over one of them, whatever name the output was given (another spelling, a symbolic link, an
- * output derived from an option's default). The CLI registers a command's inputs for the
- * duration of the command; library callers register nothing and nothing is checked.
+ * The input files of the running jobs, by real path: {@link AtomicOutput} refuses to write over
+ * one of them, whatever name the output was given (another spelling, a symbolic link, an output
+ * derived from an option's default, a file inside a model folder). A job (a CLI command, a
+ * {@code FerModel.score} call) opens a {@link #protect scope} for its named inputs; the code that
+ * opens a model adds the files it reads ({@link #reading}, {@link #readingFolder}) to the open
+ * scopes, so that the files inside a run folder or SavedModel are inputs too. Files are counted,
+ * so that two jobs reading one file keep it protected until both end.
  */
 public final class ProtectedInputs {
-  private static final Set<Path> FILES = ConcurrentHashMap.newKeySet();
+  private static final Map<Path, Integer> FILES = new ConcurrentHashMap<>();
+  /** Files registered by {@link #reading} while scopes are open; released when the last one closes. */
+  private static final List<Path> READ = new ArrayList<>();
+  private static int openScopes;
 
   private ProtectedInputs() {}
 
   /** Registers the existing regular files among {@code inputs} until the scope is closed. */
   public static Scope protect(Collection<Path> inputs) {
-    Set<Path> added = new HashSet<>();
+    List<Path> added = new ArrayList<>();
     for (Path p : inputs) {
       Path real = realFile(p);
-      if (real != null && FILES.add(real)) {
+      if (real != null) {
+        FILES.merge(real, 1, Integer::sum);
         added.add(real);
       }
     }
-    return () -> FILES.removeAll(added);
+    synchronized (READ) {
+      openScopes++;
+    }
+    return new Scope() {
+      private boolean closed;
+
+      @Override
+      public void close() {
+        synchronized (READ) {
+          if (closed) {
+            return;
+          }
+          closed = true;
+          added.forEach(ProtectedInputs::release);
+          if (--openScopes == 0) {
+            READ.forEach(ProtectedInputs::release);
+            READ.clear();
+          }
+        }
+      }
+    };
+  }
+
+  /**
+   * Notes that the running job reads these files (a model file): while a scope is open they are
+   * inputs, so no output of the job may replace them. Without an open scope nothing is recorded.
+   */
+  public static void reading(Path... files) {
+    synchronized (READ) {
+      if (openScopes == 0) {
+        return;
+      }
+      for (Path f : files) {
+        Path real = realFile(f);
+        if (real != null) {
+          FILES.merge(real, 1, Integer::sum);
+          READ.add(real);
+        }
+      }
+    }
+  }
+
+  /** {@link #reading} for every regular file under a folder (a SavedModel, a checkpoint). */
+  public static void readingFolder(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      reading(walk.filter(Files::isRegularFile).toArray(Path[]::new));
+    } catch (IOException | UncheckedIOException e) {
+      // an unreadable folder fails where it is loaded, with its own message
+    }
+  }
+
+  private static void release(Path real) {
+    FILES.computeIfPresent(real, (k, n) -> n == 1 ? null : n - 1);
   }
 
   /** Throws a user error when writing {@code target} would replace a registered input. */
@@ -37,7 +102,7 @@ public final class ProtectedInputs {
       return;
     }
     Path real = realTarget(target);
-    if (real != null && FILES.contains(real)) {
+    if (real != null && FILES.containsKey(real)) {
       throw new FerException(target + ": is one of this command's inputs; refusing to write over it "
           + "(choose another output name)");
     }
@@ -46,7 +111,7 @@ public final class ProtectedInputs {
   /** Throws a user error when replacing the folder {@code dir} would delete a registered input. */
   public static void checkFolderWritable(Path dir) {
     Path real = realTarget(dir);
-    for (Path f : FILES) {
+    for (Path f : FILES.keySet()) {
       if (real != null && f.startsWith(real)) {
         throw new FerException(dir + ": holds " + f.getFileName() + ", one of this command's inputs; refusing to "
             + "replace the folder (choose another output folder)");
@@ -76,7 +141,7 @@ public final class ProtectedInputs {
     }
   }
 
-  /** Ends the protection of the files one {@link #protect} call registered. */
+  /** Ends the protection of the files one {@link #protect} call registered; closing twice is harmless. */
   public interface Scope extends AutoCloseable {
     @Override
     void close();
