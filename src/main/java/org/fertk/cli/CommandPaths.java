@@ -16,7 +16,7 @@ import picocli.CommandLine.ParseResult;
 /**
  * The paths a command line names, split into outputs (the options in {@link #OUTPUTS}) and inputs
  * (every other path-valued option or parameter), so that one rule covers every command: no output
- * may be one of the command's own input files (compared by real path, so links count too).
+ * may be one of the command's own input files or folders (compared by real path, so links count too).
  */
 final class CommandPaths {
   /** Options that name what a command writes; every other path is something it reads. */
@@ -48,11 +48,18 @@ final class CommandPaths {
         for (Path out : paths(a.getValue())) {
           Path real = ProtectedInputs.realTarget(out);
           for (int i = 0; i < inputs.size(); i++) {
-            if (Files.isRegularFile(inputs.get(i)) && real != null
-                && real.equals(ProtectedInputs.realTarget(inputs.get(i)))) {
+            if (real == null || !real.equals(ProtectedInputs.realTarget(inputs.get(i)))) {
+              continue;
+            }
+            if (Files.isRegularFile(inputs.get(i))) {
               throw new CommandLine.ParameterException(leaf.commandSpec().commandLine(),
                   ((OptionSpec) a).longestName() + " " + out + " is also this command's input ("
                       + name(inputArgs.get(i)) + " " + inputs.get(i) + "); refusing to write over it");
+            }
+            if (Files.isDirectory(inputs.get(i))) { // outputs among the inputs: a rerun would read them too
+              throw new CommandLine.ParameterException(leaf.commandSpec().commandLine(),
+                  ((OptionSpec) a).longestName() + " " + out + " is the folder this command reads ("
+                      + name(inputArgs.get(i)) + " " + inputs.get(i) + "); write into another folder");
             }
           }
         }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +29,7 @@ import org.fertk.util.AtomicOutput;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
 import org.fertk.util.Printable;
+import org.fertk.util.ProtectedInputs;
 import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,9 +60,10 @@ final class PredictCommand extends BaseCommand {
       description = "Video: time constant of each face's smoothed probabilities, 0 for none (default ${DEFAULT-VALUE}).")
   double smooth;
 
-  @Option(names = "--frames-fps", defaultValue = "25",
-      description = "Video given as a folder of frames: its frame rate (default ${DEFAULT-VALUE}).")
-  double framesFps;
+  @Option(names = "--frames-fps", paramLabel = "FPS",
+      description = "Folders are the frames of a video at this rate, in name order (without it, a folder is a set "
+          + "of photos and every one is classified).")
+  Double framesFps;
 
   @Option(names = "--out", paramLabel = "DIR",
       description = "Video: folder for frames.csv and timeline.png (default out/NAME-faces).")
@@ -110,11 +114,14 @@ final class PredictCommand extends BaseCommand {
     ArrayNode all = Json.MAPPER.createArrayNode();
     List<String> failed = new ArrayList<>();
     int read = 0;
+    List<Path> inputs = inputs();
+    Map<Path, Path> videoDirs = videoOutputs(inputs);
+    checkAnnotatedNames(inputs);
     try (FerModel fer = FerModel.load(m, options)) {
-      for (Path file : images) {
-        if (VideoSource.isVideo(file)) {
+      for (Path file : inputs) {
+        if (isVideo(file)) {
           try {
-            video(fer, file, maxPixels);
+            video(fer, file, videoDirs.get(file), maxPixels);
             read++;
           } catch (FerException e) {
             failed.add(e.getMessage());
@@ -175,13 +182,11 @@ final class PredictCommand extends BaseCommand {
    * A video: frames sampled at --fps, faces found, followed and smoothed; frames.csv and
    * timeline.png written once the whole video is read (nothing half-written on a bad frame).
    */
-  private void video(FerModel fer, Path file, long maxPixels) {
-    if (!(fps > 0) || !(smooth >= 0) || !(framesFps > 0)) {
+  private void video(FerModel fer, Path file, Path dir, long maxPixels) {
+    if (!(fps > 0) || !(smooth >= 0) || !(framesFps == null || framesFps > 0)) {
       throw new UsageException("--fps and --frames-fps must be > 0 and --smooth >= 0");
     }
-    String name = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-    Path dir = videoOut != null ? (images.stream().filter(VideoSource::isVideo).count() > 1 ? videoOut.resolve(name)
-        : videoOut) : Path.of("out", name + "-faces");
+    String name = baseName(file);
     FaceTracker tracker = new FaceTracker(fer, smooth);
     Timeline timeline = new Timeline();
     StringBuilder csv = new StringBuilder("time_s,frame,face_id,x,y,width,height,score,emotion");
@@ -196,7 +201,7 @@ final class PredictCommand extends BaseCommand {
     int frame = -1;
     double next = 0;
     double last = 0;
-    try (VideoSource src = VideoSource.open(file, framesFps, maxPixels)) {
+    try (VideoSource src = VideoSource.open(file, framesFps == null ? 25 : framesFps, maxPixels)) {
       for (VideoSource.TimedFrame f = src.next(); f != null; f = src.next()) {
         frame++;
         last = f.time();
@@ -249,6 +254,79 @@ final class PredictCommand extends BaseCommand {
         dir.resolve("frames.csv"), dir.resolve("timeline.png"));
   }
 
+  /** A video file, or a folder when --frames-fps says folders are frames. */
+  private boolean isVideo(Path p) {
+    return Files.isDirectory(p) ? framesFps != null : VideoSource.isVideo(p);
+  }
+
+  /** The inputs with folders of photos expanded into their pictures (walked in name order). */
+  private List<Path> inputs() {
+    List<Path> all = new ArrayList<>();
+    for (Path p : images) {
+      if (Files.isDirectory(p) && framesFps == null) {
+        List<Path> pictures = PhotoScoring.imageFiles(List.of(p));
+        if (pictures.isEmpty()) {
+          throw new FerException(p + ": a folder without any picture (PNG, JPEG, BMP or GIF); for the frames of a "
+              + "video give --frames-fps");
+        }
+        all.addAll(pictures);
+        ProtectedInputs.reading(pictures.toArray(Path[]::new));
+      } else {
+        all.add(p);
+      }
+    }
+    return all;
+  }
+
+  private static String baseName(Path file) {
+    return file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+  }
+
+  /**
+   * Each video's output folder, decided before anything is read: two videos may not share one
+   * (va/clip.mp4 and vb/clip.mp4), and none may be a frame folder being read.
+   */
+  private Map<Path, Path> videoOutputs(List<Path> inputs) {
+    List<Path> videos = inputs.stream().filter(this::isVideo).toList();
+    Map<Path, Path> dirs = new LinkedHashMap<>();
+    Map<Path, Path> byTarget = new HashMap<>();
+    for (Path v : videos) {
+      String name = baseName(v);
+      Path dir = videoOut != null ? (videos.size() > 1 ? videoOut.resolve(name) : videoOut)
+          : Path.of("out", name + "-faces");
+      Path key = dir.toAbsolutePath().normalize();
+      Path other = byTarget.put(key, v);
+      if (other != null) {
+        throw new UsageException(other + " and " + v + " would both write their results to " + dir
+            + "; give the videos different names or analyse them one at a time");
+      }
+      for (Path in : videos) {
+        if (Files.isDirectory(in) && key.equals(in.toAbsolutePath().normalize())) {
+          throw new UsageException(dir + " is the frame folder " + in + " being read; write the results elsewhere "
+              + "(--out)");
+        }
+      }
+      dirs.put(v, dir);
+    }
+    return dirs;
+  }
+
+  /** Two pictures may not be annotated under one name (a/x.jpg and b/x.jpg with --annotate A). */
+  private void checkAnnotatedNames(List<Path> inputs) {
+    if (annotate == null) {
+      return;
+    }
+    Map<Path, Path> byTarget = new HashMap<>();
+    for (Path p : inputs) {
+      Path target = isVideo(p) ? annotate.resolve(baseName(p)) : annotatedFile(p);
+      Path other = byTarget.put(target.toAbsolutePath().normalize(), p);
+      if (other != null) {
+        throw new UsageException(other + " and " + p + " would both be annotated as " + target
+            + "; give the pictures different names or annotate them one at a time");
+      }
+    }
+  }
+
   private void print(ArrayNode all, Path file, int face, FaceBox box, Prediction p, int k) {
     List<Map.Entry<Emotion, Float>> t = p.top(k);
     if (json) {
@@ -276,13 +354,25 @@ final class PredictCommand extends BaseCommand {
   }
 
   /** DIR/NAME: the picture with boxes, in its own format (PNG for formats ImageIO cannot write). */
-  private void writeAnnotated(Path file, BufferedImage img, List<DetectedFace> faces) {
+  private static String annotatedFormat(Path file) {
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');
     String ext = dot > 0 ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "png";
-    String format = ext.equals("jpg") || ext.equals("jpeg") ? "jpg" : ext.equals("bmp") ? "bmp" : "png";
-    Path target = annotate.resolve(dot > 0 && format.equals(ext.replace("jpeg", "jpg")) ? name
+    return ext.equals("jpg") || ext.equals("jpeg") ? "jpg" : ext.equals("bmp") ? "bmp" : "png";
+  }
+
+  private Path annotatedFile(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String ext = dot > 0 ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "png";
+    String format = annotatedFormat(file);
+    return annotate.resolve(dot > 0 && format.equals(ext.replace("jpeg", "jpg")) ? name
         : (dot > 0 ? name.substring(0, dot) : name) + "." + format);
+  }
+
+  private void writeAnnotated(Path file, BufferedImage img, List<DetectedFace> faces) {
+    String format = annotatedFormat(file);
+    Path target = annotatedFile(file);
     try {
       Files.createDirectories(annotate);
       if (Files.exists(target) && Files.isSameFile(target, file)) {

@@ -18,6 +18,7 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.Java2DFrameConverter;
 import org.fertk.data.FaceImages;
 import org.fertk.util.FerException;
+import org.fertk.util.ProtectedInputs;
 
 /** The frames of a video file (FFmpeg) or of a folder of images, in time order. */
 public interface VideoSource extends AutoCloseable {
@@ -62,6 +63,7 @@ public interface VideoSource extends AutoCloseable {
       if (frames.isEmpty()) {
         throw new FerException(p + ": a folder of frames without any image file (PNG, JPEG, BMP or GIF)");
       }
+      ProtectedInputs.reading(frames.toArray(Path[]::new));
       return new VideoSource() {
         int i;
 

@@ -155,4 +155,59 @@ class PredictVideoTest {
     assertEquals(0, mixed.code(), "the photo is still classified: " + mixed.err());
     assertTrue(mixed.out().contains("face 1 at"), mixed.out());
   }
+
+  /** Issue 35, item 4: results never land among the frames being read (a rerun would count them). */
+  @Test
+  void resultsAreNeverWrittenIntoTheFolderBeingRead() throws Exception {
+    try (var before = Files.list(frames)) {
+      long n = before.count();
+      CliTest.Run r = CliTest.run("predict", frames.toString(), "--frames-fps", "10", "--out", frames.toString());
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().contains("is the folder this command reads"), r.err());
+      CliTest.Run a = CliTest.run("predict", frames.toString(), "--annotate", frames.toString());
+      assertEquals(2, a.code(), a.err());
+      try (var after = Files.list(frames)) {
+        assertEquals(n, after.count(), "nothing added to the frames");
+      }
+    }
+  }
+
+  /** Issue 35, item 5: two inputs of one name are refused before anything is written. */
+  @Test
+  void twoInputsWithOneOutputNameAreRefused() throws Exception {
+    Path va = Files.createDirectories(dir.resolve("va"));
+    Path vb = Files.createDirectories(dir.resolve("vb"));
+    Files.copy(clip, va.resolve("clip.mp4"));
+    Files.copy(clip, vb.resolve("clip.mp4"));
+    Path out = dir.resolve("two-out");
+    CliTest.Run v = CliTest.run("predict", va.resolve("clip.mp4").toString(), vb.resolve("clip.mp4").toString(),
+        "--out", out.toString());
+    assertEquals(2, v.code(), v.err());
+    assertTrue(v.err().contains("would both write their results to " + out.resolve("clip")), v.err());
+    assertFalse(Files.exists(out));
+    Files.copy(Path.of("data/faces/synthetic-happy.png"), va.resolve("x.png"));
+    Files.copy(Path.of("data/faces/synthetic-sad.png"), vb.resolve("x.png"));
+    Path ann = dir.resolve("ann-two");
+    CliTest.Run p = CliTest.run("predict", va.resolve("x.png").toString(), vb.resolve("x.png").toString(),
+        "--annotate", ann.toString());
+    assertEquals(2, p.code(), p.err());
+    assertTrue(p.err().contains("would both be annotated as " + ann.resolve("x.png")), p.err());
+    assertFalse(Files.exists(ann));
+  }
+
+  /** Issue 35, item 11: a folder of photos is photos, every one classified; frames are asked for. */
+  @Test
+  void aFolderOfPhotosIsEveryPictureClassified() throws Exception {
+    Path photos = Files.createDirectories(dir.resolve("photos"));
+    for (int i = 0; i < 7; i++) {
+      Files.copy(Path.of(i % 2 == 0 ? "data/faces/synthetic-happy.png" : "data/faces/synthetic-sad.png"),
+          photos.resolve("p" + i + ".png"));
+    }
+    CliTest.Run r = CliTest.run("predict", photos.toString());
+    assertEquals(0, r.code(), r.err());
+    for (int i = 0; i < 7; i++) {
+      assertTrue(r.out().contains(photos.resolve("p" + i + ".png") + ": "), r.out());
+    }
+    assertEquals(7, r.out().lines().count(), r.out());
+  }
 }
