@@ -11,6 +11,8 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import org.fertk.util.FerException;
+import org.fertk.util.MemoryBudget;
 
 /** Decoding image files and turning any size or colour into a 48x48 grayscale face. */
 public final class FaceImages {
@@ -73,6 +75,9 @@ public final class FaceImages {
               "image declares %dx%d = %,d pixels, over the limit of %,d (--max-image-pixels raises it)",
               w, h, w * h, maxPixels));
         }
+        // decoded (up to 4 bytes a pixel) plus the grey copy that face finding makes: refused up
+        // front when the heap cannot hold them, so that the next picture still gets its turn
+        MemoryBudget.check(file + ": a " + w + "x" + h + " picture", w * h * 5);
         BufferedImage img = reader.read(0);
         if (img == null) {
           throw new DataException(file.toString(), "cannot decode image");
@@ -83,6 +88,8 @@ public final class FaceImages {
       }
     } catch (DataException e) {
       throw e;
+    } catch (FerException e) {
+      throw new DataException(file.toString(), e.getMessage().substring(file.toString().length() + 2));
     } catch (OutOfMemoryError e) {
       throw new DataException(file.toString(), "not enough memory to decode this image "
           + "(raise the heap with JAVA_OPTS=-Xmx8g or lower --max-image-pixels)");

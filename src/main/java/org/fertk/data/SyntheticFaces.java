@@ -12,8 +12,10 @@ import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import org.fertk.util.MemoryBudget;
 
 /**
  * Procedural 48x48 grayscale faces whose seven classes differ the way the expressions do: mouth
@@ -54,6 +56,9 @@ public final class SyntheticFaces {
     if (n < 1) {
       throw new IllegalArgumentException("n must be positive");
     }
+    String what = String.format(Locale.ROOT, "%,d synthetic faces", n);
+    MemoryBudget.checkArray(what, (long) n * FaceDataset.PIXELS);
+    MemoryBudget.check(what, (long) n * (FaceDataset.PIXELS + 16));
     byte[] pixels = new byte[n * FaceDataset.PIXELS];
     byte[] labels = new byte[n];
     int[] perm = IntStream.range(0, n).toArray();

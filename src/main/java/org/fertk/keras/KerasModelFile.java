@@ -6,6 +6,7 @@ import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.util.zip.ZipFile;
 import org.fertk.model.Network;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
+import org.fertk.util.MemoryBudget;
 
 /**
  * A Keras model file, read without Python or a native HDF5 library: a Keras 3 {@code .keras}
@@ -89,8 +91,26 @@ final class KerasModelFile implements AutoCloseable {
     if (e == null) {
       throw new FerException(path + ": not a Keras 3 archive (no " + entry + " inside)");
     }
+    // a zip entry may inflate a thousandfold (a 3 MB file to 3 GB): read no more than the heap
+    // can hold, whatever size the entry declares
+    String what = path + "!" + entry;
+    long limit = Math.min(MemoryBudget.MAX_ARRAY, MemoryBudget.available() / 3);
+    if (e.getSize() > 0) {
+      MemoryBudget.checkArray(what + " (" + e.getSize() + " bytes inflated)", e.getSize());
+      MemoryBudget.check(what + " (" + e.getSize() + " bytes inflated)", e.getSize() * 3);
+    }
     try (InputStream in = zip.getInputStream(e)) {
-      return in.readAllBytes();
+      ByteArrayOutputStream out = new ByteArrayOutputStream(e.getSize() > 0 ? (int) e.getSize() : 1 << 16);
+      byte[] buf = new byte[1 << 16];
+      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+        out.write(buf, 0, n);
+        if (out.size() > limit) {
+          MemoryBudget.check(what + " (inflating past " + out.size() + " bytes)", out.size() * 3L);
+          MemoryBudget.checkArray(what + " (inflating past " + out.size() + " bytes)", out.size() * 2L);
+          limit = Math.min(MemoryBudget.MAX_ARRAY, MemoryBudget.available() / 3);
+        }
+      }
+      return out.toByteArray();
     }
   }
 

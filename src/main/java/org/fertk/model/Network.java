@@ -17,6 +17,7 @@ import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.model.layers.Dropout;
 import org.fertk.util.Json;
+import org.fertk.util.MemoryBudget;
 import org.fertk.util.TextTable;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -259,6 +260,24 @@ public final class Network {
   /** FLOPs of one image's forward pass (2 x multiply-adds of conv, dense and LSTM layers). */
   public long flops() {
     return layers.stream().mapToLong(Layer::flops).sum();
+  }
+
+  /**
+   * Refuses, before anything is built or written, a network whose weights cannot exist in this
+   * JVM: one weight larger than a Java array, or all of them (with the copies training makes) more
+   * than the heap can give.
+   *
+   * @param what the spec's file, for the message
+   */
+  public void checkFitsInMemory(String what) {
+    long total = 0;
+    for (Weight w : weights()) {
+      MemoryBudget.checkArray(String.format(Locale.ROOT, "%s: weight %s (%,d values)", what, w.fullName(), w.size()),
+          w.size() * Float.BYTES);
+      total += w.size();
+    }
+    // initial values in Java, then TensorFlow's copy and the optimizer's slots beside them
+    MemoryBudget.check(String.format(Locale.ROOT, "%s: a network of %,d weights", what, total), total * Float.BYTES * 2);
   }
 
   public List<Weight> weights() {

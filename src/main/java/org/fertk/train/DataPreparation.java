@@ -19,6 +19,7 @@ public final class DataPreparation {
   public static PreparedData prepare(TrainConfig config, ReadOptions read, PrintWriter err) {
     Network model = Network.load(Path.of(config.graph()), config.l2());
     TrainingGraph.checkStochasticDepth(model, config.stochasticDepth()); // before any data is read
+    model.checkFitsInMemory(config.graph());
     FaceDataset data;
     String hash;
     String source;

@@ -123,9 +123,13 @@ public final class Trainer {
       Runtime.getRuntime().addShutdownHook(onInterrupt);
       try {
         return runLocked(data, resume);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | OutOfMemoryError e) {
         if (!existed && !run.hasCheckpoint()) {
           AtomicOutput.deleteQuietly(run.dir()); // nothing worth resuming: leave no half-made run folder
+        }
+        if (e instanceof OutOfMemoryError) {
+          throw new FerException(run.dir() + ": training ran out of memory (" + e.getMessage() + "); raise the heap "
+              + "with JAVA_OPTS=-Xmx..., or train a smaller network or batch");
         }
         throw e;
       } finally {
