@@ -144,8 +144,16 @@ final class StudyPlan {
       runs.add(new Run(id, label, graph, r.path("note").asText(""), cfg, testKey, startFrom, List.copyOf(teacherRuns)));
     }
     JsonNode syn = root.path("synthetic");
+    JsonNode n = syn.path("n");
+    if (!n.isMissingNode() && !(n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= 1)) {
+      throw new FerException(where + ": `synthetic.n` must be a positive whole number of faces, got " + n);
+    }
+    JsonNode seed = syn.path("seed");
+    if (!seed.isMissingNode() && !(seed.isIntegralNumber() && seed.canConvertToLong())) {
+      throw new FerException(where + ": `synthetic.seed` must be a whole number, got " + seed);
+    }
     return new StudyPlan(root.path("name").asText(file.getFileName().toString().replace(".json", "")),
-        root.path("description").asText(""), syn.path("n").asInt(3500), syn.path("seed").asLong(2013), runs);
+        root.path("description").asText(""), n.asInt(3500), seed.asLong(2013), runs);
   }
 
   /**

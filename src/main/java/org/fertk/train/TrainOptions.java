@@ -71,13 +71,13 @@ public final class TrainOptions {
       b.valFraction(num(o, "val_fraction", 0));
     }
     if (has(o, "synthetic")) {
-      b.synthetic((int) integer(o, "synthetic", 0));
+      b.synthetic(int32(o, "synthetic", 0));
     }
     if (has(o, "epochs")) {
-      b.epochs((int) integer(o, "epochs", 0));
+      b.epochs(int32(o, "epochs", 0));
     }
     if (has(o, "batch_size")) {
-      b.batchSize((int) integer(o, "batch_size", 0));
+      b.batchSize(int32(o, "batch_size", 0));
     }
     if (has(o, "l2")) {
       b.l2(num(o, "l2", 0));
@@ -94,14 +94,14 @@ public final class TrainOptions {
       b.lrSchedule(str(o, "lr_schedule", null));
     }
     if (has(o, "warmup_epochs")) {
-      b.warmupEpochs((int) integer(o, "warmup_epochs", 0));
+      b.warmupEpochs(int32(o, "warmup_epochs", 0));
     }
     b.cosineRestarts(intList(o, "cosine_restarts"));
     if (has(o, "restart_lr_factor")) {
       b.restartLrFactor(num(o, "restart_lr_factor", 1));
     }
     if (has(o, "swa_start")) {
-      b.swaStart((int) integer(o, "swa_start", 0));
+      b.swaStart(int32(o, "swa_start", 0));
     }
     if (has(o, "swa_lr")) {
       b.swaLr(num(o, "swa_lr", 0));
@@ -407,6 +407,15 @@ public final class TrainOptions {
       throw new SettingException("`" + k + "` must be an integer, got " + v);
     }
     return v.asLong();
+  }
+
+  /** An integer setting that a Java int holds: 1e12 epochs is refused, not wrapped to a negative count. */
+  private static int int32(JsonNode o, String k, int d) {
+    long v = integer(o, k, d);
+    if (v != (int) v || o.get(k).isNumber() && Math.abs(o.get(k).asDouble()) > Integer.MAX_VALUE) {
+      throw new SettingException("`" + k + "` must be an integer of at most " + Integer.MAX_VALUE + ", got " + o.get(k));
+    }
+    return (int) v;
   }
 
   /** A list of texts: a JSON array, or one text (comma-separated allowed). */
