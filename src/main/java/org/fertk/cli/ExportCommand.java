@@ -74,7 +74,7 @@ final class ExportCommand extends BaseCommand {
       return exportSavedModel();
     }
     Path target = out != null ? out : model.resolve("model.onnx");
-    FaceDataset faces = noVerify ? null : sampleFaces();
+    FaceDataset faces = noVerify ? null : parityFaces(model, data, samples);
     exportAndReport(this, model, target, opset, faces, tolerance, threadsOption.threads);
     return 0;
   }
@@ -118,7 +118,7 @@ final class ExportCommand extends BaseCommand {
   }
 
   /** Parity images: the run's own training data when available, else synthetic faces. */
-  private FaceDataset sampleFaces() {
+  static FaceDataset parityFaces(Path model, Path data, int samples) {
     Path source = data;
     if (source == null && Files.isRegularFile(model.resolve("manifest.json"))) {
       JsonNode m = Json.read(model.resolve("manifest.json"));

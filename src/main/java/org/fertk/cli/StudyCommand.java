@@ -32,6 +32,11 @@ final class StudyCommand extends BaseCommand {
           + "work before a full run takes hours.")
   Integer epochs;
 
+  @Option(names = "--rerun-changed",
+      description = "Train again the runs whose plan entry changed since their folder in --out was written (without "
+          + "it, such a study is refused with the changes listed).")
+  boolean rerunChanged;
+
   @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
   int bootstrap;
 
@@ -49,7 +54,8 @@ final class StudyCommand extends BaseCommand {
     Path o = out != null ? out : Path.of("out", "study-" + p.getFileName().toString().replaceFirst("\\.json$", "")
         .replaceFirst("^plan-", "") + (data == null ? "" : "-" + data.getFileName().toString().replaceAll("\\..*$", ""))
         + (epochs == null ? "" : "-try" + epochs));
-    Study.Result r = new Study(new Study.Options(p, data, o, quiet(), threadsOption.threads, only, bootstrap, seed, epochs), out()).run();
+    Study.Result r = new Study(new Study.Options(p, data, o, quiet(), threadsOption.threads, only, bootstrap, seed, epochs,
+        rerunChanged), out()).run();
     if (quiet()) {
       out().println(r.reports().get(0));
     }

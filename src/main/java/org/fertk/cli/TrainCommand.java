@@ -7,6 +7,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.fertk.export.Parity;
+import org.fertk.onnx.tf.TfToOnnxConverter;
 import org.fertk.train.DataPreparation;
 import org.fertk.train.Distillation;
 import org.fertk.train.PreparedData;
@@ -244,6 +246,15 @@ final class TrainCommand extends BaseCommand {
     out().printf(Locale.ROOT, "%s: val_accuracy %.4f, test_accuracy %.4f after %d epochs (%.0f s, %,.0f img/s)%n",
         runDir, r.finalVal().accuracy(), r.test().accuracy(), r.state().history.size(),
         r.state().trainSeconds, r.state().imagesSeen / Math.max(1e-9, r.state().trainSeconds));
+    for (Path stale : r.staleExports()) { // ONNX files of the weights this run replaced
+      if (stale.getFileName().toString().equals("model.onnx")) {
+        out().println(stale + " held the earlier weights; exporting the new ones:");
+        ExportCommand.exportAndReport(this, runDir, stale, TfToOnnxConverter.Options.defaults().opset(),
+            ExportCommand.parityFaces(runDir, null, 256), Parity.DEFAULT_TOLERANCE, threadsOption.threads);
+      } else {
+        out().println("removed " + stale + ", made from the earlier weights (export or quantize it again)");
+      }
+    }
     return 0;
   }
 

@@ -18,6 +18,7 @@ import org.fertk.onnx.tf.ConversionException;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.TfEngine;
 import org.fertk.util.AtomicOutput;
+import org.fertk.util.FolderLock;
 import org.fertk.util.Json;
 
 /**
@@ -32,7 +33,10 @@ public final class OnnxExport {
 
   public static Result export(Path runOrSavedModel, Path out, TfToOnnxConverter.Options options, FaceDataset samples,
       double tolerance, int threads) {
-    try (TfEngine tf = TfEngine.open(runOrSavedModel, threads)) {
+    // a run folder is locked while its training writes it: no export of half-replaced weights
+    try (FolderLock lock = Files.isDirectory(runOrSavedModel.resolve("saved_model"))
+        ? FolderLock.acquire(runOrSavedModel) : null;
+        TfEngine tf = TfEngine.open(runOrSavedModel, threads)) {
       TfToOnnxConverter converter = new TfToOnnxConverter(options);
       JsonNode manifest = manifest(runOrSavedModel);
       String name = manifest == null ? "fer_model" : manifest.path("model").path("name").asText("fer_model");

@@ -29,9 +29,11 @@ import org.fertk.score.TestTimeAugmentation;
 import org.fertk.train.DataPreparation;
 import org.fertk.train.EpochLog;
 import org.fertk.train.PreparedData;
+import org.fertk.train.ResumeCheck;
 import org.fertk.train.RunFolder;
 import org.fertk.train.TrainConfig;
 import org.fertk.train.Trainer;
+import org.fertk.util.AtomicOutput;
 import org.fertk.util.FerException;
 import org.fertk.util.FolderLock;
 import org.fertk.util.Json;
@@ -46,11 +48,15 @@ import org.fertk.util.Progress;
 public final class Study {
   /** Where the study reads and writes. */
   /** @param trialEpochs null, or at most this many epochs per run (see {@link StudyPlan#trial}) */
+  /**
+   * @param rerunChanged runs whose plan entry changed since their folder was written are trained
+   *     again (their folders replaced); without it such a study is refused, naming the changes
+   */
   public record Options(Path plan, Path data, Path out, boolean quiet, int threads, List<String> only,
-      int bootstrap, long seed, Integer trialEpochs) {
+      int bootstrap, long seed, Integer trialEpochs, boolean rerunChanged) {
     public Options(Path plan, Path data, Path out, boolean quiet, int threads, List<String> only, int bootstrap,
         long seed) {
-      this(plan, data, out, quiet, threads, only, bootstrap, seed, null);
+      this(plan, data, out, quiet, threads, only, bootstrap, seed, null, false);
     }
   }
 
@@ -84,6 +90,7 @@ public final class Study {
   }
 
   private Result runLocked(StudyPlan plan, Path dataFile) {
+    checkChangedRuns(plan);
     if (dataFile == null) {
       dataFile = syntheticData(plan);
     }
@@ -119,6 +126,45 @@ public final class Study {
     say(String.format(Locale.ROOT, "study finished in %s; reports: %s", Comparison.durationText((System.nanoTime() - t0) / 1e9),
         String.join(", ", reports.stream().map(Path::toString).toList())));
     return new Result(reports, outputs);
+  }
+
+  /**
+   * A run folder holds the settings it was trained with; a plan edited since (another rate, more
+   * epochs) must not pass for the runs already there. As {@code fer train --resume}, such a study
+   * is refused with every change listed, or, on request, those runs are trained again.
+   */
+  private void checkChangedRuns(StudyPlan plan) {
+    List<String> changes = new ArrayList<>();
+    List<Path> changedDirs = new ArrayList<>();
+    for (StudyPlan.Run r : plan.runs()) {
+      RunFolder rf = new RunFolder(runDir(r));
+      if (!Files.isRegularFile(rf.config())) {
+        continue;
+      }
+      TrainConfig stored = TrainConfig.read(rf.config());
+      TrainConfig now = withTeacherRuns(r);
+      List<String> diffs = new ArrayList<>(ResumeCheck.conflicts(stored, now));
+      if (stored.epochs() != now.epochs() && Files.isRegularFile(rf.manifest())) { // finished with other epochs
+        diffs.add("epochs: " + stored.epochs() + " -> " + now.epochs());
+      }
+      if (!diffs.isEmpty()) {
+        changes.add("run '" + r.id() + "' (" + String.join("; ", diffs) + ")");
+        changedDirs.add(rf.dir());
+      }
+    }
+    if (changes.isEmpty()) {
+      return;
+    }
+    if (!options.rerunChanged()) {
+      throw new FerException(options.plan() + ": " + (changes.size() == 1 ? "a run differs" : "runs differ")
+          + " from what " + options.out() + " holds: " + String.join(", ", changes) + ". Restore the plan, write "
+          + "the study into another folder, or train " + (changes.size() == 1 ? "it" : "them")
+          + " again with --rerun-changed (the run folders are replaced)");
+    }
+    for (int i = 0; i < changes.size(); i++) {
+      say("plan changed, training again: " + changes.get(i));
+      AtomicOutput.deleteQuietly(changedDirs.get(i));
+    }
   }
 
   Path runDir(StudyPlan.Run r) {

@@ -48,8 +48,12 @@ public final class Trainer {
   }
 
   /** What a finished run reports. */
+  /**
+   * @param staleExports ONNX files of the run made from its earlier weights, removed when the new
+   *     SavedModel replaced those weights (a resumed run): export them again
+   */
   public record Result(RunFolder run, TrainState state, EvalMetrics finalVal, EvalMetrics test,
-      boolean interrupted) {}
+      boolean interrupted, List<Path> staleExports) {}
 
   private final TrainConfig config;
   private final RunFolder run;
@@ -262,7 +266,7 @@ public final class Trainer {
             state.nextEpoch = epoch + 1;
             callbacks.onEpochEnd(epoch, log.callbackLogs());
             if (ctx.interrupted) {
-              return new Result(run, state, null, null, true);
+              return new Result(run, state, null, null, true, List.of());
             }
           }
         }
@@ -270,9 +274,9 @@ public final class Trainer {
       }
       EvalMetrics finalVal = evaluate(g, data.split().val());
       EvalMetrics test = data.split().valIsTest() ? finalVal : evaluate(g, data.split().test());
-      exportSavedModel(g);
+      List<Path> stale = exportSavedModel(g);
       RunManifest.write(run, config, data, state, finalVal, test, teachers == null ? Map.of() : teachers.hashes());
-      return new Result(run, state, finalVal, test, false);
+      return new Result(run, state, finalVal, test, false, stale);
     }
   }
 
@@ -422,7 +426,13 @@ public final class Trainer {
     return Checkpoints.readState(checkpoint);
   }
 
-  private void exportSavedModel(TrainingGraph g) {
+  /**
+   * Writes the run's SavedModel; ONNX files in the run folder were made from the weights it
+   * replaces, so they are removed rather than left to disagree with it silently.
+   *
+   * @return the ONNX files removed
+   */
+  private List<Path> exportSavedModel(TrainingGraph g) {
     Map<String, float[]> weights = g.context().read(g.session());
     Path tmp = run.dir().resolve("saved_model.tmp");
     AtomicOutput.deleteQuietly(tmp);
@@ -434,11 +444,20 @@ public final class Trainer {
       inf.context().assign(inf.session(), modelWeights);
       inf.exportSavedModel(tmp);
     }
+    List<Path> stale = new ArrayList<>();
+    try (var files = Files.list(run.dir())) {
+      files.filter(f -> f.getFileName().toString().endsWith(".onnx") && Files.isRegularFile(f)).sorted()
+          .forEach(stale::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    stale.forEach(AtomicOutput::deleteQuietly);
     AtomicOutput.deleteQuietly(run.savedModel());
     try {
       AtomicOutput.move(tmp, run.savedModel());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return stale;
   }
 }

@@ -105,4 +105,49 @@ class DataLossTest {
       assertTrue(ok.out().contains("wrote " + again + " and " + folder.resolve("p.json")), ok.out());
     }
   }
+
+  private static Path copyOfTheRun(Path to) throws Exception {
+    try (var walk = Files.walk(run)) {
+      for (Path f : (Iterable<Path>) walk::iterator) {
+        Path t = to.resolve(run.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(f, t);
+        }
+      }
+    }
+    return to;
+  }
+
+  /** Issue 35, item 8: a resumed run's ONNX export follows its new weights; a locked run is not exported. */
+  @Test
+  void aResumedRunNeverKeepsAStaleOnnxExport() throws Exception {
+    Path copy = copyOfTheRun(dir.resolve("run"));
+    byte[] before = Files.readAllBytes(copy.resolve("model.onnx"));
+    CliTest.Run resumed = CliTest.run("train", "--resume", "--out", copy.toString(), "--epochs", "2", "-q");
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(resumed.out().contains(copy.resolve("model.onnx") + " held the earlier weights"), resumed.out());
+    assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(copy.resolve("model.onnx"))));
+    Path ort = dir.resolve("ort.csv");
+    Path tf = dir.resolve("tf.csv");
+    assertEquals(0, CliTest.run("score", "--model", copy.toString(), "--data", data.toString(), "--out", ort.toString(),
+        "-q").code());
+    assertEquals(0, CliTest.run("score", "--model", copy.toString(), "--engine", "tf", "--data", data.toString(),
+        "--out", tf.toString(), "-q").code());
+    java.util.List<String> a = Files.readAllLines(ort);
+    java.util.List<String> b = Files.readAllLines(tf);
+    for (int i = 1; i < a.size(); i++) {
+      String[] x = a.get(i).split(",");
+      String[] y = b.get(i).split(",");
+      for (int c = 3; c < 10; c++) {
+        assertEquals(Double.parseDouble(x[c]), Double.parseDouble(y[c]), 1e-4, "face " + i + ": " + a.get(i) + " / " + b.get(i));
+      }
+    }
+    try (org.fertk.util.FolderLock held = org.fertk.util.FolderLock.acquire(copy)) {
+      CliTest.Run locked = CliTest.run("export", "--model", copy.toString(), "--no-verify");
+      assertEquals(1, locked.code(), locked.err());
+      assertTrue(locked.err().contains(copy + ": in use by another fer process"), locked.err());
+    }
+  }
 }

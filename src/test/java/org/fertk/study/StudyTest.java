@@ -1,5 +1,6 @@
 package org.fertk.study;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -217,6 +218,20 @@ class StudyTest {
     new Study(new Study.Options(p, null, out, false, 0, null, 1000, 1), new PrintWriter(again)).run();
     assertEquals(2, again.toString().split("finished earlier: skipped", -1).length - 1, again.toString());
     assertFalse(again.toString().contains("Epoch 1/1"));
+    // issue 35, item 9: an edited plan is not passed off as the runs already there
+    Path edited = plan(run("lstm", "graphs/paper-cnn-lstm.json", ", 'lr': 0.01") + ", "
+        + run("lstm2", "graphs/paper-cnn-lstm.json", ", 'seed': 7, 'note': 'another seed'"));
+    byte[] history = Files.readAllBytes(out.resolve("runs/lstm/history.csv"));
+    FerException changed = assertThrows(FerException.class, () -> new Study(new Study.Options(edited, null, out, true,
+        0, null, 1000, 1), new PrintWriter(new StringWriter())).run());
+    assertTrue(changed.getMessage().contains("run 'lstm' (lr: 0.001 -> 0.01)"), changed.getMessage());
+    assertTrue(changed.getMessage().contains("--rerun-changed"), changed.getMessage());
+    assertArrayEquals(history, Files.readAllBytes(out.resolve("runs/lstm/history.csv")), "nothing touched");
+    StringWriter rerun = new StringWriter();
+    new Study(new Study.Options(edited, null, out, false, 0, null, 1000, 1, null, true), new PrintWriter(rerun)).run();
+    assertTrue(rerun.toString().contains("plan changed, training again: run 'lstm'"), rerun.toString());
+    assertEquals(1, rerun.toString().split("finished earlier: skipped", -1).length - 1, rerun.toString());
+    assertEquals(0.01, Json.read(out.resolve("runs/lstm/run-config.json")).path("lr").asDouble());
   }
 
   @Test
