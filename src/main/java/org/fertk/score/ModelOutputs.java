@@ -10,12 +10,29 @@ import org.fertk.util.FerException;
  * unless the user says so, in which case softmax is applied here; a NaN row is never turned into
  * class 0 by an argmax.
  */
-final class ModelOutputs {
+public final class ModelOutputs {
   /** Rows of a softmax in float32 sum to 1 within a few ulps; an int8 model's within ~1e-4. */
   static final double SUM_TOLERANCE = 1e-3;
   static final double RANGE_TOLERANCE = 1e-5;
 
   private ModelOutputs() {}
+
+  private static boolean allDistributions(float[] o, int count) {
+    for (int r = 0; r < count; r++) {
+      double sum = 0;
+      for (int c = 0; c < Emotion.COUNT; c++) {
+        float p = o[r * Emotion.COUNT + c];
+        if (!(p >= -RANGE_TOLERANCE && p <= 1 + RANGE_TOLERANCE)) {
+          return false;
+        }
+        sum += p;
+      }
+      if (Math.abs(sum - 1) > SUM_TOLERANCE) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** Numerically stable softmax of each of the first count rows, in place. */
   static void softmaxRows(float[] o, int count) {
@@ -37,8 +54,20 @@ final class ModelOutputs {
     }
   }
 
-  /** Throws a user error naming the model and the first row that is not a probability distribution. */
-  static void checkProbabilities(float[] o, int count, long firstRow, String model, boolean logits) {
+  /**
+   * Throws a user error naming the model and the first row that is not a probability
+   * distribution; with {@code logits}, one when every row already is one (the model ends with a
+   * softmax, and a second one would flatten its answers: 90% happy read as 29%).
+   *
+   * @param logitsFlag how the caller declares logits, for the messages (the CLI's "--logits"); null
+   *     where logits cannot be declared (a teacher)
+   */
+  public static void checkProbabilities(float[] o, int count, long firstRow, String model, boolean logits,
+      String logitsFlag) {
+    if (logits && count > 0 && allDistributions(o, count)) {
+      throw new FerException(model + ": outputs already are probabilities (each face's sum to 1): the model ends "
+          + "with a softmax; drop " + logitsFlag + ", which would apply a second one");
+    }
     for (int r = 0; r < count; r++) {
       int base = r * Emotion.COUNT;
       double sum = 0;
@@ -58,7 +87,8 @@ final class ModelOutputs {
       } else if (!logits && (min < -RANGE_TOLERANCE || max > 1 + RANGE_TOLERANCE
           || Math.abs(sum - 1) > SUM_TOLERANCE)) {
         problem = String.format(Locale.ROOT, "is not a probability distribution (values %.4g..%.4g, sum %.4g): "
-            + "the model seems to end without a softmax; pass --logits to apply one", min, max, sum);
+            + "the model seems to end without a softmax; " + (logitsFlag == null ? "it must output probabilities"
+            : "pass " + logitsFlag + " to apply one"), min, max, sum);
       }
       if (problem != null) {
         throw new FerException(model + ": output for face " + (firstRow + r) + " " + problem);

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.score.Engine;
+import org.fertk.score.ModelOutputs;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.TestTimeAugmentation;
 import org.fertk.score.TfEngine;
@@ -101,6 +102,9 @@ final class Teachers implements AutoCloseable {
       }
       for (Engine e : engines) {
         float[] p = e.predict(in, n);
+        // a teacher must give probabilities, as fer score demands: logits averaged and softened
+        // as if they were probabilities would teach nonsense
+        ModelOutputs.checkProbabilities(p, n, 0, "teacher " + e.source(), false, null);
         for (int i = 0; i < mean.length; i++) {
           mean[i] += p[i] * share;
         }

@@ -143,6 +143,35 @@ class HardeningCliTest {
     assertEquals(1, np.code(), "--logits does not let NaN through");
   }
 
+  /** Issue 35, item 10: --logits on a model that ends with a softmax is refused, alone or in an ensemble. */
+  @Test
+  void logitsOnAModelThatOutputsProbabilitiesIsRefused() throws Exception {
+    Path data = synth("faces.csv", 20);
+    Path out = dir.resolve("p.csv");
+    CliTest.Run p = CliTest.run("predict", "--model", MODEL, "--logits", "data/faces/synthetic-happy.png");
+    assertEquals(1, p.code(), p.out());
+    assertTrue(p.err().contains(MODEL + ": outputs already are probabilities"), p.err());
+    assertTrue(p.err().contains("drop --logits"), p.err());
+    Path logits = brokenModel("logits.onnx", true, false);
+    CliTest.Run ensemble = CliTest.run("score", "--model", logits + "," + MODEL, "--logits", "--data", data.toString(),
+        "--out", out.toString(), "-q");
+    assertEquals(1, ensemble.code(), ensemble.out());
+    assertTrue(ensemble.err().contains(MODEL + ": outputs already are probabilities"), ensemble.err());
+    assertFalse(Files.exists(out));
+  }
+
+  /** Issue 35, item 10: a teacher must give probabilities, as fer score demands of any model. */
+  @Test
+  void aTeacherEmittingLogitsIsRefused() throws Exception {
+    Path logits = brokenModel("logits.onnx", true, false);
+    Path run = dir.resolve("student");
+    CliTest.Run t = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--synthetic", "70", "--epochs", "1",
+        "--teacher", logits.toString(), "--out", run.toString(), "-q");
+    assertEquals(1, t.code(), t.out());
+    assertTrue(t.err().contains("teacher " + logits + ": output for face 0 is not a probability distribution"), t.err());
+    assertFalse(Files.exists(run), "no run folder left behind");
+  }
+
   @Test
   void pathMessagesSayWhatIsWrongWithWhichPath() throws Exception {
     Path data = synth("faces.csv", 20);
