@@ -5,7 +5,9 @@ import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
@@ -78,11 +80,19 @@ public final class FaceImages {
         // decoded (up to 4 bytes a pixel) plus the grey copy that face finding makes: refused up
         // front when the heap cannot hold them, so that the next picture still gets its turn
         MemoryBudget.check(file + ": a " + w + "x" + h + " picture", w * h * 5);
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         BufferedImage img = reader.read(0);
         if (img == null) {
           throw new DataException(file.toString(), "cannot decode image");
         }
-        return img;
+        if (!warnings.isEmpty()) { // a cut-short file decodes with grey where its end was: no answer to trust
+          throw new DataException(file.toString(), "the picture is damaged or cut short (" + warnings.get(0)
+              + "); only part of it decodes");
+        }
+        // orientation tags are a camera's (JPEG); PNG folders of faces skip the second read
+        boolean jpeg = reader.getFormatName().equalsIgnoreCase("jpeg");
+        return jpeg ? ExifOrientation.apply(img, ExifOrientation.of(file)) : img;
       } finally {
         reader.dispose();
       }

@@ -93,8 +93,11 @@ class PredictPhotosTest {
     assertTrue(r.err().contains("missing.png: file not found"), r.err());
     assertTrue(r.err().contains("skipped 2 images that could not be read"), r.err());
     assertFalse(r.err().contains("\tat "), r.err());
+    // issue 35, item 11: a cut-short JPEG is named, not classified from its grey half
     CliTest.Run t = CliTest.run("predict", truncated.toString());
-    assertTrue(t.code() == 0 || t.err().contains(truncated.toString()), "a truncated JPEG decodes partly or is named: " + t.err());
+    assertEquals(1, t.code(), t.out());
+    assertTrue(t.err().contains(truncated + ": the picture is damaged or cut short ("),
+        t.err());
     CliTest.Run none = CliTest.run("predict", broken.toString(), dir.resolve("missing.png").toString());
     assertEquals(1, none.code(), "nothing could be read");
   }
@@ -123,5 +126,50 @@ class PredictPhotosTest {
     assertTrue(lines.stream().filter(l -> l.contains("group.png,")).count() == 2, "two faces in the group: " + lines);
     JsonNode side = Json.read(dir.resolve("faces.json"));
     assertEquals(dir.resolve("photos/wall.png").toString(), side.path("images_without_face").get(0).asText());
+  }
+
+  /** An EXIF APP1 segment holding only the orientation tag (big-endian TIFF, one IFD entry). */
+  static byte[] withOrientation(byte[] jpeg, int orientation) {
+    byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0,
+        0, 0, 0, 0};
+    byte[] exif = new byte[6 + tiff.length];
+    System.arraycopy("Exif".getBytes(), 0, exif, 0, 4);
+    System.arraycopy(tiff, 0, exif, 6, tiff.length);
+    int app0 = 4 + (((jpeg[4] & 0xff) << 8) | (jpeg[5] & 0xff)); // after SOI and the JFIF segment
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(jpeg, 0, app0);
+    out.write(0xff);
+    out.write(0xe1);
+    out.write((exif.length + 2) >> 8);
+    out.write((exif.length + 2) & 0xff);
+    out.write(exif, 0, exif.length);
+    out.write(jpeg, app0, jpeg.length - app0);
+    return out.toByteArray();
+  }
+
+  /** Issue 35, item 11: a phone's portrait, stored sideways with an orientation tag, is turned upright. */
+  @Test
+  void exifOrientationTurnsASidewaysPhotoUpright() throws Exception {
+    BufferedImage upright = Photos.read(Photos.HOPPER);
+    int w = upright.getWidth();
+    int h = upright.getHeight();
+    BufferedImage stored = new BufferedImage(h, w, BufferedImage.TYPE_3BYTE_BGR); // turned 90 degrees anticlockwise
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        stored.setRGB(y, w - 1 - x, upright.getRGB(x, y));
+      }
+    }
+    java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+    ImageIO.write(stored, "jpg", jpeg);
+    Path sideways = Files.write(dir.resolve("sideways.jpg"), jpeg.toByteArray());
+    Path tagged = Files.write(dir.resolve("phone.jpg"), withOrientation(jpeg.toByteArray(), 6));
+    BufferedImage shown = org.fertk.data.FaceImages.decode(tagged, Long.MAX_VALUE);
+    assertEquals(w, shown.getWidth());
+    assertEquals(h, shown.getHeight());
+    CliTest.Run plain = CliTest.run("predict", sideways.toString());
+    assertTrue(plain.out().contains("no face found"), "the stored picture lies on its side: " + plain.out());
+    CliTest.Run r = CliTest.run("predict", tagged.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains(tagged + ": face 1 at"), r.out());
   }
 }
