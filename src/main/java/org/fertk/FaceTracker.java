@@ -28,9 +28,22 @@ public final class FaceTracker {
    * @param smoothSeconds time constant of the smoothing of each face's probabilities; 0 for none
    */
   public FaceTracker(FerModel model, double smoothSeconds) {
+    this(model, smoothSeconds, false);
+  }
+
+  /**
+   * @param model the model that finds and classifies the faces
+   * @param smoothSeconds time constant of the smoothing of each face's probabilities; 0 for none
+   * @param wholeFrames every frame is one face (a video of a face already framed): no face is
+   *     searched for, the one track's box is the whole frame
+   */
+  public FaceTracker(FerModel model, double smoothSeconds, boolean wholeFrames) {
     this.model = model;
+    this.wholeFrames = wholeFrames;
     this.tracks = new Tracks(smoothSeconds, Math.max(1.0, 2 * smoothSeconds));
   }
+
+  private final boolean wholeFrames;
 
   /**
    * The next frame's faces.
@@ -40,6 +53,10 @@ public final class FaceTracker {
    * @return each face with its track id and raw and smoothed predictions, largest first
    */
   public List<TrackedFace> next(double timeSeconds, BufferedImage frame) {
+    if (wholeFrames) {
+      FaceBox all = new FaceBox(0, 0, frame.getWidth(), frame.getHeight(), 0);
+      return tracks.update(timeSeconds, List.of(new DetectedFace(all, model.predict(frame))));
+    }
     return tracks.update(timeSeconds, model.predictFaces(frame));
   }
 }

@@ -22,6 +22,7 @@ import org.fertk.Prediction;
 import org.fertk.TrackedFace;
 import org.fertk.data.FaceImages;
 import org.fertk.face.Annotations;
+import org.fertk.face.FrameSampler;
 import org.fertk.face.Timeline;
 import org.fertk.face.VideoSource;
 import org.fertk.score.TestTimeAugmentation;
@@ -121,7 +122,7 @@ final class PredictCommand extends BaseCommand {
       for (Path file : inputs) {
         if (isVideo(file)) {
           try {
-            video(fer, file, videoDirs.get(file), maxPixels);
+            video(fer, file, videoDirs.get(file), maxPixels, all);
             read++;
           } catch (FerException e) {
             failed.add(e.getMessage());
@@ -179,15 +180,17 @@ final class PredictCommand extends BaseCommand {
   }
 
   /**
-   * A video: frames sampled at --fps, faces found, followed and smoothed; frames.csv and
-   * timeline.png written once the whole video is read (nothing half-written on a bad frame).
+   * A video: frames sampled at --fps, faces found (or each whole frame, --no-detect), followed and
+   * smoothed; frames.csv (a row per face per sampled frame, one with empty face columns for a
+   * sampled frame without a face) and timeline.png written once the whole video is read (nothing
+   * half-written on a bad frame).
    */
-  private void video(FerModel fer, Path file, Path dir, long maxPixels) {
+  private void video(FerModel fer, Path file, Path dir, long maxPixels, ArrayNode all) {
     if (!(fps > 0) || !(smooth >= 0) || !(framesFps == null || framesFps > 0)) {
       throw new UsageException("--fps and --frames-fps must be > 0 and --smooth >= 0");
     }
     String name = baseName(file);
-    FaceTracker tracker = new FaceTracker(fer, smooth);
+    FaceTracker tracker = new FaceTracker(fer, smooth, noDetect);
     Timeline timeline = new Timeline();
     StringBuilder csv = new StringBuilder("time_s,frame,face_id,x,y,width,height,score,emotion");
     for (String k : Emotion.keys()) {
@@ -197,23 +200,28 @@ final class PredictCommand extends BaseCommand {
       csv.append(",raw_").append(k);
     }
     csv.append('\n');
+    ArrayNode results = json ? Json.MAPPER.createArrayNode() : null;
     int sampled = 0;
     int frame = -1;
-    double next = 0;
     double last = 0;
-    try (VideoSource src = VideoSource.open(file, framesFps == null ? 25 : framesFps, maxPixels)) {
+    FrameSampler sampler;
+    List<String> skipped;
+    try (VideoSource src = VideoSource.open(file, framesFps == null ? 25 : framesFps, maxPixels,
+        input.readOptions().skipBadRows())) {
+      sampler = new FrameSampler(fps, src.frameRate());
       for (VideoSource.TimedFrame f = src.next(); f != null; f = src.next()) {
         frame++;
         last = f.time();
-        if (f.time() + 1e-9 < next) {
+        if (!sampler.take(f.time())) {
           continue;
-        }
-        while (next <= f.time() + 1e-9) {
-          next += 1 / fps;
         }
         sampled++;
         List<TrackedFace> faces = tracker.next(f.time(), f.image());
         timeline.add(f.time(), faces);
+        if (faces.isEmpty()) { // the frame was looked at: say so rather than leave a gap
+          csv.append(String.format(Locale.ROOT, "%.3f,%d,,,,,,,", f.time(), frame)).append(",".repeat(2 * Emotion.COUNT))
+              .append('\n');
+        }
         for (TrackedFace t : faces) {
           FaceBox b = t.box();
           csv.append(String.format(Locale.ROOT, "%.3f,%d,%d,%d,%d,%d,%d,%.0f,%s", f.time(), frame, t.id(), b.x(), b.y(),
@@ -225,6 +233,25 @@ final class PredictCommand extends BaseCommand {
             csv.append(',').append(v);
           }
           csv.append('\n');
+        }
+        if (results != null) {
+          ObjectNode o = results.addObject();
+          o.put("time_s", f.time());
+          o.put("frame", frame);
+          ArrayNode fs = o.putArray("faces");
+          for (TrackedFace t : faces) {
+            ObjectNode fo = fs.addObject();
+            fo.put("face_id", t.id());
+            fo.putObject("box").put("x", t.box().x()).put("y", t.box().y()).put("width", t.box().width())
+                .put("height", t.box().height());
+            fo.put("emotion", t.smoothed().emotion().key());
+            ObjectNode ps = fo.putObject("smoothed");
+            ObjectNode raw = fo.putObject("raw");
+            for (int c = 0; c < Emotion.COUNT; c++) {
+              ps.put(Emotion.keys()[c], t.smoothed().probabilities()[c]);
+              raw.put(Emotion.keys()[c], t.prediction().probabilities()[c]);
+            }
+          }
         }
         if (annotate != null) {
           List<DetectedFace> drawn = faces.stream().map(t -> new DetectedFace(t.box(), t.smoothed())).toList();
@@ -238,9 +265,10 @@ final class PredictCommand extends BaseCommand {
           AtomicOutput.write(target, o -> ImageIO.write(img, "png", o));
         }
       }
+      skipped = src.skipped();
     }
     if (frame < 0) {
-      throw new FerException(file + ": the video holds no frame");
+      throw new FerException(file + ": the video holds no " + (skipped.isEmpty() ? "frame" : "readable frame"));
     }
     try {
       Files.createDirectories(dir);
@@ -249,8 +277,29 @@ final class PredictCommand extends BaseCommand {
     }
     AtomicOutput.writeString(dir.resolve("frames.csv"), csv.toString());
     timeline.write(dir.resolve("timeline.png"), file.getFileName() + ": emotions of each face over time");
-    out().printf(Locale.ROOT, "%s: %d frames over %.1f s, %d sampled at %.3g/s, %d face%s followed; wrote %s and %s%n",
-        file, frame + 1, last, sampled, fps, timeline.faces(), timeline.faces() == 1 ? "" : "s",
+    for (String s : skipped) {
+      err().println("fer: skipped a frame: " + Printable.message(s));
+    }
+    double er = sampler.effectiveRate();
+    String rate = (er == Math.rint(er) ? String.valueOf((long) er) : String.format(Locale.ROOT, "%.3g", er)) + "/s"
+        + (sampler.effectiveRate() < fps ? " (every frame: the video has no more)" : "");
+    if (results != null) {
+      ObjectNode o = all.addObject();
+      o.put("video", file.toString());
+      o.put("frames", frame + 1);
+      o.put("duration_s", last);
+      o.put("sampled", sampled);
+      o.put("sampled_per_second", sampler.effectiveRate());
+      o.put("faces_followed", timeline.faces());
+      o.put("frames_skipped", skipped.size());
+      o.put("frames_csv", dir.resolve("frames.csv").toString());
+      o.put("timeline", dir.resolve("timeline.png").toString());
+      o.set("results", results);
+      return;
+    }
+    out().printf(Locale.ROOT, "%s: %d %s over %.1f s, %d sampled at %s, %d face%s followed%s; wrote %s and %s%n",
+        file, frame + 1, frame == 0 ? "frame" : "frames", last, sampled, rate, timeline.faces(),
+        timeline.faces() == 1 ? "" : "s", skipped.isEmpty() ? "" : ", " + skipped.size() + " unreadable frames skipped",
         dir.resolve("frames.csv"), dir.resolve("timeline.png"));
   }
 

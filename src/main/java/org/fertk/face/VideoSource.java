@@ -1,10 +1,13 @@
 package org.fertk.face;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -15,7 +18,6 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.Java2DFrameConverter;
 import org.fertk.data.FaceImages;
 import org.fertk.util.FerException;
 import org.fertk.util.ProtectedInputs;
@@ -31,6 +33,14 @@ public interface VideoSource extends AutoCloseable {
 
   /** The next frame, or null at the end. */
   TimedFrame next();
+
+  /** Frames per second as the file declares it (a folder's given rate); NaN when unknown. */
+  double frameRate();
+
+  /** The frames skipped because they could not be read (a folder opened with skipBad), one message each. */
+  default List<String> skipped() {
+    return List.of();
+  }
 
   @Override
   void close();
@@ -50,6 +60,14 @@ public interface VideoSource extends AutoCloseable {
    * @throws FerException naming the file when it cannot be opened or holds no video stream
    */
   static VideoSource open(Path p, double folderFps, long maxPixels) {
+    return open(p, folderFps, maxPixels, false);
+  }
+
+  /**
+   * As {@link #open(Path, double, long)}; with {@code skipBad}, a frame of a folder that cannot be
+   * read is skipped (and listed in {@link #skipped()}) instead of ending the video.
+   */
+  static VideoSource open(Path p, double folderFps, long maxPixels, boolean skipBad) {
     if (!Files.exists(p)) {
       throw new FerException(p + ": file not found");
     }
@@ -66,14 +84,33 @@ public interface VideoSource extends AutoCloseable {
       ProtectedInputs.reading(frames.toArray(Path[]::new));
       return new VideoSource() {
         int i;
+        final List<String> skipped = new ArrayList<>();
 
         @Override
         public TimedFrame next() {
-          if (i >= frames.size()) {
-            return null;
+          while (i < frames.size()) {
+            Path f = frames.get(i);
+            double t = i++ / folderFps; // a skipped frame keeps its place in time
+            try {
+              return new TimedFrame(t, FaceImages.decode(f, maxPixels));
+            } catch (FerException e) {
+              if (!skipBad) {
+                throw e;
+              }
+              skipped.add(e.getMessage());
+            }
           }
-          Path f = frames.get(i);
-          return new TimedFrame(i++ / folderFps, FaceImages.decode(f, maxPixels));
+          return null;
+        }
+
+        @Override
+        public double frameRate() {
+          return folderFps;
+        }
+
+        @Override
+        public List<String> skipped() {
+          return skipped;
         }
 
         @Override
@@ -84,6 +121,9 @@ public interface VideoSource extends AutoCloseable {
     // lines beside ours; its reason comes back in the exception's error code (see ffmpegReason)
     avutil.av_log_set_level(avutil.AV_LOG_FATAL);
     FFmpegFrameGrabber g = new FFmpegFrameGrabber(p.toFile());
+    // FFmpeg converts every frame to packed BGR, which is TYPE_3BYTE_BGR's own layout: rows are
+    // copied as they are (JavaCV's Java2DFrameConverter failed on frames of 16x16 and smaller)
+    g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
     try {
       g.start();
     } catch (Exception | Error e) {
@@ -99,8 +139,13 @@ public interface VideoSource extends AutoCloseable {
       closeQuietly(g);
       throw new FerException(p + ": holds no video stream");
     }
-    Java2DFrameConverter convert = new Java2DFrameConverter();
+    double rate = g.getFrameRate();
     return new VideoSource() {
+      @Override
+      public double frameRate() {
+        return rate > 0 && Double.isFinite(rate) ? rate : Double.NaN;
+      }
+
       @Override
       public TimedFrame next() {
         try {
@@ -108,14 +153,10 @@ public interface VideoSource extends AutoCloseable {
           if (f == null) {
             return null;
           }
-          BufferedImage img = convert.convert(f);
-          if (img == null) {
+          if (f.image == null || f.imageWidth < 1 || f.imageHeight < 1) {
             return next();
           }
-          // the converter reuses its image: copy it
-          BufferedImage copy = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
-          copy.getGraphics().drawImage(img, 0, 0, null);
-          return new TimedFrame(f.timestamp / 1e6, copy);
+          return new TimedFrame(f.timestamp / 1e6, bgrImage(f));
         } catch (Exception e) {
           throw new FerException(p + ": cannot decode a frame (" + e.getMessage() + ")");
         }
@@ -124,9 +165,23 @@ public interface VideoSource extends AutoCloseable {
       @Override
       public void close() {
         closeQuietly(g);
-        convert.close();
       }
     };
+  }
+
+  /** A packed BGR24 frame as a picture of its own (the grabber reuses the frame's buffer). */
+  private static BufferedImage bgrImage(Frame f) {
+    int w = f.imageWidth;
+    int h = f.imageHeight;
+    ByteBuffer src = ((ByteBuffer) f.image[0]).duplicate();
+    int stride = f.imageStride > 0 ? f.imageStride : w * 3;
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    byte[] dst = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+    for (int y = 0; y < h; y++) {
+      src.position(y * stride);
+      src.get(dst, y * w * 3, w * 3);
+    }
+    return img;
   }
 
   /**

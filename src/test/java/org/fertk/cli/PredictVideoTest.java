@@ -210,4 +210,101 @@ class PredictVideoTest {
     }
     assertEquals(7, r.out().lines().count(), r.out());
   }
+
+  /** A clip of plain grey frames of one size and rate (no face in it). */
+  static Path greyClip(Path file, int side, int fps, int frames) throws Exception {
+    try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), side, side, 0);
+        Java2DFrameConverter conv = new Java2DFrameConverter()) {
+      rec.setFormat("mp4");
+      rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+      rec.setFrameRate(fps);
+      rec.start();
+      for (int i = 0; i < frames; i++) {
+        BufferedImage f = new BufferedImage(side, side, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = f.createGraphics();
+        g.setColor(new Color(0x808080));
+        g.fillRect(0, 0, side, side);
+        g.dispose();
+        rec.record(conv.convert(f));
+      }
+      rec.stop();
+    }
+    return file;
+  }
+
+  /** Issue 35, item 12: sampling at the video's own rate takes every frame; a higher rate says what it got. */
+  @Test
+  void samplingTakesEveryFrameAtTheVideosOwnRateAndSaysTheRateItGot() throws Exception {
+    Path c30 = greyClip(dir.resolve("c30.mp4"), 64, 30, 30);
+    Path out = dir.resolve("c30-out");
+    CliTest.Run r = CliTest.run("predict", c30.toString(), "--fps", "30", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("30 frames over") && r.out().contains(" 30 sampled at 30/s"), r.out());
+    List<String> lines = Files.readAllLines(out.resolve("frames.csv"));
+    assertEquals(31, lines.size(), "a row for every sampled frame, faces or none");
+    for (int i = 1; i <= 30; i++) {
+      String[] c = lines.get(i).split(",", -1);
+      assertEquals(String.valueOf(i - 1), c[1], lines.get(i));
+      assertEquals("", c[2], "no face: empty face columns");
+    }
+    CliTest.Run fast = CliTest.run("predict", clip.toString(), "--fps", "100", "--out", dir.resolve("fast").toString());
+    assertEquals(0, fast.code(), fast.err());
+    assertTrue(fast.out().contains("20 sampled at 10/s (every frame: the video has no more)"), fast.out());
+  }
+
+  /** Issue 35, item 12: --json gives JSON for videos too, with the per-frame results. */
+  @Test
+  void jsonOnAVideoIsJsonWithEveryFrame() throws Exception {
+    CliTest.Run r = CliTest.run("predict", clip.toString(), "--json", "--out", dir.resolve("json").toString());
+    assertEquals(0, r.code(), r.err());
+    var arr = org.fertk.util.Json.MAPPER.readTree(r.out());
+    assertEquals(1, arr.size(), r.out());
+    var v = arr.get(0);
+    assertEquals(clip.toString(), v.path("video").asText());
+    assertEquals(10, v.path("sampled").asInt());
+    assertEquals(10, v.path("results").size());
+    assertTrue(v.path("results").get(0).path("faces").size() >= 2, r.out());
+  }
+
+  /** Issue 35, item 12: --no-detect takes each whole frame as the face, for videos as for photos. */
+  @Test
+  void noDetectTakesWholeFrames() throws Exception {
+    Path out = dir.resolve("whole");
+    CliTest.Run r = CliTest.run("predict", clip.toString(), "--no-detect", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    List<String> lines = Files.readAllLines(out.resolve("frames.csv"));
+    assertEquals(11, lines.size());
+    for (String l : lines.subList(1, lines.size())) {
+      assertTrue(l.split(",")[2].equals("1") && l.contains(",0,0,640,360,"), l);
+    }
+  }
+
+  /** Issue 35, item 12: --skip-bad-rows skips an unreadable frame of a folder and says so. */
+  @Test
+  void aBadFrameIsSkippedOnRequest() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("frames-bad"));
+    for (int i = 0; i < 4; i++) {
+      Files.copy(frames.resolve(String.format("f%03d.png", i)), folder.resolve(String.format("f%03d.png", i)));
+    }
+    Files.write(folder.resolve("f002.png"), new byte[0]);
+    Path out = dir.resolve("bad-frame-out");
+    CliTest.Run strict = CliTest.run("predict", folder.toString(), "--frames-fps", "10", "--out", out.toString());
+    assertEquals(1, strict.code(), strict.out());
+    CliTest.Run r = CliTest.run("predict", folder.toString(), "--frames-fps", "10", "--fps", "10", "--skip-bad-rows",
+        "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("skipped a frame: " + folder.resolve("f002.png")), r.err());
+    assertTrue(r.out().contains("1 unreadable frames skipped"), r.out());
+  }
+
+  /** Issue 35, item 12: tiny but valid videos decode (they once failed with "colorSpace is null"). */
+  @Test
+  void tinyVideosDecode() throws Exception {
+    for (int side : new int[] {8, 16}) {
+      Path tiny = greyClip(dir.resolve("tiny" + side + ".mp4"), side, 10, 5);
+      CliTest.Run r = CliTest.run("predict", tiny.toString(), "--out", dir.resolve("tiny-out" + side).toString());
+      assertEquals(0, r.code(), side + ": " + r.err());
+      assertTrue(r.out().contains("5 frames"), r.out());
+    }
+  }
 }
