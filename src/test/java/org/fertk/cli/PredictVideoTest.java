@@ -17,8 +17,8 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Java2DFrameConverter;
 import org.fertk.face.Photos;
+import org.fertk.face.VideoWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,19 +49,12 @@ class PredictVideoTest {
   static void makeTheClip() throws Exception {
     clip = dir.resolve("clip.mp4");
     frames = Files.createDirectories(dir.resolve("frames"));
-    try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(clip.toFile(), 640, 360, 0);
-        Java2DFrameConverter conv = new Java2DFrameConverter()) {
-      rec.setFormat("mp4");
-      rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
-      rec.setFrameRate(FPS);
-      rec.setVideoQuality(2);
-      rec.start();
+    try (VideoWriter w = VideoWriter.open(clip, 640, 360, FPS)) {
       for (int i = 0; i < FRAMES; i++) {
         BufferedImage f = frame(i);
-        rec.record(conv.convert(f));
+        w.write(f);
         ImageIO.write(f, "png", frames.resolve(String.format("f%03d.png", i)).toFile());
       }
-      rec.stop();
     }
   }
 
@@ -213,21 +206,15 @@ class PredictVideoTest {
 
   /** A clip of plain grey frames of one size and rate (no face in it). */
   static Path greyClip(Path file, int side, int fps, int frames) throws Exception {
-    try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), side, side, 0);
-        Java2DFrameConverter conv = new Java2DFrameConverter()) {
-      rec.setFormat("mp4");
-      rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
-      rec.setFrameRate(fps);
-      rec.start();
+    try (VideoWriter w = VideoWriter.open(file, side, side, fps)) {
       for (int i = 0; i < frames; i++) {
         BufferedImage f = new BufferedImage(side, side, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = f.createGraphics();
         g.setColor(new Color(0x808080));
         g.fillRect(0, 0, side, side);
         g.dispose();
-        rec.record(conv.convert(f));
+        w.write(f);
       }
-      rec.stop();
     }
     return file;
   }
