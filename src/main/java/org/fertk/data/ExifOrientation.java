@@ -5,6 +5,9 @@ import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -17,8 +20,17 @@ final class ExifOrientation {
 
   /** The tag's value, 1 (as stored) to 8; 1 when the file has none or it cannot be read. */
   static int of(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return of(in);
+    } catch (IOException e) {
+      return 1;
+    }
+  }
+
+  /** {@link #of(Path)} for a picture's bytes. */
+  static int of(InputStream picture) {
     try {
-      Metadata m = ImageMetadataReader.readMetadata(file.toFile());
+      Metadata m = ImageMetadataReader.readMetadata(picture);
       ExifIFD0Directory d = m.getFirstDirectoryOfType(ExifIFD0Directory.class);
       if (d != null && d.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
         int o = d.getInt(ExifIFD0Directory.TAG_ORIENTATION);

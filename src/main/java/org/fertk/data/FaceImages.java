@@ -2,6 +2,7 @@ package org.fertk.data;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -60,9 +62,31 @@ public final class FaceImages {
       throw new DataException(file.toString(), "is a folder, expected an image file");
     }
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      return decode(in, file.toString(), maxPixels, () -> ExifOrientation.of(file));
+    } catch (IOException e) {
+      throw new DataException(file.toString(), "cannot decode image (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * The same decoding for a picture's bytes (a Spark binary file, a Parquet cell): the same
+   * checks, messages and orientation as a file gets.
+   *
+   * @param name the picture's file, for messages
+   */
+  public static BufferedImage decode(byte[] bytes, String name, long maxPixels) {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      return decode(in, name, maxPixels, () -> ExifOrientation.of(new ByteArrayInputStream(bytes)));
+    } catch (IOException e) {
+      throw new DataException(name, "cannot decode image (" + e.getMessage() + ")");
+    }
+  }
+
+  private static BufferedImage decode(ImageInputStream in, String name, long maxPixels, IntSupplier orientation) {
+    try {
       Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
       if (readers == null || !readers.hasNext()) {
-        throw new DataException(file.toString(), "cannot decode image (not a PNG, JPEG, BMP or GIF file)");
+        throw new DataException(name, "cannot decode image (not a PNG, JPEG, BMP or GIF file)");
       }
       ImageReader reader = readers.next();
       try {
@@ -70,42 +94,42 @@ public final class FaceImages {
         long w = reader.getWidth(0);
         long h = reader.getHeight(0);
         if (w < 1 || h < 1) {
-          throw new DataException(file.toString(), "image declares an empty size " + w + "x" + h);
+          throw new DataException(name, "image declares an empty size " + w + "x" + h);
         }
         if (w * h > maxPixels) {
-          throw new DataException(file.toString(), String.format(Locale.ROOT,
+          throw new DataException(name, String.format(Locale.ROOT,
               "image declares %dx%d = %,d pixels, over the limit of %,d (--max-image-pixels raises it)",
               w, h, w * h, maxPixels));
         }
         // decoded (up to 4 bytes a pixel) plus the grey copy that face finding makes: refused up
         // front when the heap cannot hold them, so that the next picture still gets its turn
-        MemoryBudget.check(file + ": a " + w + "x" + h + " picture", w * h * 5);
+        MemoryBudget.check(name + ": a " + w + "x" + h + " picture", w * h * 5);
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         BufferedImage img = reader.read(0);
         if (img == null) {
-          throw new DataException(file.toString(), "cannot decode image");
+          throw new DataException(name, "cannot decode image");
         }
         if (!warnings.isEmpty()) { // a cut-short file decodes with grey where its end was: no answer to trust
-          throw new DataException(file.toString(), "the picture is damaged or cut short (" + warnings.get(0)
+          throw new DataException(name, "the picture is damaged or cut short (" + warnings.get(0)
               + "); only part of it decodes");
         }
         // orientation tags are a camera's (JPEG); PNG folders of faces skip the second read
         boolean jpeg = reader.getFormatName().equalsIgnoreCase("jpeg");
-        return jpeg ? ExifOrientation.apply(img, ExifOrientation.of(file)) : img;
+        return jpeg ? ExifOrientation.apply(img, orientation.getAsInt()) : img;
       } finally {
         reader.dispose();
       }
     } catch (DataException e) {
       throw e;
     } catch (FerException e) {
-      throw new DataException(file.toString(), e.getMessage().substring(file.toString().length() + 2));
+      throw new DataException(name, e.getMessage().substring(name.length() + 2));
     } catch (OutOfMemoryError e) {
-      throw new DataException(file.toString(), "not enough memory to decode this image "
+      throw new DataException(name, "not enough memory to decode this image "
           + "(raise the heap with JAVA_OPTS=-Xmx8g or lower --max-image-pixels)");
     } catch (IOException | RuntimeException | Error e) {
       // ImageIO's decoders throw unchecked exceptions and even Errors on corrupt files.
-      throw new DataException(file.toString(), "cannot decode image (" + e.getClass().getSimpleName()
+      throw new DataException(name, "cannot decode image (" + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
     }
   }

@@ -38,7 +38,8 @@ record FaceRow(String file, long line, int label, String problem, byte[] pixels,
 
   /** "file:line: problem" for CSV rows; pictures and Parquet rows say where in their problem. */
   String describe() {
-    return file + (csvLine() ? ":" + line : "") + ": " + problem;
+    // a local file as fer score names it, not as a Hadoop URI
+    return (file.startsWith("file:") ? file.substring(5) : file) + (csvLine() ? ":" + line : "") + ": " + problem;
   }
 
   /** True for a row of a CSV file (pictures have line 0; Parquet rows mark theirs negative). */

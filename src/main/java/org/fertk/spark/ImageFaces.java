@@ -1,18 +1,17 @@
 package org.fertk.spark;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
+import java.util.Locale;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -55,6 +54,11 @@ final class ImageFaces {
       return !mode.equals("whole");
     }
 
+    /** Every picture is searched for faces (--faces detect). */
+    boolean always() {
+      return mode.equals("detect");
+    }
+
     boolean detectIn(int width, int height) {
       return mode.equals("detect")
           || mode.equals("auto") && (width > FaceImages.FACE_SIZED || height > FaceImages.FACE_SIZED);
@@ -65,16 +69,46 @@ final class ImageFaces {
     Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
         .option("pathGlobFilter", "*.{png,jpg,jpeg,bmp,gif,PNG,JPG,JPEG,BMP,GIF}").load(dir).select("path", "content");
     int usage = only == null ? -1 : only.ordinal();
-    return files.javaRDD().flatMap(r -> {
-      String path = r.getString(0);
-      String[] parts = path.split("/");
-      Emotion e = parts.length >= 2 ? Emotion.fromName(parts[parts.length - 2]) : null;
-      Usage u = parts.length >= 3 ? Usage.fromAlias(parts[parts.length - 3]) : null;
-      if (usage >= 0 && (u == null || u.ordinal() != usage)) {
-        return Collections.emptyIterator();
+    JavaRDD<FaceRow> rows = files.javaRDD().flatMap(r -> picture(r.getString(0), (byte[]) r.get(1), usage, framing)
+        .iterator());
+    // Spark's binaryFile source leaves out empty files; fer score names them as unreadable, so must this
+    List<String> empty = emptyPictures(spark, dir);
+    if (empty.isEmpty()) {
+      return rows;
+    }
+    return rows.union(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(empty, 1)
+        .flatMap(path -> picture(path, new byte[0], usage, framing).iterator()));
+  }
+
+  /** The rows of one picture of a folder: its class and split from its folders, then its faces. */
+  private static List<FaceRow> picture(String path, byte[] content, int usage, Framing framing) {
+    String[] parts = path.split("/");
+    Emotion e = parts.length >= 2 ? Emotion.fromName(parts[parts.length - 2]) : null;
+    Usage u = parts.length >= 3 ? Usage.fromAlias(parts[parts.length - 3]) : null;
+    if (usage >= 0 && (u == null || u.ordinal() != usage)) {
+      return List.of();
+    }
+    return decode(path, 0, e == null ? -1 : e.ordinal(), content, framing);
+  }
+
+  /** The picture files of a folder (any depth) that hold no byte, as the binaryFile source names files. */
+  private static List<String> emptyPictures(SparkSession spark, String dir) {
+    List<String> out = new ArrayList<>();
+    try {
+      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir);
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+      while (it.hasNext()) {
+        LocatedFileStatus f = it.next();
+        String name = f.getPath().getName().toLowerCase(Locale.ROOT);
+        if (f.getLen() == 0 && name.matches(".*\\.(png|jpg|jpeg|bmp|gif)")) {
+          out.add(f.getPath().toString());
+        }
       }
-      return decode(path, 0, e == null ? -1 : e.ordinal(), (byte[]) r.get(1), framing).iterator();
-    });
+    } catch (IOException e) {
+      throw new FerException(dir + ": cannot list the folder (" + e.getMessage() + ")");
+    }
+    return out;
   }
 
   static JavaRDD<FaceRow> parquet(SparkSession spark, String path, String imageColumn, String labelColumn,
@@ -104,25 +138,12 @@ final class ImageFaces {
   static List<FaceRow> decode(String file, long row, int label, byte[] bytes, Framing framing) {
     String where = row > 0 ? "row " + row + ": " : "";
     BufferedImage img;
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-      if (readers == null || !readers.hasNext()) {
-        return List.of(new FaceRow(file, row, -1, where + "not a picture in a known format", null));
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in);
-        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-        if (pixels > ReadOptions.DEFAULT_MAX_IMAGE_PIXELS) {
-          return List.of(new FaceRow(file, row, -1, where + "declares " + pixels + " pixels, more than "
-              + ReadOptions.DEFAULT_MAX_IMAGE_PIXELS, null));
-        }
-        img = reader.read(0);
-      } finally {
-        reader.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      return List.of(new FaceRow(file, row, -1, where + "cannot decode the picture (" + e.getMessage() + ")", null));
+    try { // fer score's decoding, so that a picture gets the same answer (and message) on both
+      img = FaceImages.decode(bytes, file, ReadOptions.DEFAULT_MAX_IMAGE_PIXELS);
+    } catch (FerException e) {
+      String m = e.getMessage();
+      return List.of(new FaceRow(file, row, -1, where + (m.startsWith(file + ": ") ? m.substring(file.length() + 2) : m),
+          null));
     }
     int w = img.getWidth();
     int h = img.getHeight();

@@ -128,10 +128,16 @@ public final class SparkScoring {
     long skipped = kinds.getOrDefault(FaceRow.BAD, 0L);
     long withoutFace = kinds.getOrDefault(FaceRow.NO_FACE, 0L);
     long scorable = kinds.getOrDefault(FaceRow.FACE, 0L);
+    if (skipped + withoutFace + scorable == 0) { // as fer score: nothing to score is an error, not an empty output
+      rows.unpersist();
+      throw new FerException(String.join(", ", o.data()) + ": " + (o.split() != null ? "no " + o.split().label()
+          + " rows" : pictures ? "no pictures" : "no data rows after the header"));
+    }
     List<String> firstBad = new ArrayList<>();
     if (skipped > 0) {
       rows.filter(FaceRow::bad).take(10).forEach(b -> firstBad.add(b.describe()));
-      if (!o.skipBadRows()) {
+      // photos, as in fer score, are skipped and named: one unreadable picture does not stop the others
+      if (!o.skipBadRows() && !(photoLayout && holdsPhotos(rows, framing, withoutFace))) {
         rows.unpersist();
         throw new FerException(firstBad.get(0) + (skipped > 1 ? " (and " + (skipped - 1)
             + " more bad rows; --skip-bad-rows skips them)" : " (--skip-bad-rows skips such rows)"));
@@ -151,6 +157,17 @@ public final class SparkScoring {
     rows.unpersist();
     shipped.destroy();
     return new Result(faces, skipped, firstBad, withoutFace, firstNone, out, written);
+  }
+
+  /**
+   * fer score's rule for what is a photo: with --faces detect every picture, with auto one larger
+   * than a pre-cut face (searched for faces: a face found off the picture's corner, or none found).
+   */
+  private static boolean holdsPhotos(JavaRDD<FaceRow> rows, ImageFaces.Framing framing, long withoutFace) {
+    if (framing.always() || withoutFace > 0) {
+      return true;
+    }
+    return !rows.filter(r -> r.box() != null && (r.box()[0] != 0 || r.box()[1] != 0)).isEmpty();
   }
 
   /** csv (a file), parquet (a .parquet file, or a folder holding some) or images (another folder). */
@@ -221,9 +238,10 @@ public final class SparkScoring {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(out);
     org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(target.getParent(),
-        "." + target.getName() + ".tmp-" + spark.sparkContext().applicationId());
+        tempPrefix(target) + PID + "-" + spark.sparkContext().applicationId());
     try {
       FileSystem fs = target.getFileSystem(conf);
+      removeStaleTemps(fs, target);
       if (fs.exists(target)) {
         throw new FerException(out + ": already exists; choose a new --out folder");
       }
@@ -246,6 +264,44 @@ public final class SparkScoring {
         throw user;
       }
       throw e;
+    }
+  }
+
+  private static final long PID = ProcessHandle.current().pid();
+
+  /** ".OUT.tmp-HOST-" names the machine whose driver writes it; the pid and the application id follow. */
+  private static String tempPrefix(org.apache.hadoop.fs.Path target) {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "localhost";
+    }
+    return "." + target.getName() + ".tmp-" + host.replace('-', '_') + "-";
+  }
+
+  /**
+   * Removes the temporary outputs of this target left by drivers on this machine that no longer
+   * run (killed with -9, no chance to clean up); another machine's or a live driver's are kept.
+   */
+  private static void removeStaleTemps(FileSystem fs, org.apache.hadoop.fs.Path target) throws IOException {
+    String prefix = tempPrefix(target);
+    if (!fs.exists(target.getParent())) {
+      return;
+    }
+    for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(target.getParent())) {
+      String n = f.getPath().getName();
+      if (n.startsWith(prefix)) {
+        int dash = n.indexOf('-', prefix.length());
+        try {
+          long pid = Long.parseLong(n.substring(prefix.length(), dash < 0 ? n.length() : dash));
+          if (pid != PID && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            fs.delete(f.getPath(), true);
+          }
+        } catch (NumberFormatException e) {
+          // not one of ours
+        }
+      }
     }
   }
 

@@ -153,11 +153,18 @@ class SparkScoringTest {
   @Test
   void anExistingOutputIsRefusedAndASplitIsSelected() {
     Path out = tmp.resolve("public");
-    SparkScoring.Options o = new SparkScoring.Options(List.of(MODEL), List.of(csv.toString()), out, "parquet",
+    Path split = tmp.resolve("split.csv");
+    Fer2013CsvWriter.write(new SyntheticFaces(13).generate(100, 0.2), split);
+    SparkScoring.Options o = new SparkScoring.Options(List.of(MODEL), List.of(split.toString()), out, "parquet",
         Usage.PUBLIC_TEST, 32, "flip", false, 2);
     SparkScoring.Result r = SparkScoring.run(spark, o);
-    long expected = DatasetLoader.load(csv, ReadOptions.STRICT).dataset().only(Usage.PUBLIC_TEST).size();
+    long expected = DatasetLoader.load(split, ReadOptions.STRICT).dataset().only(Usage.PUBLIC_TEST).size();
+    assertTrue(expected > 0);
     assertEquals(expected, r.faces());
+    // a split without rows is an error, as in fer score (issue 35, item 14)
+    FerException none = assertThrows(FerException.class, () -> SparkScoring.run(spark, new SparkScoring.Options(
+        List.of(MODEL), List.of(csv.toString()), tmp.resolve("none"), "csv", Usage.PUBLIC_TEST, 32, "none", false, 2)));
+    assertEquals(csv + ": no PublicTest rows", none.getMessage());
     FerException again = assertThrows(FerException.class, () -> SparkScoring.run(spark, o));
     assertEquals(out + ": already exists; choose a new --out folder", again.getMessage());
     FerException missing = assertThrows(FerException.class, () -> SparkScoring.run(spark,
@@ -193,7 +200,8 @@ class SparkScoringTest {
         tmp.resolve("images-out"), "csv", null, 16, "none", true, 2));
     assertEquals(42, r.faces());
     assertEquals(1, r.skipped());
-    assertTrue(r.firstSkipped().get(0).contains("broken.png: not a picture"), r.firstSkipped().toString());
+    assertTrue(r.firstSkipped().get(0).contains("broken.png: cannot decode image (not a PNG, JPEG, BMP or GIF file)"),
+        r.firstSkipped().toString());
     for (Row row : r.predictions().collectAsList()) {
       float[] want = expected.get(Path.of(row.getString(row.fieldIndex("source"))).getFileName().toString());
       for (int c = 0; c < 7; c++) {
