@@ -9,11 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.train.EpochLog;
 import org.fertk.train.TrainOptions;
 import org.fertk.util.AtomicOutput;
+import org.fertk.util.ProtectedInputs;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
 
@@ -62,6 +64,7 @@ public final class Analysis {
       throw new FerException(in.predictions() + ": " + p.size() + " predictions but the data has "
           + in.faces().size() + " faces; pass the data and split that were scored");
     }
+    ProtectedInputs.checkFolderOutputs(dir, n -> REPORT_FILES.contains(n) || n.endsWith(".png"));
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -78,6 +81,10 @@ public final class Analysis {
     report.write(dir);
     return new Output(p, e, ci, report);
   }
+
+  /** The files a report folder gets beside its figures (*.png). */
+  static final Set<String> REPORT_FILES = Set.of("per-class.csv", "confusion.csv", "confusion-normalised.csv",
+      "roc-points.csv", "metrics.json", "report.md", "report.html");
 
   static void writeTables(Path dir, Evaluation e, ObjectNode metrics) {
     AtomicOutput.writeString(dir.resolve("per-class.csv"), Tables.csv(Tables.perClass(e)));

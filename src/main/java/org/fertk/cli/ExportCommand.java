@@ -106,6 +106,11 @@ final class ExportCommand extends BaseCommand {
       double tolerance, int threads) {
     OnnxExport.Result r = OnnxExport.export(model, target,
         new TfToOnnxConverter.Options(opset, new Layouts()), faces, tolerance, threads);
+    report(cmd, r, target, opset);
+  }
+
+  /** Prints an export's op counts and parity table and names the file written. */
+  static void report(BaseCommand cmd, OnnxExport.Result r, Path target, int opset) {
     String ops = opList(r.opCounts());
     cmd.out().printf(Locale.ROOT, "ONNX graph: %d nodes (%s), %d initializers, opset %d, IR %d%n",
         r.graph().nodes().size(), ops, r.graph().initializers().size(), opset, TfToOnnxConverter.IR_VERSION);

@@ -3,7 +3,10 @@ package org.fertk.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.fertk.data.SyntheticFaces;
+import org.fertk.export.OnnxExport;
+import org.fertk.export.Parity;
 import org.fertk.keras.KerasImport;
+import org.fertk.onnx.tf.TfToOnnxConverter;
 import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,15 +54,19 @@ final class ImportCommand extends BaseCommand {
       if (inputSize != null && (inputSize < 8 || inputSize > 1024)) {
         throw new UsageException("--input-size must be 8..1024, got " + inputSize);
       }
-      KerasImport.Result r = KerasImport.run(model, out, new KerasImport.Options(inputSize, scale), threadsOption.threads);
+      OnnxExport.Result[] exported = new OnnxExport.Result[1];
+      // exported inside the run folder's temporary place: a failed parity check leaves nothing behind
+      KerasImport.Result r = KerasImport.run(model, out, new KerasImport.Options(inputSize, scale), threadsOption.threads,
+          written -> exported[0] = noExport ? null : OnnxExport.export(written, written.resolve("model.onnx"),
+              TfToOnnxConverter.Options.defaults(), new SyntheticFaces(7).generate(256, 0), Parity.DEFAULT_TOLERANCE,
+              threadsOption.threads));
       out().printf(Locale.ROOT, "imported %s (%s, Keras %s): %d layers, %,d parameters, %d weight arrays%n",
           model, r.format(), r.kerasVersion().isEmpty() ? "?" : r.kerasVersion(), r.network().layers().size(),
           r.network().paramCount(), r.weightArrays());
       out().printf(Locale.ROOT, "preprocessing built in: 48x48 -> %dx%d, [0, 1] -> [%s, %s]%n", r.inputSize(), r.inputSize(),
           num(r.rangeLow()), num(r.rangeHigh()));
-      if (!noExport) {
-        ExportCommand.exportAndReport(this, out, out.resolve("model.onnx"), 17,
-            new SyntheticFaces(7).generate(256, 0), 1e-4, threadsOption.threads);
+      if (exported[0] != null) {
+        ExportCommand.report(this, exported[0], out.resolve("model.onnx"), TfToOnnxConverter.Options.defaults().opset());
       }
       out().println("wrote " + out);
       return 0;

@@ -20,6 +20,7 @@ import org.fertk.FaceBox;
 import org.fertk.FerModel;
 import org.fertk.Prediction;
 import org.fertk.data.FaceImages;
+import org.fertk.data.ImageFolderReader;
 import org.fertk.score.Predictions;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.FerException;
@@ -105,6 +106,7 @@ final class PhotoScoring {
 
   int run(Path model, List<Path> data, Path predictions, FerModel.Options o, String tta, int batchSize,
       boolean always, long maxPixels) {
+    data.forEach(ImageFolderReader::checkLabelledLayout); // a misspelled class folder is named, not unlabelled
     List<Path> files = imageFiles(data);
     Predictions.checkSidecarFree(predictions);
     List<Row> rows = new ArrayList<>();

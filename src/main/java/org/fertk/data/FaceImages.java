@@ -220,6 +220,7 @@ public final class FaceImages {
   static float[] luma(BufferedImage img) {
     int w = img.getWidth();
     int h = img.getHeight();
+    checkFloatSamples(img);
     float[] g = new float[w * h];
     if (img.getType() == BufferedImage.TYPE_BYTE_GRAY) {
       byte[] d = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
@@ -259,6 +260,31 @@ public final class FaceImages {
       }
     }
     return g;
+  }
+
+  /**
+   * Pictures with float or double samples hold values in [0, 1] by Java 2D's convention; a NaN
+   * would be read as black and a value of 1000 ended in an ArrayIndexOutOfBoundsException inside
+   * the colour conversion, so either is refused, naming the value and where it is.
+   */
+  static void checkFloatSamples(BufferedImage img) {
+    java.awt.image.Raster r = img.getRaster();
+    int type = r.getDataBuffer().getDataType();
+    if (type != java.awt.image.DataBuffer.TYPE_FLOAT && type != java.awt.image.DataBuffer.TYPE_DOUBLE) {
+      return;
+    }
+    double[] px = null;
+    for (int y = 0; y < r.getHeight(); y++) {
+      for (int x = 0; x < r.getWidth(); x++) {
+        px = r.getPixel(r.getMinX() + x, r.getMinY() + y, px);
+        for (int b = 0; b < px.length; b++) {
+          if (!(px[b] >= 0 && px[b] <= 1)) {
+            throw new FerException(String.format(Locale.ROOT, "a picture with float samples must hold values in "
+                + "[0, 1]; pixel (%d, %d) band %d holds %s", x, y, b, px[b]));
+          }
+        }
+      }
+    }
   }
 
   /**

@@ -87,6 +87,24 @@ public final class ImageFolderReader {
   }
 
   /**
+   * Refuses a folder laid out by class (or by split and class) that holds a folder of neither kind,
+   * a misspelled class folder above all: its pictures would be taken as unlabelled and the
+   * accuracy silently dropped. A folder of unlabelled photos (no class folder anywhere) passes.
+   */
+  public static void checkLabelledLayout(Path root) {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    List<Path> children = list(root);
+    boolean labelled = children.stream().filter(Files::isDirectory).anyMatch(c -> Emotion.fromName(
+        c.getFileName().toString()) != null || Usage.fromAlias(c.getFileName().toString()) != null
+        && list(c).stream().anyMatch(g -> Files.isDirectory(g) && Emotion.fromName(g.getFileName().toString()) != null));
+    if (labelled) {
+      entries(root, new ArrayList<>());
+    }
+  }
+
+  /**
    * Maps split folders to FER2013's splits. A validation folder (val, valid, validation) is the
    * selection split, PublicTest; a test folder is PublicTest too when there is no validation
    * folder (the usual train/test layout), and the held-out PrivateTest when there is one, so a

@@ -34,8 +34,7 @@ public final class OnnxExport {
   public static Result export(Path runOrSavedModel, Path out, TfToOnnxConverter.Options options, FaceDataset samples,
       double tolerance, int threads) {
     // a run folder is locked while its training writes it: no export of half-replaced weights
-    try (FolderLock lock = Files.isDirectory(runOrSavedModel.resolve("saved_model"))
-        ? FolderLock.acquire(runOrSavedModel) : null;
+    try (FolderLock lock = FolderLock.acquireIfEverLocked(runOrSavedModel);
         TfEngine tf = TfEngine.open(runOrSavedModel, threads)) {
       TfToOnnxConverter converter = new TfToOnnxConverter(options);
       JsonNode manifest = manifest(runOrSavedModel);

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.fertk.Emotion;
 import org.fertk.model.Layer;
 import org.fertk.model.LayerConfig;
@@ -55,6 +56,17 @@ public final class KerasImport {
   private KerasImport() {}
 
   public static Result run(Path modelFile, Path runFolder, Options options, int threads) {
+    return run(modelFile, runFolder, options, threads, written -> { });
+  }
+
+  /**
+   * As {@link #run(Path, Path, Options, int)}, with a last step on the written run folder before
+   * it takes the target's place (an ONNX export with its parity check): if the step fails, the
+   * target is as it was and nothing of the import is left.
+   *
+   * @param finish receives the folder as written, under its temporary name
+   */
+  public static Result run(Path modelFile, Path runFolder, Options options, int threads, Consumer<Path> finish) {
     double[] range = parseScale(options.scale());
     try (KerasModelFile file = KerasModelFile.open(modelFile)) {
       ObjectNode config = standardConfig(file);
@@ -70,7 +82,7 @@ public final class KerasImport {
         throw new FerException(modelFile + ": " + e.getMessage());
       }
       Map<String, float[]> weights = weights(file, config, network);
-      write(runFolder, modelFile, file, network, weights, side, range, threads);
+      write(runFolder, modelFile, file, network, weights, side, range, threads, finish);
       return new Result(network, runFolder, file.format(), file.kerasVersion(), side, range[0], range[1], weights.size());
     }
   }
@@ -307,7 +319,7 @@ public final class KerasImport {
   }
 
   private static void write(Path runFolder, Path source, KerasModelFile file, Network network, Map<String, float[]> weights,
-      int side, double[] range, int threads) {
+      int side, double[] range, int threads, Consumer<Path> finish) {
     RunFolder names = new RunFolder(Path.of(""));
     Set<String> ours = Set.of(names.spec().toString(), names.savedModel().toString(), names.manifest().toString(),
         names.onnx().toString());
@@ -320,6 +332,7 @@ public final class KerasImport {
         g.exportSavedModel(run.savedModel());
       }
       Json.writeFile(run.manifest(), manifest(source, file, network, side, range));
+      finish.accept(tmp);
     });
   }
 

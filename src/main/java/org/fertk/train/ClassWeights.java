@@ -43,6 +43,10 @@ final class ClassWeights {
         throw new SettingException("class_weight: weights must be finite and >= 0, got " + parts[c].trim(), "class_weight");
       }
     }
+    if (Arrays.stream(w).sum() == 0) {
+      throw new SettingException("class_weight: every weight is 0, so every face's loss would be 0 and nothing "
+          + "learned; give at least one positive weight, got '" + spec + "'", "class_weight");
+    }
     return w;
   }
 }

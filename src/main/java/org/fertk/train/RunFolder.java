@@ -5,10 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.fertk.util.AtomicOutput;
 
 /** The files of a training run (see DESIGN.md): one place that knows the layout. */
 public record RunFolder(Path dir) {
+  /** The names a run folder's files and folders have (what training writes there). */
+  public static final Set<String> FILES = Set.of("manifest.json", "spec.json", "run-config.json", "history.csv",
+      "saved_model", "model.onnx", "checkpoints", "checkpoints.part", "saved_model.tmp");
+
   public Path manifest() {
     return dir.resolve("manifest.json");
   }

@@ -31,6 +31,7 @@ import org.fertk.util.FerException;
 import org.fertk.util.FolderLock;
 import org.fertk.util.Json;
 import org.fertk.util.Progress;
+import org.fertk.util.ProtectedInputs;
 
 /**
  * The training loop: shuffled, augmented batches prepared on a helper thread while TF runs the
@@ -121,6 +122,9 @@ public final class Trainer {
 
   /** Trains from scratch, or from the last checkpoint when resume is set and one exists. */
   public Result run(PreparedData data, boolean resume) {
+    // the run's files replace none of the command's inputs (a spec kept as RUN/spec.json): refused
+    // before run-config.json, the first of them, is written
+    ProtectedInputs.checkFolderOutputs(run.dir(), RunFolder.FILES::contains);
     boolean existed = Files.exists(run.dir());
     Thread onInterrupt = new Thread(this::stopAndSayWhatWasSaved, "fer-interrupted");
     try (FolderLock lock = FolderLock.acquire(run.dir())) {

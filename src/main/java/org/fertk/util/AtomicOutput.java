@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -62,6 +64,7 @@ public final class AtomicOutput {
   private static void replaceVia(Path target, Path abs, boolean folder, PathWriter body) {
     Path dir = abs.getParent();
     Path tmp = null;
+    Path registered = null;
     Path old = null;
     try {
       Files.createDirectories(dir);
@@ -73,6 +76,8 @@ public final class AtomicOutput {
         Files.move(tmp, named);
         tmp = named;
       }
+      IN_PROGRESS.add(tmp);
+      registered = tmp;
       body.write(tmp);
       readableByAll(tmp);
       if (folder && Files.exists(abs)) {
@@ -88,7 +93,21 @@ public final class AtomicOutput {
     } finally {
       deleteQuietly(tmp);
       deleteQuietly(old);
+      if (registered != null) {
+        IN_PROGRESS.remove(registered);
+      }
     }
+  }
+
+  /**
+   * Temporary files being written now: a process stopped by a signal (Ctrl-C, kill, SIGTERM)
+   * removes them on its way out instead of leaving them for the next write of the same name.
+   */
+  private static final Set<Path> IN_PROGRESS = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> IN_PROGRESS.forEach(AtomicOutput::deleteQuietly),
+        "fer-remove-temporary-outputs"));
   }
 
   /**

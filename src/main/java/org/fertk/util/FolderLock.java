@@ -27,6 +27,15 @@ public final class FolderLock implements AutoCloseable {
     this.lock = lock;
   }
 
+  /**
+   * Locks a folder that a fer process has locked before (a run folder), so that a reader waits
+   * for no writer and never reads half-replaced files; null for a folder never locked (a
+   * SavedModel, an import being written), which gets no lock file.
+   */
+  public static FolderLock acquireIfEverLocked(Path dir) {
+    return Files.isRegularFile(dir.resolve(FILE)) ? acquire(dir) : null;
+  }
+
   /** Locks dir (creating it), or throws a user error naming the process that holds it. */
   public static FolderLock acquire(Path dir) {
     Path f = dir.resolve(FILE);

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -115,6 +116,25 @@ public final class ProtectedInputs {
       if (real != null && f.startsWith(real)) {
         throw new FerException(dir + ": holds " + f.getFileName() + ", one of this command's inputs; refusing to "
             + "replace the folder (choose another output folder)");
+      }
+    }
+  }
+
+  /**
+   * Throws a user error, before a job writes several files into {@code dir}, when one of them
+   * would replace a registered input: refused up front, not after half of them are written.
+   *
+   * @param writes whether the job writes a file of this name into the folder
+   */
+  public static void checkFolderOutputs(Path dir, Predicate<String> writes) {
+    Path real = realTarget(dir);
+    if (real == null) {
+      return;
+    }
+    for (Path f : FILES.keySet()) {
+      if (real.equals(f.getParent()) && writes.test(f.getFileName().toString())) {
+        throw new FerException(f + ": is one of this command's inputs, and " + dir + " gets a file of that name; "
+            + "choose another output folder");
       }
     }
   }

@@ -150,4 +150,81 @@ class DataLossTest {
       assertTrue(locked.err().contains(copy + ": in use by another fer process"), locked.err());
     }
   }
+
+  /** Issue 35, item 16: a job writing several files refuses an input among them before writing any. */
+  @Test
+  void multiFileOutputsAreRefusedBeforeAnythingIsWritten() throws Exception {
+    Path report = Files.createDirectories(dir.resolve("report"));
+    Path preds = report.resolve("roc-points.csv");
+    assertEquals(0, CliTest.run("score", "--model", run.toString(), "--data", data.toString(), "--out",
+        report.resolve("p.csv").toString(), "-q").code());
+    Files.move(report.resolve("p.csv"), preds);
+    Files.delete(report.resolve("p.json"));
+    CliTest.Run a = CliTest.run("analyze", preds.toString(), "--out", report.toString(), "-q");
+    assertEquals(1, a.code(), a.out());
+    assertTrue(a.err().contains(preds + ": is one of this command's inputs"), a.err());
+    try (var files = Files.list(report)) {
+      assertEquals(java.util.List.of(preds), files.toList(), "nothing written beside the input");
+    }
+    Path runDir = Files.createDirectories(dir.resolve("new-run"));
+    Path spec = Files.copy(Path.of("graphs/paper-cnn-lstm.json"), runDir.resolve("spec.json"));
+    CliTest.Run t = CliTest.run("train", "--graph", spec.toString(), "--synthetic", "70", "--epochs", "1", "--out",
+        runDir.toString(), "-q");
+    assertEquals(1, t.code(), t.out());
+    try (var files = Files.list(runDir)) {
+      assertEquals(java.util.List.of(spec), files.toList(), "no run-config.json written");
+    }
+  }
+
+  /** Issue 35, item 16: an import whose last step (the ONNX export's parity check) fails leaves nothing. */
+  @Test
+  void aFailedImportLeavesNothingBehind() throws Exception {
+    Path keras = Path.of("src/test/resources/keras/separable.keras");
+    Path out = dir.resolve("imported");
+    FerException e = assertThrows(FerException.class, () -> org.fertk.keras.KerasImport.run(keras, out,
+        new org.fertk.keras.KerasImport.Options(null, "0..1"), 1, written -> {
+          assertTrue(Files.isRegularFile(written.resolve("spec.json")));
+          throw new FerException("parity check failed, nothing written");
+        }));
+    assertTrue(e.getMessage().contains("nothing written"));
+    assertFalse(Files.exists(out), "no spec.json, manifest.json or saved_model/ left");
+    try (var files = Files.list(dir)) {
+      assertEquals(java.util.List.of(), files.map(Path::toString).filter(n -> n.contains("imported")).toList());
+    }
+    CliTest.Run ok = CliTest.run("import", "keras", keras.toString(), "--out", out.toString());
+    assertEquals(0, ok.code(), ok.err());
+    assertTrue(ok.out().contains("wrote " + out.resolve("model.onnx")), ok.out());
+    assertTrue(Files.isRegularFile(out.resolve("model.onnx")));
+  }
+
+  /** Issue 35, item 16: a scoring stopped by SIGTERM removes its temporary predictions file. */
+  @Test
+  void aStoppedScoringLeavesNoTemporaryFile() throws Exception {
+    Path big = dir.resolve("big.csv");
+    assertEquals(0, CliTest.run("data", "synth", "--n", "20000", "--out", big.toString()).code());
+    Path outDir = Files.createDirectories(dir.resolve("scored"));
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), FerCli.class.getName(), "score",
+        "--model", "models/paper-cnn", "--data", big.toString(), "--tta", "crops", "--out",
+        outDir.resolve("p.csv").toString(), "-q").redirectErrorStream(true)
+        .redirectOutput(dir.resolve("log.txt").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      boolean started = false;
+      while (!started && p.isAlive() && System.nanoTime() < deadline) {
+        try (var files = Files.list(outDir)) {
+          started = files.anyMatch(f -> f.getFileName().toString().endsWith(".fer-tmp"));
+        }
+        Thread.sleep(20);
+      }
+      assertTrue(started, "the temporary file appeared: " + Files.readString(dir.resolve("log.txt")));
+      p.destroy(); // SIGTERM
+      assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+      try (var files = Files.list(outDir)) {
+        assertEquals(java.util.List.of(), files.toList(), "no temporary file, no half-written output");
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+  }
 }
