@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.fertk.data.DatasetLoader;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.FaceImages;
@@ -237,6 +239,7 @@ public final class FerModel implements AutoCloseable {
    * @return the probabilities of the seven emotions
    */
   public Prediction predict(BufferedImage image) {
+    Objects.requireNonNull(image, "image must not be null");
     return predict(List.of(image)).get(0);
   }
 
@@ -248,6 +251,7 @@ public final class FerModel implements AutoCloseable {
    * @throws FerException when the file is missing or not a readable image
    */
   public Prediction predict(Path image) {
+    Objects.requireNonNull(image, "image must not be null");
     return predict(FaceImages.decode(image, ReadOptions.DEFAULT_MAX_IMAGE_PIXELS));
   }
 
@@ -258,15 +262,21 @@ public final class FerModel implements AutoCloseable {
    * @return one prediction per picture, in the same order
    */
   public List<Prediction> predict(List<BufferedImage> images) {
+    Objects.requireNonNull(images, "images must not be null");
     if (images.isEmpty()) {
       return List.of();
     }
-    FaceDataset.Builder b = new FaceDataset.Builder("images", images.size());
-    for (int i = 0; i < images.size(); i++) {
-      byte[] px = FaceImages.to48(Objects.requireNonNull(images.get(i), "image " + i), false);
-      b.add(px, 0, FaceDataset.UNKNOWN, null, i, "image " + i);
+    Lock using = use();
+    try {
+      FaceDataset.Builder b = new FaceDataset.Builder("images", images.size());
+      for (int i = 0; i < images.size(); i++) {
+        byte[] px = FaceImages.to48(Objects.requireNonNull(images.get(i), "image " + i + " must not be null"), false);
+        b.add(px, 0, FaceDataset.UNKNOWN, null, i, "image " + i);
+      }
+      return predictions(scorer.score(b.build(), Progress.NONE).probs(), images.size());
+    } finally {
+      using.unlock();
     }
-    return predictions(scorer.score(b.build(), Progress.NONE).probs(), images.size());
   }
 
   /**
@@ -295,6 +305,17 @@ public final class FerModel implements AutoCloseable {
    * @throws FerException on unreadable input, an unknown split or one without faces
    */
   public ScoreSummary score(Path data, String split, Path predictions) {
+    Objects.requireNonNull(data, "data must not be null");
+    Objects.requireNonNull(predictions, "predictions must not be null");
+    Lock using = use();
+    try {
+      return scoreOpen(data, split, predictions);
+    } finally {
+      using.unlock();
+    }
+  }
+
+  private ScoreSummary scoreOpen(Path data, String split, Path predictions) {
     if (data.toAbsolutePath().normalize().equals(predictions.toAbsolutePath().normalize())) {
       throw new FerException(predictions + ": is the input; choose another file for the predictions");
     }
@@ -339,7 +360,13 @@ public final class FerModel implements AutoCloseable {
    * @return the faces, largest first
    */
   public List<FaceBox> detect(BufferedImage image) {
-    return detector().detect(image);
+    Objects.requireNonNull(image, "image must not be null");
+    Lock using = use();
+    try {
+      return detector().detect(image);
+    } finally {
+      using.unlock();
+    }
   }
 
   /**
@@ -350,6 +377,16 @@ public final class FerModel implements AutoCloseable {
    * @return each face's box and prediction, largest face first; empty when no face is found
    */
   public List<DetectedFace> predictFaces(BufferedImage image) {
+    Objects.requireNonNull(image, "image must not be null");
+    Lock using = use();
+    try {
+      return predictFacesOpen(image);
+    } finally {
+      using.unlock();
+    }
+  }
+
+  private List<DetectedFace> predictFacesOpen(BufferedImage image) {
     float[] gray = FaceImages.grayOf(image); // once, for the detector and the crops
     List<FaceBox> boxes = detector().detectLuma(gray, image.getWidth(), image.getHeight());
     if (boxes.isEmpty()) {
@@ -397,15 +434,46 @@ public final class FerModel implements AutoCloseable {
     return engine.name();
   }
 
-  /** Frees the native session; the model cannot be used afterwards. */
+  /**
+   * Frees the native session; the model cannot be used afterwards (calls then throw a
+   * {@link FerException} saying it is closed). Calls running in other threads are let finish
+   * first; closing again does nothing.
+   */
   @Override
   public void close() {
-    engine.close();
-    synchronized (this) {
-      if (detector != null) {
-        detector.close();
+    life.writeLock().lock(); // waits for the calls in flight
+    try {
+      if (closed) {
+        return;
       }
+      closed = true;
+      engine.close();
+      synchronized (this) {
+        if (detector != null) {
+          detector.close();
+        }
+      }
+    } finally {
+      life.writeLock().unlock();
     }
+  }
+
+  /**
+   * Every call holds the read side while it runs, {@link #close} the write side: a session is
+   * never freed under a running call, and a call after close is told so instead of crashing in
+   * native code.
+   */
+  private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
+  private boolean closed;
+
+  private Lock use() {
+    Lock l = life.readLock();
+    l.lock();
+    if (closed) {
+      l.unlock();
+      throw new FerException(source + ": the model is closed");
+    }
+    return l;
   }
 
   /**

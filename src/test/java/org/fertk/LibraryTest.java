@@ -268,4 +268,43 @@ class LibraryTest {
     }
     assertFalse(Files.exists(dir.resolve("tiny.onnx.tmp")));
   }
+
+  /** Issue 35, item 18: the model's lifecycle as AutoCloseable advises, across threads. */
+  @Test
+  void closeIsIdempotentAndLaterCallsSaySoEvenWhileOtherThreadsPredict() throws Exception {
+    BufferedImage face = ImageIO.read(Path.of("data/faces/synthetic-happy.png").toFile());
+    FerModel m = FerModel.load(Path.of("models/paper-cnn"));
+    NullPointerException npe = assertThrows(NullPointerException.class, () -> m.predict((BufferedImage) null));
+    assertTrue(npe.getMessage().contains("image"), npe.getMessage());
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<int[]>> runs = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      runs.add(pool.submit(() -> {
+        int ok = 0;
+        int closed = 0;
+        for (int i = 0; i < 300; i++) {
+          try {
+            assertEquals(7, m.predict(face).probabilities().length);
+            ok++;
+          } catch (FerException e) {
+            assertTrue(e.getMessage().endsWith("the model is closed"), e.getMessage());
+            closed++;
+          }
+        }
+        return new int[] {ok, closed};
+      }));
+    }
+    Thread.sleep(200);
+    m.close();
+    m.close(); // harmless
+    int ok = 0;
+    for (Future<int[]> f : runs) {
+      ok += f.get()[0];
+    }
+    pool.shutdown();
+    assertTrue(ok > 0, "calls before close succeeded");
+    FerException after = assertThrows(FerException.class, () -> m.predict(face));
+    assertEquals("models/paper-cnn: the model is closed", after.getMessage());
+    assertThrows(FerException.class, () -> m.predictFaces(face));
+  }
 }
