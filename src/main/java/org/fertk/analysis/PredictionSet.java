@@ -68,7 +68,7 @@ public final class PredictionSet {
               : name.endsWith("label") || name.equals("index") ? ColumnType.INTEGER : ColumnType.STRING)
           .build());
     } catch (RuntimeException e) {
-      throw new FerException(file + ": malformed predictions CSV (" + e.getMessage() + ")");
+      throw new FerException(file + cellProblem(e.getMessage()));
     }
     return fromTable(file.toString(), t);
   }
@@ -191,5 +191,21 @@ public final class PredictionSet {
   /** True when both sets describe the same faces in the same order (same index and truth). */
   public boolean sameImagesAs(PredictionSet o) {
     return Arrays.equals(index, o.index) && Arrays.equals(truth, o.truth);
+  }
+
+  /**
+   * Tablesaw's "Error while adding cell from row 1 and column p_angry(position:3): ... For input
+   * string: "abc"" as the file's line and column (":2: p_angry must be a number, got 'abc'").
+   */
+  static String cellProblem(String tablesaw) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "row (\\d+) and column ([^(]+)\\(position:\\d+\\).*?For input string: \"(.*)\"", java.util.regex.Pattern.DOTALL)
+        .matcher(String.valueOf(tablesaw));
+    if (m.find()) {
+      String col = m.group(2);
+      String kind = col.startsWith("p_") ? "a number" : "a whole number";
+      return ":" + (Long.parseLong(m.group(1)) + 1) + ": " + col + " must be " + kind + ", got '" + m.group(3) + "'";
+    }
+    return ": malformed predictions CSV (" + tablesaw + ")";
   }
 }

@@ -5,7 +5,6 @@ import java.util.Locale;
 import org.fertk.analysis.Agreement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "agree", mixinStandardHelpOptions = true,
@@ -25,7 +24,7 @@ final class AgreeCommand extends BaseCommand {
   @Override
   public Integer call() {
     if (min != null && !(min >= 0 && min <= 1)) {
-      throw new ParameterException(spec.commandLine(), "--min-agreement must be a share between 0 and 1, got " + min);
+      throw badValue("--min-agreement", "must be a share between 0 and 1");
     }
     Agreement g = Agreement.of(a, b);
     out().printf(Locale.ROOT, "%,d faces: same predicted class for %,d (%.2f%%); largest probability difference %.2e%n",

@@ -3,6 +3,8 @@ package org.fertk.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** Gives commands the CLI's own output streams (so tests can capture them). */
@@ -16,6 +18,18 @@ abstract class BaseCommand implements Callable<Integer> {
 
   PrintWriter err() {
     return spec.commandLine().getErr();
+  }
+
+  /**
+   * A usage error naming an option and its value as the user wrote it ("0", not picocli's "0.0").
+   *
+   * @param problem what the value must be, e.g. "must be above 0"
+   */
+  ParameterException badValue(String option, String problem) {
+    ParseResult pr = spec.commandLine().getParseResult();
+    String written = pr != null && pr.hasMatchedOption(option) ? String.join(",", pr.matchedOption(option).stringValues())
+        : String.valueOf(spec.findOption(option) == null ? null : spec.findOption(option).getValue());
+    return new ParameterException(spec.commandLine(), option + " " + problem + ", got " + written);
   }
 
   /** -q / --progress none, given anywhere on the command line. */

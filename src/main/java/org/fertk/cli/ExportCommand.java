@@ -21,7 +21,6 @@ import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = "Convert a trained model (run folder or SavedModel) to ONNX and verify it against TF.")
@@ -62,10 +61,10 @@ final class ExportCommand extends BaseCommand {
   @Override
   public Integer call() {
     if (samples < 1) {
-      throw new ParameterException(spec.commandLine(), "--samples must be at least 1, got " + samples);
+      throw badValue("--samples", "must be at least 1");
     }
     if (!(tolerance > 0) || Double.isInfinite(tolerance)) {
-      throw new ParameterException(spec.commandLine(), "--tolerance must be a positive number, got " + tolerance);
+      throw badValue("--tolerance", "must be a positive number");
     }
     if ((model == null) == (savedModel == null)) {
       throw new UsageException("give one of --model RUN or --saved-model DIR");

@@ -123,6 +123,9 @@ public final class FerCli implements Callable<Integer> {
         // TensorFlow's checkpoint writer and plain file writes end here: say so, and where
         err.println("fer: error: no space left on the device (" + Printable.message(firstLine(diskFullMessage(t)))
             + "); free some space and run the command again");
+      } else if (IoErrors.writeLimit(t) != null) {
+        err.println("fer: error: the file system refused a write: " + Printable.message(firstLine(IoErrors.writeLimit(t)))
+            + " (a file-size limit, see ulimit -f, or a quota); raise the limit or write elsewhere");
       } else if (t instanceof UncheckedIOException) {
         err.println("fer: error: " + Printable.message(t.getMessage()));
       } else if (t instanceof IOException io) {

@@ -7,6 +7,7 @@ import org.fertk.export.OnnxExport;
 import org.fertk.export.Parity;
 import org.fertk.keras.KerasImport;
 import org.fertk.onnx.tf.TfToOnnxConverter;
+import org.fertk.util.FerException;
 import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,6 +54,11 @@ final class ImportCommand extends BaseCommand {
     public Integer call() {
       if (inputSize != null && (inputSize < 8 || inputSize > 1024)) {
         throw new UsageException("--input-size must be 8..1024, got " + inputSize);
+      }
+      try {
+        KerasImport.parseScale(scale);
+      } catch (FerException e) {
+        throw new UsageException(e.getMessage());
       }
       OnnxExport.Result[] exported = new OnnxExport.Result[1];
       // exported inside the run folder's temporary place: a failed parity check leaves nothing behind

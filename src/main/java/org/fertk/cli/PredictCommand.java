@@ -106,6 +106,15 @@ final class PredictCommand extends BaseCommand {
 
   @Override
   public Integer call() {
+    if (!(fps > 0) || Double.isInfinite(fps)) {
+      throw badValue("--fps", "must be a number of frames per second above 0");
+    }
+    if (framesFps != null && (!(framesFps > 0) || Double.isInfinite(framesFps))) {
+      throw badValue("--frames-fps", "must be above 0");
+    }
+    if (!(smooth >= 0) || Double.isInfinite(smooth)) {
+      throw badValue("--smooth", "must be 0 (none) or more seconds");
+    }
     Path m = model != null ? model : defaultModel();
     FerModel.Options options = FerModel.Options.defaults().testTimeAugmentation(views.name()).logits(logits)
         .runtime(FerModel.Runtime.ONNX_RUNTIME);
@@ -186,9 +195,6 @@ final class PredictCommand extends BaseCommand {
    * half-written on a bad frame).
    */
   private void video(FerModel fer, Path file, Path dir, long maxPixels, ArrayNode all) {
-    if (!(fps > 0) || !(smooth >= 0) || !(framesFps == null || framesFps > 0)) {
-      throw new UsageException("--fps and --frames-fps must be > 0 and --smooth >= 0");
-    }
     String name = baseName(file);
     FaceTracker tracker = new FaceTracker(fer, smooth, noDetect);
     Timeline timeline = new Timeline();

@@ -17,6 +17,7 @@ import org.fertk.data.ImageFolderReader;
 import org.fertk.data.LoadedData;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.Usage;
+import org.fertk.face.VideoSource;
 import org.fertk.score.Engine;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Predictions;
@@ -91,6 +92,7 @@ final class ScoreCommand extends BaseCommand {
     if (!eng.equals("ort") && !eng.equals("tf")) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--engine must be ort or tf, got '" + engine + "'");
     }
+    checkData();
     Predictions.checkSidecarFree(out); // before hours of scoring, not after
     String mode = FaceDetectionOptions.facesMode(this.faces);
     if (!mode.equals("whole") && PhotoScoring.holdsPhotos(data, mode.equals("detect"))) {
@@ -199,6 +201,25 @@ final class ScoreCommand extends BaseCommand {
       engines.forEach(Engine::close);
     }
     return 0;
+  }
+
+  /** One CSV or folder, or image files; never a video or one input twice. */
+  private void checkData() {
+    List<Path> seen = new ArrayList<>();
+    for (Path d : data) {
+      if (Files.isRegularFile(d) && VideoSource.isVideo(d)) {
+        throw new UsageException("--data " + d + " is a video; fer predict analyses videos");
+      }
+      Path key = d.toAbsolutePath().normalize();
+      if (seen.contains(key)) {
+        throw new UsageException("--data names " + d + " twice");
+      }
+      seen.add(key);
+    }
+    if (data.size() > 1 && data.stream().anyMatch(d -> Files.isDirectory(d) || !FaceImages.isImageFile(d))) {
+      throw new UsageException("--data takes one FER2013 CSV or one folder, or several image files; got " + data.size()
+          + " inputs");
+    }
   }
 
   /** Opens every model into engines (so that the caller closes those opened before a failure). */

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.fertk.data.Usage;
+import org.fertk.score.TestTimeAugmentation;
 import org.fertk.spark.SparkScoring;
 import org.fertk.util.FerException;
 import org.fertk.util.UsageException;
@@ -91,6 +92,17 @@ final class SparkCommand extends BaseCommand {
       }
       if (batchSize < 1) {
         throw new UsageException("--batch-size must be positive, got " + batchSize);
+      }
+      if (!master.matches("local(\\[(\\*|\\d+)(,\\d+)?\\])?|local-cluster\\[.+\\]|(spark|k8s|mesos)://.+|yarn")) {
+        throw badValue("--master", "must be local, local[N], local[*], spark://HOST:PORT, yarn or k8s://URL");
+      }
+      if (partitions < 0) {
+        throw badValue("--partitions", "must be 0 (Spark's choice) or more");
+      }
+      try {
+        TestTimeAugmentation.parse(tta);
+      } catch (FerException e) {
+        throw new UsageException(e.getMessage());
       }
       String mode = FaceDetectionOptions.facesMode(faces);
       Usage only = split == null ? null : Usage.fromAlias(split);

@@ -350,9 +350,10 @@ final class CsvBlockParser {
         while (from > s && buf[from - 1] != ' ') {
           from--;
         }
-        problem = "non-numeric pixel '"
-            + abbreviate(new String(buf, from, q - from, StandardCharsets.UTF_8))
-            + "' at position " + (count + 1);
+        String token = abbreviate(new String(buf, from, q - from, StandardCharsets.UTF_8));
+        // a negative whole number is a number out of range, not "non-numeric"
+        problem = token.matches("-\\d+") ? "pixel value " + token + " at position " + (count + 1) + " outside 0..255"
+            : "non-numeric pixel '" + token + "' at position " + (count + 1);
         return;
       }
     }

@@ -198,8 +198,14 @@ public interface VideoSource extends AutoCloseable {
     }
     try (BytePointer text = new BytePointer(256)) {
       return avutil.av_strerror(Integer.parseInt(m.group(1)), text, 256) < 0 ? "FFmpeg error " + m.group(1)
-          : text.getString(StandardCharsets.UTF_8);
+          : cString(text.getString(StandardCharsets.UTF_8));
     }
+  }
+
+  /** The text before the first NUL: the buffer holds whatever followed FFmpeg's message in memory. */
+  private static String cString(String buffer) {
+    int nul = buffer.indexOf('\0');
+    return nul < 0 ? buffer : buffer.substring(0, nul);
   }
 
   /** Closes a grabber whose video is refused or done: nothing is left to save if that fails. */

@@ -88,7 +88,7 @@ public final class KerasImport {
   }
 
   /** "a..b" (or the aliases 1/255 and 1) as {low, high}. */
-  static double[] parseScale(String s) {
+  public static double[] parseScale(String s) {
     String v = s == null ? "0..1" : s.trim();
     if (v.equals("1/255")) {
       return new double[] {0, 1};

@@ -119,6 +119,11 @@ final class ImageFaces {
       throw new FerException(path + ": no column '" + imageColumn + "' of image bytes (columns: " + String.join(", ", cols)
           + "); say which with --image-column");
     }
+    org.apache.spark.sql.types.DataType type = d.schema().apply(imageColumn).dataType();
+    if (!(type instanceof org.apache.spark.sql.types.BinaryType)) {
+      throw new FerException(path + ": column '" + imageColumn + "' holds " + type.simpleString() + " values, not "
+          + "image bytes (binary); say which column holds the pictures with --image-column");
+    }
     boolean labels = cols.contains(labelColumn);
     Dataset<Row> sel = d.select(d.col("_metadata.file_path"), d.col("_metadata.row_index"), d.col(imageColumn),
         labels ? d.col(labelColumn) : org.apache.spark.sql.functions.lit(null));

@@ -772,6 +772,10 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
           learningRate != null ? learningRate : OptimizerConfig.defaultLr(optimizer), 0.9, 0.999, 1e-7, momentum,
           nesterov);
       Augmentation aug = Augmentation.preset(augment);
+      if (randomErasing != null && !(randomErasing >= 0 && randomErasing <= 1)) {
+        throw new SettingException("random_erasing must be a probability in [0, 1], got " + randomErasing,
+            "random_erasing");
+      }
       if (randomErasing != null) { // an explicit value, 0 included, overrides the preset's
         aug = new Augmentation(aug.flip(), aug.rotationDegrees(), aug.shift(), aug.zoom(), randomErasing);
       }

@@ -58,6 +58,22 @@ public final class IoErrors {
     return false;
   }
 
+  /**
+   * The message in the chain that is the operating system refusing a write for a limit of the
+   * file system (a file-size limit set with ulimit -f, a quota, a read-only mount), which native
+   * writers (TensorFlow's checkpoints) report only as text; null when there is none.
+   */
+  public static String writeLimit(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      if (m != null && (m.contains("File too large") || m.contains("Disk quota exceeded")
+          || m.contains("Read-only file system"))) {
+        return m;
+      }
+    }
+    return null;
+  }
+
   /** True when an error message is the operating system's "disk full". */
   public static boolean saysDiskFull(String message) {
     return message != null && (message.contains("No space left on device") || message.contains("ENOSPC"));

@@ -60,7 +60,7 @@ class BadValuesTest {
     assertTrue(zero.err().contains("--class-weight") && zero.err().contains("every weight is 0"), zero.err());
     assertFalse(Files.exists(dir.resolve("r")));
     for (String v : new String[] {"NaN", "-1", "2"}) {
-      usageError("--min-agreement must be a share between 0 and 1, got " + (v.equals("NaN") ? "NaN" : Double.valueOf(v)),
+      usageError("--min-agreement must be a share between 0 and 1, got " + v,
           "agree", "a.csv", "b.csv", "--min-agreement", v);
     }
   }
@@ -106,5 +106,63 @@ class BadValuesTest {
     assertEquals(1, r.code(), r.out());
     assertTrue(r.err().contains(root.resolve("bogusclass") + ": unknown class folder"), r.err());
     assertFalse(Files.exists(dir.resolve("p.csv")));
+  }
+
+  /** Issue 35, item 17: bad option values are usage errors naming the option and the value as written. */
+  @Test
+  void badOptionValuesAreUsageErrorsNamingTheValue() {
+    usageError("--fps must be a number of frames per second above 0, got 0", "predict", "x.mp4", "--fps", "0");
+    usageError("--smooth must be 0 (none) or more seconds, got -1", "predict", "x.mp4", "--smooth", "-1");
+    usageError("--random-erasing must be a probability in [0, 1], got 2", "train", "--graph",
+        "graphs/paper-cnn-lstm.json", "--synthetic", "70", "--random-erasing", "2", "--out", dir.resolve("r").toString());
+    usageError("--scale: expected the model's input range", "import", "keras", "src/test/resources/keras/separable.keras",
+        "--scale", "bogus", "--out", dir.resolve("k").toString());
+    usageError("--master must be local, local[N], local[*]", "spark", "score", "--master", "bogus://x", "--model", "m",
+        "--data", "d.csv", "--out", dir.resolve("s").toString());
+    usageError("--partitions must be 0 (Spark's choice) or more, got -1", "spark", "score", "--partitions", "-1",
+        "--model", "m", "--data", "d.csv", "--out", dir.resolve("s").toString());
+    usageError("--tta must be none, flip or crops, got 'bogus'", "spark", "score", "--tta", "bogus", "--model", "m",
+        "--data", "d.csv", "--out", dir.resolve("s").toString());
+    usageError("--data data/videos/two-faces.mp4 is a video", "score", "--model", "models/paper-cnn", "--data",
+        "data/videos/two-faces.mp4", "--out", dir.resolve("v.csv").toString());
+    usageError("--data names data/synthetic-sample.csv.gz twice", "score", "--model", "models/paper-cnn", "--data",
+        "data/synthetic-sample.csv.gz", "--data", "data/synthetic-sample.csv.gz", "--out", dir.resolve("v.csv").toString());
+    assertFalse(Files.exists(dir.resolve("r")) || Files.exists(dir.resolve("s")));
+  }
+
+  /** Issue 35, item 17: input errors name the file, line and column in the toolkit's words. */
+  @Test
+  void inputErrorsNameWhereAndWhat() throws Exception {
+    Path junk = Files.writeString(dir.resolve("junk.mp4"), "junk");
+    CliTest.Run v = CliTest.run("predict", junk.toString(), "--out", dir.resolve("o").toString());
+    assertEquals(1, v.code());
+    assertEquals("fer: error: " + junk + ": cannot open the video: Invalid data found when processing input\n", v.err());
+    Path preds = Files.writeString(dir.resolve("p.csv"), org.fertk.score.Predictions.HEADER + ",source\n"
+        + "0,1,0,abc,0.1,0.1,0.1,0.1,0.1,0.1,2\n");
+    CliTest.Run a = CliTest.run("analyze", preds.toString(), "--out", dir.resolve("rep").toString(), "-q");
+    assertEquals(1, a.code());
+    assertEquals("fer: error: " + preds + ":2: p_angry must be a number, got 'abc'\n", a.err());
+    Path neg = Files.writeString(dir.resolve("neg.csv"), "emotion,pixels,Usage\n3,-1" + " 0".repeat(2303)
+        + ",Training\n");
+    CliTest.Run s = CliTest.run("data", "stats", neg.toString());
+    assertEquals(1, s.code());
+    assertTrue(s.err().contains(neg + ":2: pixel value -1 at position 1 outside 0..255"), s.err());
+  }
+
+  /** Issue 35, item 17: a file-size limit hit by TensorFlow's checkpoint writer is a user error, not an internal one. */
+  @Test
+  void aFileSizeLimitIsNamed() throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path run = dir.resolve("limited");
+    String cmd = "ulimit -f 200 && exec '" + javaBin + "' -cp '" + System.getProperty("java.class.path") + "' "
+        + FerCli.class.getName() + " train --graph graphs/paper-cnn-4conv-32to256-d256-512-do05.json --synthetic 70 "
+        + "--epochs 1 -q --out '" + run + "'";
+    Process p = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("log.txt").toFile()).start();
+    assertTrue(p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES));
+    String log = Files.readString(dir.resolve("log.txt"));
+    assertEquals(1, p.exitValue(), log);
+    assertTrue(log.contains("fer: error: the file system refused a write: ") && log.contains("File too large"), log);
+    assertFalse(log.contains("internal error"), log);
   }
 }

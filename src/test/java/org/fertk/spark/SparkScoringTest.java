@@ -227,6 +227,15 @@ class SparkScoringTest {
     }
     ClassificationReport m = SparkEvaluation.of(p.predictions());
     assertEquals(42, m.n());
+
+    // issue 35, item 17: a column of text named as the pictures is one clear message, not a cast trace
+    Path text = tmp.resolve("text.parquet");
+    spark.createDataFrame(List.of(RowFactory.create("not bytes", 1)), new StructType()
+        .add("image", DataTypes.StringType).add("emotion", DataTypes.IntegerType)).write().parquet(text.toString());
+    FerException e = assertThrows(FerException.class, () -> SparkScoring.run(spark, new SparkScoring.Options(
+        List.of(MODEL), List.of(text.toString()), tmp.resolve("text-out"), "csv", null, 16, "none", false, 2)));
+    assertEquals(text + ": column 'image' holds string values, not image bytes (binary); say which column holds "
+        + "the pictures with --image-column", e.getMessage());
   }
 
   @Test
