@@ -170,6 +170,13 @@ class HardeningCliTest {
     assertEquals(1, t.code(), t.out());
     assertTrue(t.err().contains("teacher " + logits + ": output for face 0 is not a probability distribution"), t.err());
     assertFalse(Files.exists(run), "no run folder left behind");
+    // issue 35, item 17: a teacher giving NaN is named, not blamed on the learning rate
+    Path nan = brokenModel("nan.onnx", false, true);
+    CliTest.Run n = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--synthetic", "70", "--epochs", "1",
+        "--teacher", nan.toString(), "--out", run.toString(), "-q");
+    assertEquals(1, n.code(), n.out());
+    assertTrue(n.err().contains("teacher " + nan + ": output for face 0 holds NaN"), n.err());
+    assertFalse(n.err().contains("--lr"), n.err());
   }
 
   @Test
