@@ -21,31 +21,31 @@ final class AnalyzeCommand extends BaseCommand {
   @Parameters(paramLabel = "PREDICTIONS", description = "predictions.csv written by fer score.")
   Path predictions;
 
-  @Option(names = "--history", description = "The run's history.csv (training curves).")
+  @Option(names = "--history", paramLabel = "HISTORY", description = "The run's history.csv (training curves).")
   Path history;
 
-  @Option(names = "--manifest", description = "The run's manifest.json (model and training facts).")
+  @Option(names = "--manifest", paramLabel = "MANIFEST", description = "The run's manifest.json (model and training facts).")
   Path manifest;
 
-  @Option(names = {"--model", "--run"}, description = "The model's run folder: sets --history and --manifest.")
+  @Option(names = {"--model", "--run"}, paramLabel = "RUN", description = "The model's run folder: sets --history and --manifest.")
   Path run;
 
-  @Option(names = "--data", description = "The scored data, for the sample grid (with --split as scored).")
+  @Option(names = "--data", paramLabel = "DATA", description = "The scored data, for the sample grid (with --split as scored).")
   Path data;
 
-  @Option(names = "--split", description = "The Usage split that was scored.")
+  @Option(names = "--split", paramLabel = "SPLIT", description = "The Usage split that was scored.")
   String split;
 
-  @Option(names = "--out", required = true, description = "Folder for tables, figures and report.")
+  @Option(names = "--out", paramLabel = "OUT", required = true, description = "Folder for tables, figures and report.")
   Path out;
 
-  @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
+  @Option(names = "--bootstrap", paramLabel = "RESAMPLES", defaultValue = "1000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
   int resamples;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--title", description = "Report title.")
+  @Option(names = "--title", paramLabel = "TITLE", description = "Report title.")
   String title;
 
   @Override

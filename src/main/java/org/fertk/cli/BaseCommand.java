@@ -32,6 +32,13 @@ abstract class BaseCommand implements Callable<Integer> {
     return new ParameterException(spec.commandLine(), option + " " + problem + ", got " + written);
   }
 
+  /** A group command run without one of its commands: the help on stderr, a usage error's status. */
+  static int missingCommand(picocli.CommandLine cl) {
+    cl.getErr().println("fer: usage error: give a command of " + cl.getCommandSpec().qualifiedName());
+    cl.usage(cl.getErr());
+    return FerCli.USAGE;
+  }
+
   /** -q / --progress none, given anywhere on the command line. */
   boolean quiet() {
     return spec.root().userObject() instanceof FerCli f && f.quietMode();

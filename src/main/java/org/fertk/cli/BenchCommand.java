@@ -38,8 +38,7 @@ final class BenchCommand extends BaseCommand {
   /** Bare `fer bench`: its help. */
   @Override
   public Integer call() {
-    spec.commandLine().usage(out());
-    return 0;
+    return missingCommand(spec.commandLine());
   }
 
   @Command(name = "load", mixinStandardHelpOptions = true,
@@ -48,10 +47,10 @@ final class BenchCommand extends BaseCommand {
     @Parameters(paramLabel = "FILE", description = "FER2013 CSV(.gz) to load.")
     Path file;
 
-    @Option(names = "--repeat", defaultValue = "5", description = "Timed loads (default ${DEFAULT-VALUE}).")
+    @Option(names = "--repeat", paramLabel = "REPEAT", defaultValue = "5", description = "Timed loads (default ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Parser threads, 0 = one per core.")
+    @Option(names = "--threads", paramLabel = "THREADS", defaultValue = "0", description = "Parser threads, 0 = one per core.")
     int threads;
 
     @Option(names = "--no-baseline", description = "Skip the commons-csv baseline.")
@@ -79,22 +78,22 @@ final class BenchCommand extends BaseCommand {
   @Command(name = "train", mixinStandardHelpOptions = true,
       description = "Training img/s of the full loop vs a bare Session.run loop on the same graph.")
   static final class Train extends BaseCommand {
-    @Option(names = "--graph", required = true, split = ",", description = "Spec file(s), comma-separated.")
+    @Option(names = "--graph", paramLabel = "GRAPHS", required = true, split = ",", description = "Spec file(s), comma-separated.")
     List<Path> graphs;
 
-    @Option(names = "--data", description = "FER2013 CSV(.gz); default synthetic faces.")
+    @Option(names = "--data", paramLabel = "DATA", description = "FER2013 CSV(.gz); default synthetic faces.")
     Path data;
 
-    @Option(names = "--batches", defaultValue = "100", description = "Batches per measurement (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batches", paramLabel = "BATCHES", defaultValue = "100", description = "Batches per measurement (default ${DEFAULT-VALUE}).")
     int batches;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "BATCH_SIZE", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--augment", defaultValue = "none", description = "Augmentation in the full loop.")
+    @Option(names = "--augment", paramLabel = "AUGMENT", defaultValue = "none", description = "Augmentation in the full loop.")
     String augment;
 
-    @Option(names = "--precision", defaultValue = "float32",
+    @Option(names = "--precision", paramLabel = "PRECISION", defaultValue = "float32",
         description = "float32, or bfloat16 (also times the bare loop in float32 as the baseline).")
     String precision;
 
@@ -129,25 +128,25 @@ final class BenchCommand extends BaseCommand {
   @Command(name = "score", mixinStandardHelpOptions = true,
       description = "Inference img/s: bare ORT loop, bare TF Java loop, and end-to-end fer score (CSV in, predictions out).")
   static final class Score extends BaseCommand {
-    @Option(names = {"--model", "--run"}, required = true, split = ",", description = "Run folder(s) with saved_model/ and model.onnx.")
+    @Option(names = {"--model", "--run"}, paramLabel = "RUNS", required = true, split = ",", description = "Run folder(s) with saved_model/ and model.onnx.")
     List<Path> runs;
 
-    @Option(names = "--data", description = "FER2013 CSV(.gz); default synthetic faces.")
+    @Option(names = "--data", paramLabel = "DATA", description = "FER2013 CSV(.gz); default synthetic faces.")
     Path data;
 
-    @Option(names = "--split", defaultValue = "PublicTest", description = "Split to score, or 'all' (default ${DEFAULT-VALUE}).")
+    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "PublicTest", description = "Split to score, or 'all' (default ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "BATCH_SIZE", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--repeat", defaultValue = "3", description = "Timed passes; the best is reported (default ${DEFAULT-VALUE}).")
+    @Option(names = "--repeat", paramLabel = "REPEAT", defaultValue = "3", description = "Timed passes; the best is reported (default ${DEFAULT-VALUE}).")
     int repeat;
 
     @Mixin
     ThreadsOption threadsOption;
 
-    @Option(names = "--ceiling-gflops", defaultValue = "190", description = "This machine's fp32 sgemm ceiling (default ${DEFAULT-VALUE}).")
+    @Option(names = "--ceiling-gflops", paramLabel = "CEILING", defaultValue = "190", description = "This machine's fp32 sgemm ceiling (default ${DEFAULT-VALUE}).")
     double ceiling;
 
     @Override
@@ -177,13 +176,13 @@ final class BenchCommand extends BaseCommand {
   @Command(name = "analyze", mixinStandardHelpOptions = true,
       description = "Time a full fer analyze (metrics, ROC curves, bootstrap, figures, report) on n predictions.")
   static final class Analyze extends BaseCommand {
-    @Option(names = "--n", defaultValue = "100000", description = "Predictions (default ${DEFAULT-VALUE}).")
+    @Option(names = "--n", paramLabel = "N", defaultValue = "100000", description = "Predictions (default ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--bootstrap", defaultValue = "1000", description = "Resamples (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap", paramLabel = "RESAMPLES", defaultValue = "1000", description = "Resamples (default ${DEFAULT-VALUE}).")
     int resamples;
 
-    @Option(names = "--repeat", defaultValue = "3", description = "Timed passes; the best is reported (default ${DEFAULT-VALUE}).")
+    @Option(names = "--repeat", paramLabel = "REPEAT", defaultValue = "3", description = "Timed passes; the best is reported (default ${DEFAULT-VALUE}).")
     int repeat;
 
     @Override
@@ -200,16 +199,16 @@ final class BenchCommand extends BaseCommand {
       description = "How the face detector frames FER2013 faces pasted, enlarged, into larger pictures: the crop "
           + "margin and offset that reproduce FER2013's framing, the detection rate and the scores.")
   static final class Faces extends BaseCommand {
-    @Option(names = "--data", required = true, description = "FER2013 CSV(.gz); its Training faces are used.")
+    @Option(names = "--data", paramLabel = "DATA", required = true, description = "FER2013 CSV(.gz); its Training faces are used.")
     Path data;
 
-    @Option(names = "--n", defaultValue = "1000", description = "Faces to try (default ${DEFAULT-VALUE}).")
+    @Option(names = "--n", paramLabel = "N", defaultValue = "1000", description = "Faces to try (default ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--min-neighbors", defaultValue = "3", description = "Detector neighbours (default ${DEFAULT-VALUE}).")
+    @Option(names = "--min-neighbors", paramLabel = "NEIGHBOURS", defaultValue = "3", description = "Detector neighbours (default ${DEFAULT-VALUE}).")
     int neighbours;
 
     @Override
@@ -234,13 +233,13 @@ final class BenchCommand extends BaseCommand {
       description = "Photos end to end: 640x480 frames with 1-5 faces, detection and classification timed apart "
           + "and together, against classification alone.")
   static final class Predict extends BaseCommand {
-    @Option(names = "--model", defaultValue = "models/best/model.onnx", description = "ONNX model (default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "models/best/model.onnx", description = "ONNX model (default ${DEFAULT-VALUE}).")
     Path model;
 
-    @Option(names = "--photo", description = "Portrait tiled into the frames (default data/photos/grace-hopper.jpg).")
+    @Option(names = "--photo", paramLabel = "PHOTO", description = "Portrait tiled into the frames (default data/photos/grace-hopper.jpg).")
     Path photo;
 
-    @Option(names = "--frames", defaultValue = "60", description = "Timed frames per case (default ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", paramLabel = "FRAMES", defaultValue = "60", description = "Timed frames per case (default ${DEFAULT-VALUE}).")
     int frames;
 
     @Option(names = "--fast-detector", description = "OpenCV's LBP face cascade instead of its Haar cascade.")
@@ -271,16 +270,16 @@ final class BenchCommand extends BaseCommand {
       description = "Faces/s of single-machine scoring, Spark local[1] and local[2] on the same file, the cost of a Spark "
           + "job, and Spark on generated faces at 1x, 10x and 100x (run through ./fer, which adds Spark).")
   static final class Spark extends BaseCommand {
-    @Option(names = "--model", defaultValue = "models/best/model-int8.onnx", description = "ONNX model (default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "models/best/model-int8.onnx", description = "ONNX model (default ${DEFAULT-VALUE}).")
     Path model;
 
-    @Option(names = "--data", description = "FER2013 CSV for the single-machine vs Spark comparison (default: none, generated faces only).")
+    @Option(names = "--data", paramLabel = "DATA", description = "FER2013 CSV for the single-machine vs Spark comparison (default: none, generated faces only).")
     String data;
 
-    @Option(names = "--base", defaultValue = "10000", description = "Faces at scale 1x of the generated run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--base", paramLabel = "BASE", defaultValue = "10000", description = "Faces at scale 1x of the generated run (default ${DEFAULT-VALUE}).")
     int base;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Faces per ONNX Runtime call (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "BATCH_SIZE", defaultValue = "64", description = "Faces per ONNX Runtime call (default ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Override
@@ -301,10 +300,10 @@ final class BenchCommand extends BaseCommand {
       description = "Peak memory and faces/s of fer score (streaming) in a child JVM on files of 1x, 10x and 100x "
           + "--base faces, generated into a temporary folder and deleted after.")
   static final class Memory extends BaseCommand {
-    @Option(names = "--model", defaultValue = "models/best/model-int8.onnx", description = "ONNX model (default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "models/best/model-int8.onnx", description = "ONNX model (default ${DEFAULT-VALUE}).")
     Path model;
 
-    @Option(names = "--base", defaultValue = "3000", description = "Faces in the 1x file (default ${DEFAULT-VALUE}).")
+    @Option(names = "--base", paramLabel = "BASE", defaultValue = "3000", description = "Faces in the 1x file (default ${DEFAULT-VALUE}).")
     int base;
 
     @Override

@@ -25,26 +25,26 @@ final class CompareCommand extends BaseCommand {
   @Parameters(paramLabel = "RUN_DIR", arity = "1..*", description = "Run folders, each with predictions-<split>.csv.")
   List<Path> runs;
 
-  @Option(names = "--split", description = "Which predictions-<split>.csv (default: PublicTest, or test, what a "
+  @Option(names = "--split", paramLabel = "SPLIT", description = "Which predictions-<split>.csv (default: PublicTest, or test, what a "
       + "study writes, for runs without a PublicTest file).")
   String split;
 
-  @Option(names = "--names", split = ",", description = "Labels for the runs (default: model names).")
+  @Option(names = "--names", paramLabel = "NAMES", split = ",", description = "Labels for the runs (default: model names).")
   List<String> names;
 
-  @Option(names = "--data", description = "The scored data, for sample grids.")
+  @Option(names = "--data", paramLabel = "DATA", description = "The scored data, for sample grids.")
   Path data;
 
-  @Option(names = "--out", required = true, description = "Folder for tables, figures and report.")
+  @Option(names = "--out", paramLabel = "OUT", required = true, description = "Folder for tables, figures and report.")
   Path out;
 
-  @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
+  @Option(names = "--bootstrap", paramLabel = "RESAMPLES", defaultValue = "1000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
   int resamples;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--title", defaultValue = "Model comparison", description = "Report title (default '${DEFAULT-VALUE}').")
+  @Option(names = "--title", paramLabel = "TITLE", defaultValue = "Model comparison", description = "Report title (default '${DEFAULT-VALUE}').")
   String title;
 
   private static final String DEFAULT_SPLIT = "PublicTest";

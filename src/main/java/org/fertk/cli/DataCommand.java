@@ -28,8 +28,7 @@ final class DataCommand extends BaseCommand {
   /** Bare `fer data`: its help. */
   @Override
   public Integer call() {
-    spec.commandLine().usage(out());
-    return 0;
+    return missingCommand(spec.commandLine());
   }
 
 
@@ -57,19 +56,20 @@ final class DataCommand extends BaseCommand {
     @Parameters(paramLabel = "FILE", description = "FER2013 CSV(.gz) or image folder.")
     Path file;
 
-    @Option(names = "--out", required = true, description = "PNG file to write.")
+    @Option(names = "--out", required = true, paramLabel = "FILE",
+        description = "Picture to write: .png, .jpg or .bmp (the name's ending picks the format).")
     Path out;
 
-    @Option(names = "--per-class", defaultValue = "8", description = "Faces per class (default ${DEFAULT-VALUE}).")
+    @Option(names = "--per-class", paramLabel = "PER_CLASS", defaultValue = "8", description = "Faces per class (default ${DEFAULT-VALUE}).")
     int perClass;
 
-    @Option(names = "--scale", defaultValue = "2", description = "Pixel scale factor (default ${DEFAULT-VALUE}).")
+    @Option(names = "--scale", paramLabel = "SCALE", defaultValue = "2", description = "Pixel scale factor (default ${DEFAULT-VALUE}).")
     int scale;
 
-    @Option(names = "--split", description = "Only faces of this Usage split (Training, PublicTest, PrivateTest).")
+    @Option(names = "--split", paramLabel = "SPLIT", description = "Only faces of this Usage split (Training, PublicTest, PrivateTest).")
     String split;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Which samples to pick (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "Which samples to pick (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Mixin
@@ -96,17 +96,17 @@ final class DataCommand extends BaseCommand {
   @Command(name = "synth", mixinStandardHelpOptions = true,
       description = "Generate procedural synthetic faces in the FER2013 CSV layout.")
   static final class Synth extends BaseCommand {
-    @Option(names = "--n", defaultValue = "3500", description = "Number of faces (default ${DEFAULT-VALUE}).")
+    @Option(names = "--n", paramLabel = "N", defaultValue = "3500", description = "Number of faces (default ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--test-fraction", defaultValue = "0.2",
+    @Option(names = "--test-fraction", paramLabel = "TEST_FRACTION", defaultValue = "0.2",
         description = "Stratified fraction marked PublicTest; the rest is Training (default ${DEFAULT-VALUE}).")
     double testFraction;
 
-    @Option(names = "--out", required = true, description = "CSV or CSV.gz file to write.")
+    @Option(names = "--out", paramLabel = "OUT", required = true, description = "CSV or CSV.gz file to write.")
     Path out;
 
     @Override
@@ -130,20 +130,20 @@ final class DataCommand extends BaseCommand {
     @Parameters(paramLabel = "FILE", description = "FER2013 CSV(.gz) or image folder.")
     Path file;
 
-    @Option(names = "--by", defaultValue = "usage", description = "usage or random (default ${DEFAULT-VALUE}).")
+    @Option(names = "--by", paramLabel = "BY", defaultValue = "usage", description = "usage or random (default ${DEFAULT-VALUE}).")
     String by;
 
-    @Option(names = "--test-fraction", defaultValue = "0.2", description = "For --by random (default ${DEFAULT-VALUE}).")
+    @Option(names = "--test-fraction", paramLabel = "TEST_FRACTION", defaultValue = "0.2", description = "For --by random (default ${DEFAULT-VALUE}).")
     double testFraction;
 
-    @Option(names = "--val-fraction", defaultValue = "0",
+    @Option(names = "--val-fraction", paramLabel = "VAL_FRACTION", defaultValue = "0",
         description = "Stratified fraction of the training part kept for validation (default ${DEFAULT-VALUE}).")
     double valFraction;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", required = true, description = "Folder for train.csv, val.csv, test.csv.")
+    @Option(names = "--out", paramLabel = "OUT_DIR", required = true, description = "Folder for train.csv, val.csv, test.csv.")
     Path outDir;
 
     @Option(names = "--gzip", description = "Write .csv.gz files.")

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = "Convert a trained model (run folder or SavedModel) to ONNX and verify it against TF.")
 final class ExportCommand extends BaseCommand {
-  @Option(names = "--model", description = "Run folder (or a SavedModel folder of the toolkit's).")
+  @Option(names = "--model", paramLabel = "MODEL", description = "Run folder (or a SavedModel folder of the toolkit's).")
   Path model;
 
   @Option(names = "--saved-model", paramLabel = "DIR",
@@ -33,23 +33,23 @@ final class ExportCommand extends BaseCommand {
           + "parity is checked on random inputs of the input's shape. Needs --out.")
   Path savedModel;
 
-  @Option(names = "--signature", defaultValue = "serving_default",
+  @Option(names = "--signature", paramLabel = "SIGNATURE", defaultValue = "serving_default",
       description = "Signature of --saved-model to export (default ${DEFAULT-VALUE}).")
   String signature;
 
-  @Option(names = "--out", description = "ONNX file to write (default RUN/model.onnx).")
+  @Option(names = "--out", paramLabel = "OUT", description = "ONNX file to write (default RUN/model.onnx).")
   Path out;
 
-  @Option(names = "--opset", defaultValue = "17", description = "ONNX opset, 13..17 (default ${DEFAULT-VALUE}).")
+  @Option(names = "--opset", paramLabel = "OPSET", defaultValue = "17", description = "ONNX opset, 13..17 (default ${DEFAULT-VALUE}).")
   int opset;
 
-  @Option(names = "--samples", defaultValue = "256", description = "Images for the parity check (default ${DEFAULT-VALUE}).")
+  @Option(names = "--samples", paramLabel = "SAMPLES", defaultValue = "256", description = "Images for the parity check (default ${DEFAULT-VALUE}).")
   int samples;
 
-  @Option(names = "--data", description = "Where the parity images come from (default: the run's training data, else synthetic faces).")
+  @Option(names = "--data", paramLabel = "DATA", description = "Where the parity images come from (default: the run's training data, else synthetic faces).")
   Path data;
 
-  @Option(names = "--tolerance", defaultValue = "1e-4", description = "Largest allowed probability difference (default ${DEFAULT-VALUE}).")
+  @Option(names = "--tolerance", paramLabel = "TOLERANCE", defaultValue = "1e-4", description = "Largest allowed probability difference (default ${DEFAULT-VALUE}).")
   double tolerance;
 
   @Option(names = "--no-verify", description = "Skip the TF vs ONNX Runtime parity check.")

@@ -17,11 +17,11 @@ final class FaceDetectionOptions {
       description = "Smallest face looked for (default ${DEFAULT-VALUE}).")
   int minFace;
 
-  @Option(names = "--scale-step", defaultValue = "1.1",
+  @Option(names = "--scale-step", paramLabel = "SCALE_STEP", defaultValue = "1.1",
       description = "Factor between the detector's window sizes; larger is faster and misses more (default ${DEFAULT-VALUE}).")
   double scaleStep;
 
-  @Option(names = "--min-neighbors", defaultValue = "7",
+  @Option(names = "--min-neighbors", paramLabel = "MIN_NEIGHBORS", defaultValue = "7",
       description = "Overlapping detections needed to keep a face; fewer finds more, and more false ones (default ${DEFAULT-VALUE}).")
   int minNeighbors;
 

@@ -39,11 +39,10 @@ public final class FerCli implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  /** Bare `fer`: the help. */
+  /** Bare `fer`: the help on stderr and a usage error's status, as a missing subcommand is one. */
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-    return 0;
+    return BaseCommand.missingCommand(spec.commandLine());
   }
 
   /** Exit code for a failure (bad input file, failed check). */
@@ -60,8 +59,9 @@ public final class FerCli implements Callable<Integer> {
   boolean quiet;
 
   @Option(names = "--progress", scope = ScopeType.INHERIT, defaultValue = "auto", paramLabel = "MODE",
-      description = "auto (bars on a terminal, none when stderr is piped; one line per epoch either way), bar, "
-          + "epochs (one line per epoch and no bars, as Keras' verbose=2) or none (default ${DEFAULT-VALUE}).")
+      description = "auto (a progress bar with time left on a terminal, none when stderr is piped), bar, none, or "
+          + "for training epochs (one line per epoch and no bars, as Keras' verbose=2; training prints those lines "
+          + "in auto mode too) (default ${DEFAULT-VALUE}).")
   Progress.Mode progress;
 
   /** True when only results are printed. */
@@ -88,6 +88,7 @@ public final class FerCli implements Callable<Integer> {
     cl.setParameterExceptionHandler(new UsageErrorHandler());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionStrategy(CommandPaths::execute);
+    HelpExamples.addTo(cl);
     return cl;
   }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
     description = "List the architecture specs, or show one as a Keras-style summary.",
     subcommands = {GraphsCommand.Show.class})
 final class GraphsCommand extends BaseCommand {
-  @Option(names = "--dir", defaultValue = "graphs", description = "Folder of specs (default ${DEFAULT-VALUE}).")
+  @Option(names = "--dir", paramLabel = "DIR", defaultValue = "graphs", description = "Folder of specs (default ${DEFAULT-VALUE}).")
   Path dir;
 
   @Override

@@ -32,7 +32,7 @@ final class ImportCommand extends BaseCommand {
     @Parameters(paramLabel = "MODEL", description = "Keras model file (.keras, .h5, .hdf5).")
     Path model;
 
-    @Option(names = "--out", required = true, description = "Run folder to write (new, or one written by fer import).")
+    @Option(names = "--out", paramLabel = "OUT", required = true, description = "Run folder to write (new, or one written by fer import).")
     Path out;
 
     @Option(names = "--input-size", paramLabel = "N",

@@ -161,8 +161,10 @@ final class PhotoScoring {
     side.putNull("latency_p50_ms");
     side.putNull("latency_p95_ms");
     Json.writeFile(Predictions.sidecar(predictions), side);
-    out.printf(Locale.ROOT, "scored %,d faces in %,d images (%,d without a face found) in %.2f s%n", rows.size(),
-        files.size() - failed.size(), noFace.size(), seconds);
+    if (!quiet) {
+      out.printf(Locale.ROOT, "scored %,d faces in %,d images (%,d without a face found) in %.2f s%n", rows.size(),
+          files.size() - failed.size(), noFace.size(), seconds);
+    }
     if (!quiet) {
       noFace.forEach(f -> out.println("no face found: " + f));
     }

@@ -30,6 +30,7 @@ import org.fertk.util.AtomicOutput;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
 import org.fertk.util.Printable;
+import org.fertk.util.Progress;
 import org.fertk.util.ProtectedInputs;
 import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
@@ -51,10 +52,11 @@ final class PredictCommand extends BaseCommand {
   static final int FACE_SIZED = FaceImages.FACE_SIZED;
 
   @Parameters(paramLabel = "INPUT", arity = "1..*",
-      description = "Photos (PNG, JPEG, BMP or GIF), videos (mp4, avi, webm, mkv, mov) or folders of video frames.")
+      description = "Photos (PNG, JPEG, BMP or GIF), folders of photos, videos (mp4, avi, webm, mkv, mov), or "
+          + "folders of video frames with --frames-fps.")
   List<Path> images;
 
-  @Option(names = "--fps", defaultValue = "5", description = "Video: frames sampled per second (default ${DEFAULT-VALUE}).")
+  @Option(names = "--fps", paramLabel = "FPS", defaultValue = "5", description = "Video: frames sampled per second (default ${DEFAULT-VALUE}).")
   double fps;
 
   @Option(names = "--smooth", defaultValue = "1", paramLabel = "SECONDS",
@@ -70,7 +72,7 @@ final class PredictCommand extends BaseCommand {
       description = "Video: folder for frames.csv and timeline.png (default out/NAME-faces).")
   Path videoOut;
 
-  @Option(names = "--model", description = "ONNX model (default: the shipped best model, models/best/model.onnx).")
+  @Option(names = "--model", paramLabel = "MODEL", description = "ONNX model (default: the shipped best model, models/best/model.onnx).")
   Path model;
 
   @Option(names = "--no-detect", description = "Classify each whole picture as one face (no face detection).")
@@ -94,11 +96,11 @@ final class PredictCommand extends BaseCommand {
           + "not probabilities are refused).")
   boolean logits;
 
-  @Option(names = "--tta", defaultValue = "none", converter = TtaConverter.class,
+  @Option(names = "--tta", paramLabel = "VIEWS", defaultValue = "none", converter = TtaConverter.class,
       description = "Test-time augmentation as in fer score: none (default), flip or crops.")
   TestTimeAugmentation views;
 
-  @Option(names = "--top", defaultValue = "3", description = "How many emotions to list (default ${DEFAULT-VALUE}).")
+  @Option(names = "--top", paramLabel = "TOP", defaultValue = "3", description = "How many emotions to list (default ${DEFAULT-VALUE}).")
   int top;
 
   @Mixin
@@ -213,9 +215,10 @@ final class PredictCommand extends BaseCommand {
     FrameSampler sampler;
     List<String> skipped;
     try (VideoSource src = VideoSource.open(file, framesFps == null ? 25 : framesFps, maxPixels,
-        input.readOptions().skipBadRows())) {
+        input.readOptions().skipBadRows());
+        Progress bar = Progress.create(quiet() || json, file.getFileName().toString(), src.frameCount(), "frame")) {
       sampler = new FrameSampler(fps, src.frameRate());
-      for (VideoSource.TimedFrame f = src.next(); f != null; f = src.next()) {
+      for (VideoSource.TimedFrame f = src.next(); f != null; f = src.next(), bar.step(1, null)) {
         frame++;
         last = f.time();
         if (!sampler.take(f.time())) {

@@ -31,30 +31,30 @@ final class QuantizeCommand extends BaseCommand {
     int8, float16
   }
 
-  @Option(names = "--to", defaultValue = "int8", description = "int8 (faster scoring) or float16 (weights stored as "
+  @Option(names = "--to", paramLabel = "TO", defaultValue = "int8", description = "int8 (faster scoring) or float16 (weights stored as "
       + "float16, half the file; default ${DEFAULT-VALUE}).")
   Target to;
 
-  @Option(names = "--model", required = true, description = "Float ONNX model (as written by `fer export`).")
+  @Option(names = "--model", paramLabel = "MODEL", required = true, description = "Float ONNX model (as written by `fer export`).")
   Path model;
 
-  @Option(names = "--out", description = "Model to write (default: MODEL-int8.onnx or MODEL-fp16.onnx beside the model).")
+  @Option(names = "--out", paramLabel = "OUT", description = "Model to write (default: MODEL-int8.onnx or MODEL-fp16.onnx beside the model).")
   Path out;
 
-  @Option(names = "--data", description = "FER2013 CSV(.gz) or image folder for calibration and check faces (default: synthetic faces).")
+  @Option(names = "--data", paramLabel = "DATA", description = "FER2013 CSV(.gz) or image folder for calibration and check faces (default: synthetic faces).")
   Path data;
 
-  @Option(names = "--calibration", defaultValue = "1000", description = "Faces for calibrating activation ranges (default ${DEFAULT-VALUE}).")
+  @Option(names = "--calibration", paramLabel = "CALIBRATION", defaultValue = "1000", description = "Faces for calibrating activation ranges (default ${DEFAULT-VALUE}).")
   int calibration;
 
-  @Option(names = "--check", defaultValue = "1000", description = "Other faces on which int8 and float predictions are compared (default ${DEFAULT-VALUE}).")
+  @Option(names = "--check", paramLabel = "CHECK", defaultValue = "1000", description = "Other faces on which int8 and float predictions are compared (default ${DEFAULT-VALUE}).")
   int check;
 
-  @Option(names = "--min-agreement", description = "Least share of check faces whose predicted class must not change "
+  @Option(names = "--min-agreement", paramLabel = "MIN_AGREEMENT", description = "Least share of check faces whose predicted class must not change "
       + "(default 0.97 for int8, 0.995 for float16).")
   Double minAgreement;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed for choosing the faces (default ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Seed for choosing the faces (default ${DEFAULT-VALUE}).")
   long seed;
 
   @Mixin

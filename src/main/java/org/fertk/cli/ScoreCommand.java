@@ -34,21 +34,21 @@ import picocli.CommandLine.Option;
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Score faces in batch with ONNX Runtime (or TF Java) and write predictions.csv.")
 final class ScoreCommand extends BaseCommand {
-  @Option(names = "--model", required = true, split = ",",
+  @Option(names = "--model", paramLabel = "MODELS", required = true, split = ",",
       description = "ONNX file(s); several are averaged (an ensemble). With --engine tf: run or SavedModel folder(s).")
   List<Path> models;
 
-  @Option(names = "--data", required = true, arity = "1..*",
+  @Option(names = "--data", paramLabel = "DATA", required = true, arity = "1..*",
       description = "FER2013 CSV(.gz), an image folder, or image files.")
   List<Path> data;
 
-  @Option(names = "--split", description = "Only this Usage split (Training, PublicTest, PrivateTest).")
+  @Option(names = "--split", paramLabel = "SPLIT", description = "Only this Usage split (Training, PublicTest, PrivateTest).")
   String split;
 
-  @Option(names = "--out", required = true, description = "Predictions CSV to write.")
+  @Option(names = "--out", paramLabel = "OUT", required = true, description = "Predictions CSV to write.")
   Path out;
 
-  @Option(names = "--batch-size", defaultValue = "64",
+  @Option(names = "--batch-size", paramLabel = "BATCH_SIZE", defaultValue = "64",
       description = "Batch size (default ${DEFAULT-VALUE}: fastest for ONNX Runtime on a 2-core machine).")
   int batchSize;
 
@@ -60,12 +60,13 @@ final class ScoreCommand extends BaseCommand {
           + "not probabilities are refused).")
   boolean logits;
 
-  @Option(names = "--tta", defaultValue = "none", converter = TtaConverter.class,
+  @Option(names = "--tta", paramLabel = "VIEWS", defaultValue = "none", converter = TtaConverter.class,
       description = "Test-time augmentation: 'flip' averages each face with its mirror, 'crops' over ten views "
           + "(centre and four corner shifts of 4 px, each mirrored), 'none' (default).")
   TestTimeAugmentation views;
 
-  @Option(names = "--engine", defaultValue = "ort", description = "ort (ONNX Runtime) or tf (TF Java SavedModel).")
+  @Option(names = "--engine", defaultValue = "ort", paramLabel = "ENGINE",
+      description = "ort (ONNX Runtime) or tf (TF Java SavedModel) (default ${DEFAULT-VALUE}).")
   String engine;
 
   @Option(names = "--center-crop", description = "Crop images to their central square before resizing.")
@@ -230,6 +231,9 @@ final class ScoreCommand extends BaseCommand {
   }
 
   private void report(List<Engine> engines, Scorer.Result r) {
+    if (quiet()) { // results only: the speed is in the side file
+      return;
+    }
     out().printf(Locale.ROOT, "scored %,d faces with %s%s%s in %.2f s: %,.0f img/s; per-batch latency p50 %.1f ms, "
             + "p95 %.1f ms (batch %d, %d threads)%n", r.images(), engines.get(0).name(),
         engines.size() > 1 ? " (ensemble of " + engines.size() + ")" : "",

@@ -33,39 +33,39 @@ final class SparkCommand extends BaseCommand {
           + "the metrics computed with Spark aggregations.",
           "DATA and --out may be any path Spark's file systems read (file:, hdfs:, s3a:)."})
   static final class Score extends BaseCommand {
-    @Option(names = "--master", defaultValue = "local[*]",
+    @Option(names = "--master", paramLabel = "MASTER", defaultValue = "local[*]",
         description = "Spark master (default ${DEFAULT-VALUE}; under spark-submit, the one it gives).")
     String master;
 
-    @Option(names = "--model", required = true, split = ",", description = "ONNX file(s) or folders with model.onnx; several are averaged.")
+    @Option(names = "--model", paramLabel = "MODELS", required = true, split = ",", description = "ONNX file(s) or folders with model.onnx; several are averaged.")
     List<Path> models;
 
-    @Option(names = "--data", required = true, arity = "1..*",
+    @Option(names = "--data", paramLabel = "DATA", required = true, arity = "1..*",
         description = "FER2013 CSV file(s) (plain or .gz), image folders (<root>/<class>/* or <root>/<split>/<class>/*), "
             + "or Parquet files/folders with a column of image bytes.")
     List<String> data;
 
-    @Option(names = "--image-column", defaultValue = "image",
+    @Option(names = "--image-column", paramLabel = "IMAGE_COLUMN", defaultValue = "image",
         description = "Parquet input: the column of encoded pictures (default ${DEFAULT-VALUE}).")
     String imageColumn;
 
-    @Option(names = "--label-column", defaultValue = "emotion",
+    @Option(names = "--label-column", paramLabel = "LABEL_COLUMN", defaultValue = "emotion",
         description = "Parquet input: the column of true labels 0..6, if any (default ${DEFAULT-VALUE}).")
     String labelColumn;
 
-    @Option(names = "--out", required = true, description = "Output folder (must not exist; written whole or not at all).")
+    @Option(names = "--out", paramLabel = "OUT", required = true, description = "Output folder (must not exist; written whole or not at all).")
     Path out;
 
-    @Option(names = "--format", defaultValue = "csv", description = "csv (default) or parquet.")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", description = "csv (default) or parquet.")
     String format;
 
-    @Option(names = "--split", description = "Only this Usage split (Training, PublicTest, PrivateTest).")
+    @Option(names = "--split", paramLabel = "SPLIT", description = "Only this Usage split (Training, PublicTest, PrivateTest).")
     String split;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Faces per ONNX Runtime call (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "BATCH_SIZE", defaultValue = "64", description = "Faces per ONNX Runtime call (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--tta", defaultValue = "none", description = "Test-time augmentation as in fer score: none, flip, crops.")
+    @Option(names = "--tta", paramLabel = "TTA", defaultValue = "none", description = "Test-time augmentation as in fer score: none, flip, crops.")
     String tta;
 
     @Option(names = "--skip-bad-rows", description = "Skip and count bad rows instead of failing on the first.")
@@ -80,7 +80,7 @@ final class SparkCommand extends BaseCommand {
     @Mixin
     FaceDetectionOptions detection;
 
-    @Option(names = "--partitions", defaultValue = "0",
+    @Option(names = "--partitions", paramLabel = "PARTITIONS", defaultValue = "0",
         description = "Least number of partitions per plain CSV file (default: Spark's, from the file's size).")
     int partitions;
 

@@ -14,17 +14,17 @@ final class StudyCommand extends BaseCommand {
   static final Path QUICK_PLAN = Path.of("graphs", "plan-quick.json");
   static final Path PAPER_PLAN = Path.of("graphs", "plan-paper.json");
 
-  @Option(names = "--data", description = "FER2013 CSV(.gz); default: synthetic faces generated on the fly.")
+  @Option(names = "--data", paramLabel = "DATA", description = "FER2013 CSV(.gz); default: synthetic faces generated on the fly.")
   Path data;
 
-  @Option(names = "--plan", description = "Plan file (default: graphs/plan-quick.json without --data, "
+  @Option(names = "--plan", paramLabel = "PLAN", description = "Plan file (default: graphs/plan-quick.json without --data, "
       + "graphs/plan-paper.json with it).")
   Path plan;
 
-  @Option(names = "--out", description = "Study folder (default out/study-<plan>[-<data>]).")
+  @Option(names = "--out", paramLabel = "OUT", description = "Study folder (default out/study-<plan>[-<data>]).")
   Path out;
 
-  @Option(names = "--only", split = ",", description = "Run only these run ids of the plan.")
+  @Option(names = "--only", paramLabel = "ONLY", split = ",", description = "Run only these run ids of the plan.")
   List<String> only;
 
   @Option(names = "--epochs", paramLabel = "N",
@@ -37,10 +37,10 @@ final class StudyCommand extends BaseCommand {
           + "it, such a study is refused with the changes listed).")
   boolean rerunChanged;
 
-  @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
+  @Option(names = "--bootstrap", paramLabel = "BOOTSTRAP", defaultValue = "1000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
   int bootstrap;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
   long seed;
 
   @Mixin

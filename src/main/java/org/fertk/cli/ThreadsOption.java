@@ -4,6 +4,6 @@ import picocli.CommandLine.Option;
 
 /** --threads, shared by every command that runs TensorFlow or ONNX Runtime. */
 final class ThreadsOption {
-  @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads, 0 = all cores (default).")
+  @Option(names = "--threads", paramLabel = "THREADS", defaultValue = "0", description = "Intra-op threads, 0 = all cores (default).")
   int threads;
 }

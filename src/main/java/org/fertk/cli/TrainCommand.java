@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
         + "SavedModel, history.csv, checkpoints and manifest.json.")
 final class TrainCommand extends BaseCommand {
   static final class DataOptions {
-    @Option(names = "--data", description = "FER2013 CSV(.gz) or image folder; default: synthetic faces.")
+    @Option(names = "--data", paramLabel = "DATA", description = "FER2013 CSV(.gz) or image folder; default: synthetic faces.")
     Path data;
 
     @Option(names = "--synthetic", paramLabel = "N",
@@ -43,15 +43,15 @@ final class TrainCommand extends BaseCommand {
         description = "usage (train on Training, test on PublicTest) or random (default " + TrainConfig.Builder.SPLIT + "; --split is the old spelling).")
     String split;
 
-    @Option(names = "--test-fraction", description = "Test share for --split-by random (default " + TrainConfig.Builder.TEST_FRACTION + ").")
+    @Option(names = "--test-fraction", paramLabel = "TEST_FRACTION", description = "Test share for --split-by random (default " + TrainConfig.Builder.TEST_FRACTION + ").")
     Double testFraction;
 
-    @Option(names = "--val-fraction", description = "Validation carved from training (default " + TrainConfig.Builder.VAL_FRACTION + "); 0 validates on the test split.")
+    @Option(names = "--val-fraction", paramLabel = "VAL_FRACTION", description = "Validation carved from training (default " + TrainConfig.Builder.VAL_FRACTION + "); 0 validates on the test split.")
     Double valFraction;
   }
 
   static final class ModelOptions {
-    @Option(names = "--graph", description = "Architecture spec (Keras JSON) in graphs/.")
+    @Option(names = "--graph", paramLabel = "GRAPH", description = "Architecture spec (Keras JSON) in graphs/.")
     Path graph;
 
     @Option(names = {"--start-from", "--initial-weights"}, paramLabel = "RUN",
@@ -65,26 +65,26 @@ final class TrainCommand extends BaseCommand {
             + "CPUs with AVX512_BF16; the exported model is float32).")
     String precision;
 
-    @Option(names = "--seed", description = "Seed for weights, shuffling, augmentation, dropout (default "
+    @Option(names = "--seed", paramLabel = "SEED", description = "Seed for weights, shuffling, augmentation, dropout (default "
         + TrainConfig.Builder.SEED + ").")
     Long seed;
   }
 
   static final class OptimizerOptions {
-    @Option(names = "--epochs", description = "Epochs (default " + TrainConfig.Builder.EPOCHS + ").")
+    @Option(names = "--epochs", paramLabel = "EPOCHS", description = "Epochs (default " + TrainConfig.Builder.EPOCHS + ").")
     Integer epochs;
 
-    @Option(names = "--batch-size", description = "Batch size (default " + TrainConfig.Builder.BATCH_SIZE + ").")
+    @Option(names = "--batch-size", paramLabel = "BATCH_SIZE", description = "Batch size (default " + TrainConfig.Builder.BATCH_SIZE + ").")
     Integer batchSize;
 
-    @Option(names = "--optimizer", description = "adam or sgd (default " + TrainConfig.Builder.OPTIMIZER + ").")
+    @Option(names = "--optimizer", paramLabel = "OPTIMIZER", description = "adam or sgd (default " + TrainConfig.Builder.OPTIMIZER + ").")
     String optimizer;
 
-    @Option(names = "--lr", description = "Learning rate (default 1e-3 for adam, 1e-2 for sgd); with --resume, "
+    @Option(names = "--lr", paramLabel = "LR", description = "Learning rate (default 1e-3 for adam, 1e-2 for sgd); with --resume, "
         + "the rate to continue with.")
     Double lr;
 
-    @Option(names = "--momentum", description = "SGD momentum (default " + TrainConfig.Builder.MOMENTUM + ").")
+    @Option(names = "--momentum", paramLabel = "MOMENTUM", description = "SGD momentum (default " + TrainConfig.Builder.MOMENTUM + ").")
     Double momentum;
 
     @Option(names = "--nesterov", description = "Nesterov momentum (SGD).")
@@ -92,17 +92,17 @@ final class TrainCommand extends BaseCommand {
   }
 
   static final class ScheduleOptions {
-    @Option(names = "--lr-schedule", description = "constant or cosine (default " + TrainConfig.Builder.LR_SCHEDULE + ").")
+    @Option(names = "--lr-schedule", paramLabel = "LR_SCHEDULE", description = "constant or cosine (default " + TrainConfig.Builder.LR_SCHEDULE + ").")
     String lrSchedule;
 
-    @Option(names = "--warmup-epochs", description = "Linear warm-up epochs for cosine (default " + TrainConfig.Builder.WARMUP_EPOCHS + ").")
+    @Option(names = "--warmup-epochs", paramLabel = "WARMUP_EPOCHS", description = "Linear warm-up epochs for cosine (default " + TrainConfig.Builder.WARMUP_EPOCHS + ").")
     Integer warmupEpochs;
 
     @Option(names = "--cosine-restarts", split = ",", paramLabel = "EPOCH",
         description = "Epochs where the cosine schedule restarts (warm restarts, SGDR), e.g. 75.")
     List<Integer> cosineRestarts;
 
-    @Option(names = "--restart-lr-factor",
+    @Option(names = "--restart-lr-factor", paramLabel = "RESTART_LR_FACTOR",
         description = "Peak rate of each restart cycle relative to the previous one (default " + TrainConfig.Builder.RESTART_LR_FACTOR + ").")
     Double restartLrFactor;
 
@@ -116,20 +116,20 @@ final class TrainCommand extends BaseCommand {
   }
 
   static final class RegularisationOptions {
-    @Option(names = "--l2", description = "L2 penalty on every kernel without its own regularizer (default " + TrainConfig.Builder.L2 + ").")
+    @Option(names = "--l2", paramLabel = "L2", description = "L2 penalty on every kernel without its own regularizer (default " + TrainConfig.Builder.L2 + ").")
     Double l2;
 
-    @Option(names = "--class-weight", description = "none, balanced, or 7 comma-separated weights (default " + TrainConfig.Builder.CLASS_WEIGHT + ").")
+    @Option(names = "--class-weight", paramLabel = "CLASS_WEIGHT", description = "none, balanced, or 7 comma-separated weights (default " + TrainConfig.Builder.CLASS_WEIGHT + ").")
     String classWeight;
 
-    @Option(names = "--augment", description = "none, minimal (flip + shift), standard (flip, rotation 10, shift and zoom 10%%) or "
+    @Option(names = "--augment", paramLabel = "AUGMENT", description = "none, minimal (flip + shift), standard (flip, rotation 10, shift and zoom 10%%) or "
         + "strong (shift and zoom 20%%) (default " + TrainConfig.Builder.AUGMENT + ").")
     String augment;
 
-    @Option(names = "--random-erasing", description = "Probability of random erasing (default: the preset's, 0).")
+    @Option(names = "--random-erasing", paramLabel = "ERASING", description = "Probability of random erasing (default: the preset's, 0).")
     Double erasing;
 
-    @Option(names = "--label-smoothing", description = "Label smoothing (default " + TrainConfig.Builder.LABEL_SMOOTHING + ").")
+    @Option(names = "--label-smoothing", paramLabel = "LABEL_SMOOTHING", description = "Label smoothing (default " + TrainConfig.Builder.LABEL_SMOOTHING + ").")
     Double labelSmoothing;
 
     @Option(names = "--mixup", paramLabel = "ALPHA",
@@ -172,18 +172,18 @@ final class TrainCommand extends BaseCommand {
   }
 
   static final class CallbackOptions {
-    @Option(names = "--early-stopping", arity = "0..1", fallbackValue = "",
+    @Option(names = "--early-stopping", paramLabel = "EARLY_STOPPING", arity = "0..1", fallbackValue = "",
         description = "Keras EarlyStopping: monitor, min_delta, patience, mode, baseline, restore_best_weights, "
             + "start_from_epoch, e.g. 'patience=10,restore_best_weights=true'.")
     String earlyStopping;
 
-    @Option(names = "--reduce-lr-on-plateau", arity = "0..1", fallbackValue = "",
+    @Option(names = "--reduce-lr-on-plateau", paramLabel = "REDUCE_LR", arity = "0..1", fallbackValue = "",
         description = "Keras ReduceLROnPlateau: monitor, factor, patience, mode, min_delta, cooldown, min_lr.")
     String reduceLr;
   }
 
   static final class OutputOptions {
-    @Option(names = "--out", description = "Run folder (default runs/<model>-<time>).")
+    @Option(names = "--out", paramLabel = "OUT", description = "Run folder (default runs/<model>-<time>).")
     Path out;
 
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")

@@ -57,10 +57,26 @@ public final class SampleGrid {
     return out;
   }
 
-  public static void write(BufferedImage img, Path png) {
-    AtomicOutput.write(png, out -> {
-      if (!ImageIO.write(img, "png", out)) {
-        throw new IOException("no PNG writer");
+  /**
+   * Writes the grid in the format its name says: PNG (.png), JPEG (.jpg, .jpeg) or BMP (.bmp);
+   * any other name is refused rather than given bytes its extension does not promise.
+   */
+  public static void write(BufferedImage img, Path file) {
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    String format = name.endsWith(".png") ? "png" : name.endsWith(".jpg") || name.endsWith(".jpeg") ? "jpg"
+        : name.endsWith(".bmp") ? "bmp" : null;
+    if (format == null) {
+      throw new org.fertk.util.FerException(file + ": give a picture name ending in .png, .jpg or .bmp");
+    }
+    BufferedImage rgb = img;
+    if (!format.equals("png") && img.getColorModel().hasAlpha()) { // JPEG and BMP hold no alpha
+      rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+      rgb.getGraphics().drawImage(img, 0, 0, null);
+    }
+    BufferedImage picture = rgb;
+    AtomicOutput.write(file, out -> {
+      if (!ImageIO.write(picture, format, out)) {
+        throw new IOException("no " + format + " writer");
       }
     });
   }

@@ -37,6 +37,11 @@ public interface VideoSource extends AutoCloseable {
   /** Frames per second as the file declares it (a folder's given rate); NaN when unknown. */
   double frameRate();
 
+  /** How many frames there are, as far as known before reading them; -1 when unknown. */
+  default long frameCount() {
+    return -1;
+  }
+
   /** The frames skipped because they could not be read (a folder opened with skipBad), one message each. */
   default List<String> skipped() {
     return List.of();
@@ -109,6 +114,11 @@ public interface VideoSource extends AutoCloseable {
         }
 
         @Override
+        public long frameCount() {
+          return frames.size();
+        }
+
+        @Override
         public List<String> skipped() {
           return skipped;
         }
@@ -144,6 +154,12 @@ public interface VideoSource extends AutoCloseable {
       @Override
       public double frameRate() {
         return rate > 0 && Double.isFinite(rate) ? rate : Double.NaN;
+      }
+
+      @Override
+      public long frameCount() {
+        int n = g.getLengthInFrames();
+        return n > 0 ? n : -1;
       }
 
       @Override

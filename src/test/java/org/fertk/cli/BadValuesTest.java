@@ -165,4 +165,16 @@ class BadValuesTest {
     assertTrue(log.contains("fer: error: the file system refused a write: ") && log.contains("File too large"), log);
     assertFalse(log.contains("internal error"), log);
   }
+
+  /** Issue 35, item 19: fer data show writes the format its file name says, or refuses the name. */
+  @Test
+  void dataShowWritesTheFormatItsNameSays() throws Exception {
+    Path jpg = dir.resolve("grid.jpg");
+    assertEquals(0, CliTest.run("data", "show", "data/synthetic-sample.csv.gz", "--out", jpg.toString()).code());
+    byte[] b = Files.readAllBytes(jpg);
+    assertTrue((b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8, "JPEG bytes");
+    CliTest.Run gif = CliTest.run("data", "show", "data/synthetic-sample.csv.gz", "--out", dir.resolve("g.gif").toString());
+    assertEquals(1, gif.code());
+    assertTrue(gif.err().contains("give a picture name ending in .png, .jpg or .bmp"), gif.err());
+  }
 }

@@ -56,14 +56,16 @@ class HelpTest {
   }
 
   @Test
-  void bareCommandsPrintTheirHelp() {
+  void bareCommandsPrintTheirHelpAsAUsageError() {
     CliTest.Run bare = CliTest.run();
-    assertEquals(0, bare.code(), bare.err());
-    assertTrue(bare.out().startsWith("Usage: fer "), bare.out());
-    assertTrue(bare.out().contains("study"), bare.out());
-    CliTest.Run data = CliTest.run("data");
-    assertEquals(0, data.code(), data.err());
-    assertTrue(data.out().startsWith("Usage: fer data "), data.out());
+    assertEquals(2, bare.code(), bare.err());
+    assertTrue(bare.err().startsWith("fer: usage error: give a command of fer\nUsage: fer "), bare.err());
+    assertTrue(bare.err().contains("study"), bare.err());
+    for (String group : new String[] {"data", "bench", "spark"}) {
+      CliTest.Run g = CliTest.run(group);
+      assertEquals(2, g.code(), g.err());
+    }
+    assertTrue(CliTest.run("data").err().contains("Usage: fer data "));
   }
 
   @Test
@@ -76,5 +78,33 @@ class HelpTest {
     // the model is --model everywhere: an ONNX file or a run folder; analyze and bench keep --run
     assertTrue(CliTest.run("analyze", "--help").out().contains("--model"));
     assertTrue(CliTest.run("bench", "score", "--help").out().contains("--model"));
+  }
+
+  /** Issue 35, item 19: every help page ends with an example and names values in one style. */
+  @Test
+  void everyHelpPageHasAnExampleAndUpperCasePlaceholders() {
+    List<String> without = new ArrayList<>();
+    for (CommandLine c : all(FerCli.newCommandLine())) {
+      StringWriter help = new StringWriter();
+      c.usage(new PrintWriter(help));
+      String h = help.toString();
+      if (!h.contains("Example")) {
+        without.add(c.getCommandSpec().qualifiedName());
+      }
+      assertFalse(h.matches("(?s).*=<[a-zA-Z]+>.*"), c.getCommandSpec().qualifiedName() + ":\n" + h);
+    }
+    assertEquals(List.of(), without, "help pages without an example");
+    StringWriter score = new StringWriter();
+    FerCli.newCommandLine().getSubcommands().get("score").usage(new PrintWriter(score));
+    assertTrue(score.toString().contains("(default ort)"), "--engine states its default");
+  }
+
+  /** Issue 35, item 19: -q leaves only results. */
+  @Test
+  void quietPrintsResultsOnly() {
+    CliTest.Run quiet = CliTest.run("score", "--model", "models/paper-cnn", "--data", "data/synthetic-sample.csv.gz",
+        "--out", System.getProperty("java.io.tmpdir") + "/fer-helptest-" + ProcessHandle.current().pid() + ".csv", "-q");
+    assertEquals(0, quiet.code(), quiet.err());
+    assertFalse(quiet.out().contains("img/s"), quiet.out());
   }
 }

@@ -294,4 +294,19 @@ class PredictVideoTest {
       assertTrue(r.out().contains("5 frames"), r.out());
     }
   }
+
+  /** Issue 35, item 19: a video shows a progress bar on a terminal. */
+  @Test
+  void aVideoShowsItsProgressOnATerminal() throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+        org.fertk.cli.FerCli.class.getName(), "predict", clip.toString(), "--out", dir.resolve("bar").toString())
+        .redirectError(dir.resolve("bar-err.txt").toFile()).redirectOutput(dir.resolve("bar-out.txt").toFile());
+    pb.environment().put("FER_STDERR_TTY", "1");
+    Process p = pb.start();
+    assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+    assertEquals(0, p.exitValue(), Files.readString(dir.resolve("bar-err.txt")));
+    String err = Files.readString(dir.resolve("bar-err.txt"));
+    assertTrue(err.contains("clip.mp4") && err.contains("/20 frame"), err);
+  }
 }

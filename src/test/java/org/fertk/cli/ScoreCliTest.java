@@ -47,7 +47,7 @@ class ScoreCliTest {
   void scoresASplitWithProbabilitiesThatSumToOne() throws Exception {
     Path out = dir.resolve("pred.csv");
     CliTest.Run r = CliTest.run("score", "--model", onnx.toString(), "--data", data.toString(), "--split", "PublicTest",
-        "--out", out.toString(), "-q", "--batch-size", "7");
+        "--out", out.toString(), "--batch-size", "7");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("img/s; per-batch latency p50"), r.out());
     assertEquals(Predictions.HEADER + ",source", Files.readAllLines(out).get(0));
