@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
  * defaults), or, with --resume, the stored run's builder with the flags given again on top.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    // --graph is needed unless --resume reads it from the run: say so rather than show it optional
+    customSynopsis = {"fer train --graph=GRAPH [--data=DATA | --synthetic=N] [--out=OUT] [OPTION...]",
+        "       fer train --resume --out=OUT [--epochs=EPOCHS] [OPTION...]"},
     description = "Train a graph spec natively in TensorFlow Java; writes a run folder with a "
         + "SavedModel, history.csv, checkpoints and manifest.json.")
 final class TrainCommand extends BaseCommand {

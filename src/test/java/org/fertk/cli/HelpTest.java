@@ -97,6 +97,9 @@ class HelpTest {
     StringWriter score = new StringWriter();
     FerCli.newCommandLine().getSubcommands().get("score").usage(new PrintWriter(score));
     assertTrue(score.toString().contains("(default ort)"), "--engine states its default");
+    StringWriter train = new StringWriter();
+    FerCli.newCommandLine().getSubcommands().get("train").usage(new PrintWriter(train));
+    assertTrue(train.toString().startsWith("Usage: fer train --graph=GRAPH "), "--graph is not shown optional: " + train);
   }
 
   /** Issue 35, item 19: -q leaves only results. */
