@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Trains a model from Java, as {@code fer train} does (Keras' {@code model.fit}).
  *
  * <pre>{@code
- * TrainConfig config = TrainConfig.builder().graph(Path.of("graphs/paper-cnn.json")).epochs(1).build();
+ * TrainConfig config = TrainConfig.builder().graph(Path.of("graphs/paper-cnn-4conv-32to256-d256-512-do05.json")).epochs(1).build();
  * try (TrainedModel m = Training.fit(config, new Callback() {
  *   public void onEpochEnd(int epoch, Map<String, Double> logs) {
  *     System.out.println(epoch + ": " + logs);

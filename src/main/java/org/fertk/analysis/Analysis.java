@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -14,6 +15,7 @@ import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.train.EpochLog;
 import org.fertk.train.TrainOptions;
+import org.fertk.score.Predictions;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.ProtectedInputs;
 import org.fertk.util.FerException;
@@ -77,7 +79,9 @@ public final class Analysis {
     writeTables(dir, e, metricsJson(e, ci, cal, pr));
     Report report = new Report(in.title());
     addModelSection(report, "", manifest);
-    addEvaluation(report, dir, "", "", e, ci, history, selectionLabel(manifest), in.faces(), p, cal, pr);
+    addScoringSection(report, in.predictions());
+    addEvaluation(report, dir, "", "", e, ci, history, trainingLabel(manifest), selectionLabel(manifest), in.faces(), p,
+        cal, pr);
     report.write(dir);
     return new Output(p, e, ci, report);
   }
@@ -171,6 +175,39 @@ public final class Analysis {
     return m;
   }
 
+  /**
+   * What the predictions are of, from their side file (written by every scorer): the models and
+   * engine, the data and split, the test-time augmentation, and how many faces at what speed.
+   */
+  static void addScoringSection(Report report, Path predictions) {
+    Path side = Predictions.sidecar(predictions);
+    if (!Files.isRegularFile(side)) {
+      return;
+    }
+    JsonNode o;
+    try {
+      o = Json.read(side);
+    } catch (RuntimeException unreadable) {
+      return; // the report is still whole without it
+    }
+    if (!o.path("models").isArray()) {
+      return;
+    }
+    List<String> models = new ArrayList<>();
+    o.path("models").forEach(m -> models.add("`" + m.asText() + "`"));
+    List<String> data = new ArrayList<>();
+    o.path("data").forEach(d -> data.add("`" + d.asText() + "`"));
+    String split = o.path("split").isNull() || o.path("split").isMissingNode() ? "every face"
+        : "split " + o.path("split").asText();
+    String tta = o.path("tta").asText("none");
+    Report.Section s = report.section("What was scored");
+    s.blocks().add(new Report.Text(String.format(Locale.ROOT, "%s %s (%s), on %s, %s; test-time augmentation: %s; "
+            + "%,d faces at %,.0f img/s (from `%s`).", models.size() == 1 ? "Model" : "Ensemble of",
+        String.join(", ", models), o.path("engine").asText("?"), data.isEmpty() ? "?" : String.join(", ", data), split,
+        tta.equals("none") ? "none" : tta, o.path("faces").asLong(), o.path("images_per_second").asDouble(),
+        side.getFileName())));
+  }
+
   static void addModelSection(Report report, String prefix, JsonNode manifest) {
     if (manifest == null) {
       return;
@@ -198,8 +235,8 @@ public final class Analysis {
    * here (tables and the confusion matrix only).
    */
   static void addEvaluation(Report report, Path dir, String prefix, String filePrefix, Evaluation e,
-      Bootstrap.Result ci, List<EpochLog> history, String valLabel, FaceDataset faces, PredictionSet p,
-      Calibration c, PrCurve[] pr) {
+      Bootstrap.Result ci, List<EpochLog> history, String trainLabel, String valLabel, FaceDataset faces,
+      PredictionSet p, Calibration c, PrCurve[] pr) {
     String who = prefix.isEmpty() ? "" : prefix + ": ";
     Report.Section m = report.section(who + "Metrics");
     m.blocks().add(new Report.TableBlock("", Tables.summary(e, ci)));
@@ -223,8 +260,7 @@ public final class Analysis {
     Path prPng = dir.resolve(f + "precision-recall.png");
     Plots.precisionRecall(pr, who + "one-vs-rest precision-recall curves", prPng);
     prs.blocks().add(new Report.Text(String.format(Locale.ROOT, "Average precision (scikit-learn's definition) per "
-        + "class in the legend; mean over classes %.3f. Rare classes (disgust) are where a ROC curve looks good "
-        + "and the precision-recall curve does not.", PrCurve.macroAveragePrecision(pr))));
+        + "class in the legend; mean over classes %.3f.%s", PrCurve.macroAveragePrecision(pr), rareClassNote(e, pr))));
     prs.blocks().add(new Report.Figure("Precision against recall per class as the threshold falls", prPng));
     Report.Section cal = report.section(who + "Calibration");
     Path relPng = dir.resolve(f + "reliability.png");
@@ -238,8 +274,8 @@ public final class Analysis {
       Report.Section tc = report.section(who + "Training curves");
       Path acc = dir.resolve(f + "curves-accuracy.png");
       Path loss = dir.resolve(f + "curves-loss.png");
-      Plots.trainingCurve(history, true, who + "accuracy", valLabel, acc);
-      Plots.trainingCurve(history, false, who + "loss", valLabel, loss);
+      Plots.trainingCurve(history, true, who + "accuracy", trainLabel, valLabel, acc);
+      Plots.trainingCurve(history, false, who + "loss", trainLabel, valLabel, loss);
       tc.blocks().add(new Report.Figure("Training and " + valLabel + " accuracy per epoch", acc));
       tc.blocks().add(new Report.Figure("Training and " + valLabel + " loss per epoch", loss));
     }
@@ -252,6 +288,43 @@ public final class Analysis {
       Plots.sampleGrid(faces, p, 6, who + "correct predictions per class, then the most confident mistakes", grid);
       d.blocks().add(new Report.Figure("Sample faces with true and predicted labels", grid));
     }
+  }
+
+  /**
+   * A sentence on the rarest class only when the figures show what it says: its ROC-AUC at least
+   * the mean while its average precision is clearly below the mean (a ROC curve flatters a class
+   * with few positives; its precision-recall curve does not). Empty otherwise.
+   */
+  static String rareClassNote(Evaluation e, PrCurve[] pr) {
+    int rare = -1;
+    for (int c = 0; c < Emotion.COUNT; c++) {
+      if (e.support()[c] > 0 && pr[c].defined() && !Double.isNaN(e.rocAuc()[c])
+          && (rare < 0 || e.support()[c] < e.support()[rare])) {
+        rare = c;
+      }
+    }
+    double meanAp = PrCurve.macroAveragePrecision(pr);
+    if (rare < 0 || e.support()[rare] * Emotion.COUNT >= e.n() // not rarer than an even share
+        || e.rocAuc()[rare] < e.macroAuc() || pr[rare].averagePrecision() > meanAp - 0.05) {
+      return "";
+    }
+    return String.format(Locale.ROOT, " The rarest class, %s (%,d faces), shows what a ROC curve hides: ROC-AUC %.3f "
+        + "(mean %.3f) but average precision %.3f (mean %.3f).", Emotion.values()[rare].key(), e.support()[rare],
+        e.rocAuc()[rare], e.macroAuc(), pr[rare].averagePrecision(), meanAp);
+  }
+
+  /**
+   * How the training curve's faces were made: augmented (flips, shifts, erasing, mixing) or as
+   * they are, from the run's hyperparameters; the training series says so in the legend.
+   */
+  static String trainingLabel(JsonNode manifest) {
+    if (manifest == null) {
+      return "training (running mean over the epoch)";
+    }
+    JsonNode hp = TrainOptions.normalize(manifest.path("hyperparameters"));
+    boolean augmented = !hp.path("augment").asText("none").equals("none") || hp.path("random_erasing").asDouble(0) > 0
+        || hp.path("mixup").asDouble(0) > 0 || hp.path("cutmix").asDouble(0) > 0;
+    return augmented ? "training (augmented faces, running mean over the epoch)" : "training (running mean over the epoch)";
   }
 
   /** Whether the model claims more than it achieves, weighted by faces. */

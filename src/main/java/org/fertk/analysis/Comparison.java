@@ -93,7 +93,7 @@ public final class Comparison {
       JsonNode manifest = Files.isRegularFile(rf.manifest()) ? Json.read(rf.manifest()) : null;
       Analysis.addModelSection(report, en.label(), manifest);
       Analysis.addEvaluation(report, dir, en.label(), fileKeys.get(i), evals.get(i), cis.get(i), null,
-          Analysis.selectionLabel(manifest), faces, preds.get(i), null, null);
+          Analysis.trainingLabel(manifest), Analysis.selectionLabel(manifest), faces, preds.get(i), null, null);
     }
     report.write(dir);
     return new Output(table, sig, evals, report);
@@ -132,8 +132,8 @@ public final class Comparison {
       Plots.curvesOverlay(names, histories, true, "Accuracy per epoch", acc);
       Plots.curvesOverlay(names, histories, false, "Loss per epoch", loss);
       String what = valLabel == null ? "validation" : valLabel;
-      s.blocks().add(new Report.Figure("Training (dashed, augmented faces) and validation (solid; " + what
-          + ") accuracy per epoch", acc));
+      s.blocks().add(new Report.Figure("Training (dashed; each run's own faces, augmented where it augments) and "
+          + "validation (solid; " + what + ") accuracy per epoch", acc));
       s.blocks().add(new Report.Figure("Training (dashed) and validation (solid) loss per epoch", loss));
     }
     Path rel = dir.resolve("overlay-reliability.png");

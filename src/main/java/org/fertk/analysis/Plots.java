@@ -53,15 +53,17 @@ final class Plots {
 
   /** Training and validation accuracy or loss per epoch (the study's Figures 2 and 5). */
   public static void trainingCurve(List<EpochLog> history, boolean accuracy, String title, Path png) {
-    trainingCurve(history, accuracy, title, "validation", png);
+    trainingCurve(history, accuracy, title, "training (running mean over the epoch)", "validation", png);
   }
 
   /**
+   * @param trainLabel what the training series is (augmented faces or not; see Analysis.trainingLabel)
    * @param valLabel what the validation series is: "validation" for faces held out of training,
    *     or the name of the test split when that split was used for model selection
    */
-  public static void trainingCurve(List<EpochLog> history, boolean accuracy, String title, String valLabel, Path png) {
-    XYSeries train = new XYSeries("training (augmented faces, running mean over the epoch)");
+  public static void trainingCurve(List<EpochLog> history, boolean accuracy, String title, String trainLabel,
+      String valLabel, Path png) {
+    XYSeries train = new XYSeries(trainLabel);
     XYSeries val = new XYSeries(valLabel);
     for (EpochLog l : history) {
       train.add(l.epoch() + 1, accuracy ? l.accuracy() : l.loss());

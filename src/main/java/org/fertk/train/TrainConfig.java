@@ -322,7 +322,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
    * in snake_case, and its command-line flag the same with dashes.
    *
    * <pre>{@code
-   * TrainConfig c = TrainConfig.builder().graph(Path.of("graphs/paper-cnn.json")).epochs(30)
+   * TrainConfig c = TrainConfig.builder().graph(Path.of("graphs/paper-cnn-4conv-32to256-d256-512-do05.json")).epochs(30)
    *     .optimizer("sgd").learningRate(0.01).momentum(0.9).augment("standard").build();
    * }</pre>
    */
@@ -766,7 +766,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
         graph = Path.of(initialWeights).resolve("spec.json").toString(); // the architecture of the run it starts from
       }
       if (graph == null) {
-        throw new SettingException("graph is required (an architecture spec such as graphs/paper-cnn.json)", "graph");
+        throw new SettingException("graph is required (an architecture spec such as graphs/paper-cnn-4conv-32to256-d256-512-do05.json)", "graph");
       }
       OptimizerConfig oc = new OptimizerConfig(optimizer,
           learningRate != null ? learningRate : OptimizerConfig.defaultLr(optimizer), 0.9, 0.999, 1e-7, momentum,

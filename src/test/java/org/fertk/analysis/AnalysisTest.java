@@ -238,7 +238,7 @@ class AnalysisTest {
     assertEquals("validation (10% of the training faces, held out)", Analysis.selectionLabel(held));
     Path png = dir.resolve("one.png");
     Plots.trainingCurve(List.of(new EpochLog(0, 0.3, 1.8, 0.28, 1.85, 0.001, 1, 100)), true, "one epoch",
-        Analysis.selectionLabel(manifest), png);
+        Analysis.trainingLabel(manifest), Analysis.selectionLabel(manifest), png);
     assertTrue(ImageIO.read(png.toFile()).getWidth() > 100);
   }
 
@@ -275,5 +275,39 @@ class AnalysisTest {
     FerException e = assertThrows(FerException.class, () -> Comparison.run(entries, null, dir.resolve("same"), 100, 1, "t"));
     assertEquals("runs 1 and 3 are both labelled 'x': the tables and figures need a distinct label per run", e.getMessage());
     assertFalse(Files.exists(dir.resolve("same")), "nothing written");
+  }
+
+  /** Issue 35, item 20: report sentences follow the figures and the run, never boilerplate. */
+  @Test
+  void reportSentencesFollowTheFiguresAndTheRun() {
+    var none = Json.parse("{\"hyperparameters\": {\"augment\": \"none\"}}", "m");
+    var standard = Json.parse("{\"hyperparameters\": {\"augment\": \"standard\"}}", "m");
+    var mixup = Json.parse("{\"hyperparameters\": {\"augment\": \"none\", \"mixup\": 0.2}}", "m");
+    assertEquals("training (running mean over the epoch)", Analysis.trainingLabel(none));
+    assertEquals("training (augmented faces, running mean over the epoch)", Analysis.trainingLabel(standard));
+    assertTrue(Analysis.trainingLabel(mixup).contains("augmented"));
+    // the rare-class sentence appears only when the rarest class's ROC-AUC flatters it and its AP does not
+    int[] support = {100, 10, 100, 100, 100, 100, 100};
+    double[] auc = {0.80, 0.90, 0.80, 0.80, 0.80, 0.80, 0.80};
+    PrCurve[] flattered = curves(0.30, 0.60);
+    PrCurve[] honest = curves(0.73, 0.60);
+    Evaluation e = evaluation(support, auc);
+    assertTrue(Analysis.rareClassNote(e, flattered).contains("The rarest class, disgust (10 faces)"),
+        Analysis.rareClassNote(e, flattered));
+    assertEquals("", Analysis.rareClassNote(e, honest), "disgust's AP above the mean: nothing to say");
+  }
+
+  private static PrCurve[] curves(double rareAp, double otherAp) {
+    PrCurve[] out = new PrCurve[7];
+    for (int c = 0; c < 7; c++) {
+      out[c] = new PrCurve(new double[0], new double[0], new double[0], c == 1 ? rareAp : otherAp);
+    }
+    return out;
+  }
+
+  private static Evaluation evaluation(int[] support, double[] auc) {
+    double mean = java.util.Arrays.stream(auc).average().orElseThrow();
+    return new Evaluation(java.util.Arrays.stream(support).sum(), 0.5, 0.5, 0.7, new double[7], new double[7],
+        new double[7], support, 0, 0, 0, 0, 0, 0, new int[7][7], auc, mean, mean, null);
   }
 }

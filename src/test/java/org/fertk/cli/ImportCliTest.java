@@ -76,7 +76,7 @@ class ImportCliTest {
     assertTrue(kind.err().contains("expected a Keras model file (.keras, .h5 or .hdf5)"), kind.err());
     CliTest.Run scale = CliTest.run("import", "keras", "src/test/resources/keras/separable.keras", "--scale", "big",
         "--out", tmp.resolve("c").toString());
-    assertEquals(1, scale.code());
+    assertEquals(2, scale.code(), "a bad --scale is a usage error (issue 35, item 17)");
     assertTrue(scale.err().contains("--scale: expected the model's input range"), scale.err());
     assertTrue(Files.notExists(tmp.resolve("c")));
     CliTest.Run noWhat = CliTest.run("import");

@@ -162,6 +162,11 @@ class ScoreCliTest {
     assertTrue(a.out().contains("faces: accuracy "), a.out());
     assertTrue(Files.exists(analysis.resolve("report.html")));
     assertTrue(Files.exists(analysis.resolve("samples.png")));
+    // issue 35, item 20: the report says what was scored, from the predictions' side file
+    String report = Files.readString(analysis.resolve("report.md"));
+    assertTrue(report.contains("## What was scored") && report.contains("Model `" + run.resolve("model.onnx") + "` (ort)")
+        && report.contains("split PublicTest; test-time augmentation: none"), report);
+    assertFalse(report.contains("Rare classes (disgust)"), "no boilerplate about disgust");
     Path cmp = dir.resolve("compare");
     CliTest.Run c = CliTest.run("compare", run.toString(), second.toString(), "--names", "one,two", "--out", cmp.toString());
     assertEquals(0, c.code(), c.err());

@@ -181,7 +181,8 @@ class Fer2013CsvReaderTest {
     assertTrue(msg.startsWith(":2: pixel value 256 at position 1 outside 0..255"), msg);
     String neg = "-3" + CsvFixtures.pixels(0).substring(1);
     msg = failure("emotion,pixels,Usage\n1," + neg + ",Training\n");
-    assertTrue(msg.startsWith(":2: non-numeric pixel '-3' at position 1"), msg);
+    // a negative number is out of range, not "non-numeric" (issue 35, item 17)
+    assertTrue(msg.startsWith(":2: pixel value -3 at position 1 outside 0..255"), msg);
   }
 
   @Test
