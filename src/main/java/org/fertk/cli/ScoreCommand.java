@@ -156,7 +156,10 @@ final class ScoreCommand extends BaseCommand {
       List<double[]> latencies = new ArrayList<>();
       List<BadRow> skipped = new ArrayList<>();
       List<String> notes = new ArrayList<>();
-      try (Progress bar = Progress.create(quiet(), "Scoring", -1, "img")) {
+      // a known total gives the bar a percentage and time left: counted first, only when a bar is drawn
+      long total = !quiet() && Progress.barsShown() && !Files.isDirectory(data.get(0))
+          ? Fer2013CsvReader.countRows(data.get(0), only) : -1;
+      try (Progress bar = Progress.create(quiet(), "Scoring", total, "img")) {
         Predictions.write(out, rows -> {
           Consumer<LoadedData> scoreBlock = block -> {
             skipped.addAll(block.skipped());

@@ -71,6 +71,52 @@ public final class Fer2013CsvReader {
   }
 
   /**
+   * The data rows of a file, or of one split of it, counted without parsing a pixel (a progress
+   * bar's total, so that streaming shows a percentage and time left): lines after the header,
+   * those ending in the split's name when one is given. An unreadable file counts -1 (unknown);
+   * reading it properly then says why.
+   */
+  public static long countRows(Path file, Usage only) {
+    Fer2013CsvReader r = new Fer2013CsvReader(file, ReadOptions.STRICT, DEFAULT_BLOCK);
+    byte[] want = only == null ? null : ("," + only.label()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (InputStream in = new BufferedInputStream(r.open(), 1 << 16)) {
+      long rows = 0;
+      boolean header = true;
+      byte[] tail = new byte[want == null ? 1 : want.length];
+      int kept = 0;
+      boolean blank = true;
+      for (int b = in.read(); ; b = in.read()) {
+        if (b == '\n' || b < 0) {
+          if (!blank) {
+            if (header) {
+              header = false;
+            } else if (want == null || kept >= want.length && java.util.Arrays.equals(tail, want)) {
+              rows++;
+            }
+          }
+          if (b < 0) {
+            return rows;
+          }
+          kept = 0;
+          blank = true;
+          continue;
+        }
+        if (b == '\r') {
+          continue;
+        }
+        blank = false;
+        if (want != null) { // the line's last bytes, for its Usage field
+          System.arraycopy(tail, 1, tail, 0, tail.length - 1);
+          tail[tail.length - 1] = (byte) b;
+          kept++;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
    * Reads a file block by block and hands each block's faces to {@code consumer}, in file order,
    * while the parser threads already decode the next blocks: memory stays bounded by a few blocks
    * whatever the file's size. Bad rows are checked as by {@link #read}: without skipBadRows the

@@ -300,4 +300,23 @@ class ScoreCliTest {
       }
     }
   }
+
+  /** Issue 35, item 19: streaming a split on a terminal shows a known total, so a percentage and time left. */
+  @Test
+  void theScoringBarKnowsItsTotal() throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), FerCli.class.getName(),
+        "score", "--model", onnx.toString(), "--data", data.toString(), "--split", "PublicTest", "--out",
+        dir.resolve("bar.csv").toString()).redirectError(dir.resolve("bar-err.txt").toFile())
+        .redirectOutput(dir.resolve("bar-out.txt").toFile());
+    pb.environment().put("FER_STDERR_TTY", "1");
+    Process p = pb.start();
+    assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+    String err = Files.readString(dir.resolve("bar-err.txt"));
+    assertEquals(0, p.exitValue(), err);
+    assertTrue(err.contains("/28 img"), err);
+    assertFalse(err.contains("? %"), err);
+    assertEquals(-1, org.fertk.data.Fer2013CsvReader.countRows(dir.resolve("missing.csv"), null));
+    assertEquals(140, org.fertk.data.Fer2013CsvReader.countRows(data, null));
+  }
 }
