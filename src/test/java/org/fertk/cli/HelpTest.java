@@ -97,6 +97,7 @@ class HelpTest {
     StringWriter score = new StringWriter();
     FerCli.newCommandLine().getSubcommands().get("score").usage(new PrintWriter(score));
     assertTrue(score.toString().contains("(default ort)"), "--engine states its default");
+    assertFalse(score.toString().contains("one line per epoch either way"), "no epochs promised to fer score");
     StringWriter train = new StringWriter();
     FerCli.newCommandLine().getSubcommands().get("train").usage(new PrintWriter(train));
     assertTrue(train.toString().startsWith("Usage: fer train --graph=GRAPH "), "--graph is not shown optional: " + train);

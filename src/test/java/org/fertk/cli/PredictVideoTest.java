@@ -293,6 +293,10 @@ class PredictVideoTest {
       assertEquals(0, r.code(), side + ": " + r.err());
       assertTrue(r.out().contains("5 frames"), r.out());
     }
+    Path one = greyClip(dir.resolve("one.mp4"), 32, 10, 1);
+    CliTest.Run r = CliTest.run("predict", one.toString(), "--out", dir.resolve("one-out").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains(": 1 frame over"), "one frame, not '1 frames': " + r.out());
   }
 
   /** Issue 35, item 19: a video shows a progress bar on a terminal. */
