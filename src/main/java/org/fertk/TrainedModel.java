@@ -11,7 +11,7 @@ import org.fertk.data.FaceDataset;
 import org.fertk.export.OnnxExport;
 import org.fertk.export.Parity;
 import org.fertk.onnx.tf.TfToOnnxConverter;
-import org.fertk.train.EpochLog;
+import org.fertk.run.EpochLog;
 import org.fertk.train.PreparedData;
 import org.fertk.train.Trainer;
 import org.fertk.util.AtomicOutput;

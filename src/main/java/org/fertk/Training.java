@@ -11,7 +11,7 @@ import java.util.Objects;
 import org.fertk.data.ReadOptions;
 import org.fertk.train.DataPreparation;
 import org.fertk.train.PreparedData;
-import org.fertk.train.RunFolder;
+import org.fertk.run.RunFolder;
 import org.fertk.train.TrainConfig;
 import org.fertk.train.Trainer;
 import org.fertk.util.AtomicOutput;

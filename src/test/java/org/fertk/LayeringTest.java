@@ -109,6 +109,26 @@ class LayeringTest {
     }
   }
 
+  /**
+   * The run-folder format stands apart from training (issue 36, item 4): it depends on util alone,
+   * Keras import reads run folders without the trainer, and analysis takes from train only the
+   * settings' key names (TrainOptions.normalize, until the settings table replaces it).
+   */
+  @Test
+  void theRunFolderFormatStandsApartFromTraining() throws Exception {
+    Map<String, Set<String>> g = graph();
+    assertEquals(Set.of("util"), g.get("run"), "run depends on util only");
+    assertTrue(!g.get("keras").contains("train"), "keras reads run folders without the trainer: " + g.get("keras"));
+    try (Stream<Path> files = Files.list(ROOT.resolve("analysis"))) {
+      for (Path f : files.toList()) {
+        Matcher m = Pattern.compile("org\\.fertk\\.train\\.(\\w+)").matcher(Files.readString(f));
+        while (m.find()) {
+          assertEquals("TrainOptions", m.group(1), f + " imports train." + m.group(1));
+        }
+      }
+    }
+  }
+
   @Test
   void theTrainersHelpersDoNotImportTheTrainer() throws Exception {
     try (Stream<Path> files = Files.list(ROOT.resolve("train"))) {

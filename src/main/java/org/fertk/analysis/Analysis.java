@@ -13,13 +13,14 @@ import java.util.Locale;
 import java.util.Set;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
-import org.fertk.train.EpochLog;
+import org.fertk.run.EpochLog;
 import org.fertk.train.TrainOptions;
 import org.fertk.score.Predictions;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.ProtectedInputs;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
+import org.fertk.run.History;
 
 /** `fer analyze`: metrics, intervals, tables, figures and a report for one predictions file. */
 public final class Analysis {

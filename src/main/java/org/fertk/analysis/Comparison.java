@@ -13,8 +13,8 @@ import java.util.Map;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.score.Predictions;
-import org.fertk.train.EpochLog;
-import org.fertk.train.RunFolder;
+import org.fertk.run.EpochLog;
+import org.fertk.run.RunFolder;
 import org.fertk.train.TrainOptions;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.FerException;
@@ -23,6 +23,7 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import org.fertk.run.History;
 
 /**
  * `fer compare`: the study's Table 3/4 layout for several runs (extended with macro-F1 and its

@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.FaceImages;
-import org.fertk.train.EpochLog;
+import org.fertk.run.EpochLog;
 import org.fertk.util.AtomicOutput;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;

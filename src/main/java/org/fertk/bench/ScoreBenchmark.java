@@ -17,7 +17,7 @@ import org.fertk.score.Scorer;
 import org.fertk.score.TestTimeAugmentation;
 import org.fertk.score.TfEngine;
 import org.fertk.score.Throughput;
-import org.fertk.train.RunFolder;
+import org.fertk.run.RunFolder;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.Progress;
 

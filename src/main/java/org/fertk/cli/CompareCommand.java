@@ -10,7 +10,7 @@ import org.fertk.analysis.Tables;
 import org.fertk.data.DatasetLoader;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.ReadOptions;
-import org.fertk.train.RunFolder;
+import org.fertk.run.RunFolder;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
 import picocli.CommandLine.Command;

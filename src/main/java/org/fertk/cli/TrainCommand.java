@@ -12,7 +12,7 @@ import org.fertk.onnx.tf.TfToOnnxConverter;
 import org.fertk.train.DataPreparation;
 import org.fertk.train.Distillation;
 import org.fertk.train.PreparedData;
-import org.fertk.train.RunFolder;
+import org.fertk.run.RunFolder;
 import org.fertk.train.TrainConfig;
 import org.fertk.train.Trainer;
 import org.fertk.util.FerException;

@@ -20,7 +20,7 @@ import org.fertk.model.ModelGraph;
 import org.fertk.model.Network;
 import org.fertk.model.SpecException;
 import org.fertk.model.Weight;
-import org.fertk.train.RunFolder;
+import org.fertk.run.RunFolder;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.FerException;
 import org.fertk.util.Hashing;

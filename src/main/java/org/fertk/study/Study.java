@@ -27,10 +27,10 @@ import org.fertk.score.Predictions;
 import org.fertk.score.Scorer;
 import org.fertk.score.TestTimeAugmentation;
 import org.fertk.train.DataPreparation;
-import org.fertk.train.EpochLog;
+import org.fertk.run.EpochLog;
 import org.fertk.train.PreparedData;
 import org.fertk.train.ResumeCheck;
-import org.fertk.train.RunFolder;
+import org.fertk.run.RunFolder;
 import org.fertk.train.TrainConfig;
 import org.fertk.train.Trainer;
 import org.fertk.util.AtomicOutput;
@@ -198,7 +198,8 @@ public final class Study {
       say("no checkpoint of run '" + r.startFrom() + "' to start from: training from scratch");
       return false;
     }
-    int done = rf.startFrom(from);
+    rf.startFrom(from);
+    int done = Trainer.epochsSaved(rf);
     say("starting from run '" + r.startFrom() + "' after its epoch " + done + " (its last checkpoint)");
     return true;
   }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
+import org.fertk.run.RunFolder;
 
 /**
  * Reading and writing checkpoints, in one place. A checkpoint is a folder holding the TF

@@ -3,6 +3,7 @@ package org.fertk.train;
 import java.util.Map;
 import org.fertk.Callback;
 import org.fertk.util.AtomicOutput;
+import org.fertk.run.EpochLog;
 
 /** Keras' CSVLogger: history.csv rewritten whole after every epoch (so it always matches the checkpoint). */
 final class HistoryCsv implements Callback {

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.fertk.Callback;
 import org.fertk.util.Progress;
+import org.fertk.run.EpochLog;
 
 /**
  * Keras' progress bar and epoch line: a bar with ETA and running metrics during each epoch (on a

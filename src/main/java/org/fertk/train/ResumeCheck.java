@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
+import org.fertk.run.RunFolder;
 
 /**
  * A resumed run must go on with the settings it was started with: a plan edited between two

@@ -12,6 +12,8 @@ import org.fertk.util.CpuFeatures;
 import org.fertk.util.Hashing;
 import org.fertk.util.Json;
 import org.fertk.util.Versions;
+import org.fertk.run.RunFolder;
+import org.fertk.run.EpochLog;
 
 /**
  * The manifest of a trained model: data hash, graph spec, every hyperparameter, library

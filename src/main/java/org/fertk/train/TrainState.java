@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
+import org.fertk.run.EpochLog;
 
 /**
  * Where a run stands after an epoch: saved beside each checkpoint so --resume continues exactly

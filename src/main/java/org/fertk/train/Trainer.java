@@ -32,6 +32,8 @@ import org.fertk.util.FolderLock;
 import org.fertk.util.Json;
 import org.fertk.util.Progress;
 import org.fertk.util.ProtectedInputs;
+import org.fertk.run.RunFolder;
+import org.fertk.run.EpochLog;
 
 /**
  * The training loop: shuffled, augmented batches prepared on a helper thread while TF runs the
@@ -425,6 +427,11 @@ public final class Trainer {
   }
 
   // ---------------------------------------------------------------- files
+
+  /** How many epochs a run's last checkpoint holds (what a resume continues after). */
+  public static int epochsSaved(RunFolder run) {
+    return Checkpoints.readState(run.lastCheckpoint()).nextEpoch;
+  }
 
   static TrainState readState(Path checkpoint) {
     return Checkpoints.readState(checkpoint);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.fertk.Callback;
 import org.fertk.data.FaceDataset;
+import org.fertk.run.RunFolder;
 
 /**
  * One run while it trains: what the callbacks share (Keras' {@code self.model}). Users' callbacks

@@ -14,7 +14,7 @@ import javax.imageio.ImageIO;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.score.Predictions;
-import org.fertk.train.EpochLog;
+import org.fertk.run.EpochLog;
 import org.fertk.util.FerException;
 import org.fertk.util.Json;
 import org.junit.jupiter.api.Test;

@@ -12,6 +12,8 @@ import org.fertk.model.TestSpecs;
 import org.fertk.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fertk.run.RunFolder;
+import org.fertk.run.EpochLog;
 
 /**
  * Run folders written before one spelling per setting and before callback states were kept by

@@ -33,6 +33,8 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
+import org.fertk.run.RunFolder;
+import org.fertk.run.EpochLog;
 
 class TrainingTest {
   @TempDir

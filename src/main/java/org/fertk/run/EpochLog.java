@@ -1,4 +1,4 @@
-package org.fertk.train;
+package org.fertk.run;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

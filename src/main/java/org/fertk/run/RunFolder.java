@@ -1,4 +1,4 @@
-package org.fertk.train;
+package org.fertk.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Set;
 import org.fertk.util.AtomicOutput;
 
-/** The files of a training run (see DESIGN.md): one place that knows the layout. */
+/**
+ * The files of a training run: one place that knows the layout (see the package's description),
+ * for the trainer that writes it and for analysis, import, study and scoring that read it.
+ */
 public record RunFolder(Path dir) {
   /** The names a run folder's files and folders have (what training writes there). */
   public static final Set<String> FILES = Set.of("manifest.json", "spec.json", "run-config.json", "history.csv",
@@ -93,10 +96,9 @@ public record RunFolder(Path dir) {
    * Makes this (empty) run folder continue another run: copies that run's checkpoints and settings
    * here, so the next resume starts where it stopped and checks the new settings against its own.
    * Copied into a temp folder first, so an interruption never leaves a half-copied checkpoint.
-   *
-   * @return the epochs the copied checkpoint has finished
+   * (How many epochs it holds is the trainer's to read: {@code Trainer.epochsSaved}.)
    */
-  public int startFrom(RunFolder source) {
+  public void startFrom(RunFolder source) {
     if (hasCheckpoint()) {
       throw new IllegalStateException(dir + " already holds a checkpoint");
     }
@@ -117,11 +119,11 @@ public record RunFolder(Path dir) {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy " + source.checkpoints() + " to " + dir + ": " + e.getMessage(), e);
     }
-    return Checkpoints.readState(lastCheckpoint()).nextEpoch;
   }
 
   /** Copies the files of a flat folder (a checkpoint) into a new folder. */
-  static void copyFolder(Path from, Path to) {
+  /** Copies the files of a folder (one level, as a checkpoint holds them) into a new folder. */
+  public static void copyFolder(Path from, Path to) {
     try {
       Files.createDirectories(to);
       try (var files = Files.list(from)) {

@@ -1,17 +1,16 @@
-package org.fertk.analysis;
+package org.fertk.run;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.fertk.train.EpochLog;
 import org.fertk.util.FerException;
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
 
-/** Reads a history.csv in Keras CSVLogger layout. */
-final class History {
+/** Reads a run's history.csv (Keras CSVLogger layout: one row per epoch). */
+public final class History {
   private static final String[] REQUIRED = {"epoch", "accuracy", "loss", "val_accuracy", "val_loss"};
 
   private History() {}
