@@ -129,6 +129,37 @@ class LayeringTest {
     }
   }
 
+  /**
+   * The CLI's files refer to one another without a loop (issue 36, item 7): commands share what
+   * they share through helpers (option mixins, SplitOption, ExportReport, SparkClasspath) and see
+   * fer's own options through RootOptions, never through another command or FerCli.
+   */
+  @Test
+  void theCliFilesFormNoLoop() throws Exception {
+    Map<String, Set<String>> refs = new TreeMap<>();
+    List<Path> files;
+    try (Stream<Path> s = Files.list(ROOT.resolve("cli"))) {
+      files = s.filter(p -> p.toString().endsWith(".java") && !p.endsWith("package-info.java")).toList();
+    }
+    Set<String> names = new TreeSet<>();
+    files.forEach(f -> names.add(f.getFileName().toString().replace(".java", "")));
+    for (Path f : files) {
+      String me = f.getFileName().toString().replace(".java", "");
+      String code = Files.readString(f).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
+      Set<String> to = new TreeSet<>();
+      for (String n : names) {
+        if (!n.equals(me) && Pattern.compile("\\b" + n + "\\b").matcher(code).find()) {
+          to.add(n);
+        }
+      }
+      refs.put(me, to);
+    }
+    Map<String, Integer> state = new HashMap<>();
+    for (String n : refs.keySet()) {
+      visit(n, refs, state, new ArrayList<>());
+    }
+  }
+
   @Test
   void theTrainersHelpersDoNotImportTheTrainer() throws Exception {
     try (Stream<Path> files = Files.list(ROOT.resolve("train"))) {

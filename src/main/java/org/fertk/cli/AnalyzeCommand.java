@@ -65,7 +65,7 @@ final class AnalyzeCommand extends BaseCommand {
     if (data != null) {
       faces = DatasetLoader.load(data, ReadOptions.STRICT.withRequireLabels(false)).dataset();
       if (split != null) {
-        faces = faces.only(DataCommand.parseUsage(split));
+        faces = faces.only(SplitOption.parse(split));
       }
     }
     String t = title != null ? title : "Analysis of " + predictions.getFileName();

@@ -36,11 +36,11 @@ abstract class BaseCommand implements Callable<Integer> {
   static int missingCommand(picocli.CommandLine cl) {
     cl.getErr().println("fer: usage error: give a command of " + cl.getCommandSpec().qualifiedName());
     cl.usage(cl.getErr());
-    return FerCli.USAGE;
+    return RootOptions.USAGE;
   }
 
   /** -q / --progress none, given anywhere on the command line. */
   boolean quiet() {
-    return spec.root().userObject() instanceof FerCli f && f.quietMode();
+    return spec.root().userObject() instanceof RootOptions r && r.quietMode();
   }
 }

@@ -153,7 +153,7 @@ final class BenchCommand extends BaseCommand {
     public Integer call() {
       FaceDataset all = data == null ? new SyntheticFaces(1).generate(3589, 0)
           : DatasetLoader.load(data, ReadOptions.STRICT).dataset();
-      FaceDataset d = data == null || split.equalsIgnoreCase("all") ? all : all.only(DataCommand.parseUsage(split));
+      FaceDataset d = data == null || split.equalsIgnoreCase("all") ? all : all.only(SplitOption.parse(split));
       out().printf(Locale.ROOT, "%,d faces, batch %d, %d threads%n", d.size(), batchSize,
           threadsOption.threads > 0 ? threadsOption.threads : Runtime.getRuntime().availableProcessors());
       for (Path r : runs) {
@@ -290,7 +290,7 @@ final class BenchCommand extends BaseCommand {
       try {
         out().print(SparkBenchRunner.run(model, data, base, batchSize, err()));
       } catch (NoClassDefFoundError e) {
-        throw SparkCommand.sparkMissing(e, "fer bench spark");
+        throw SparkClasspath.missing(e, "fer bench spark");
       }
       return 0;
     }
@@ -311,7 +311,7 @@ final class BenchCommand extends BaseCommand {
       if (base < 1) {
         throw new UsageException("--base must be positive, got " + base);
       }
-      out().print(StreamingMemoryBenchmark.run(model, base, FerCli.class.getName(), err()));
+      out().print(StreamingMemoryBenchmark.run(model, base, spec.root().userObject().getClass().getName(), err()));
       return 0;
     }
   }

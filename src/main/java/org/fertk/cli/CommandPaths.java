@@ -31,8 +31,8 @@ final class CommandPaths {
       leaf = leaf.subcommand();
     }
     OptionRules.check(leaf);
-    if (top.commandSpec().userObject() instanceof FerCli f) {
-      Progress.setMode(f.quietMode() ? Progress.Mode.NONE : f.progress);
+    if (top.commandSpec().userObject() instanceof RootOptions r) {
+      Progress.setMode(r.quietMode() ? Progress.Mode.NONE : r.progressMode());
     }
     List<Path> inputs = new ArrayList<>();
     List<ArgSpec> inputArgs = new ArrayList<>();

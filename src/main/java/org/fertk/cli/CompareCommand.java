@@ -67,7 +67,7 @@ final class CompareCommand extends BaseCommand {
     }
     String scored = split != null ? split : DEFAULT_SPLIT;
     FaceDataset faces = data == null ? null
-        : DatasetLoader.load(data, ReadOptions.STRICT.withRequireLabels(false)).dataset().only(DataCommand.parseUsage(scored));
+        : DatasetLoader.load(data, ReadOptions.STRICT.withRequireLabels(false)).dataset().only(SplitOption.parse(scored));
     Comparison.Output o = Comparison.run(entries, faces, out, resamples, seed, title);
     out().print(Tables.markdown(o.table()));
     out().println();

@@ -1,6 +1,5 @@
 package org.fertk.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -85,7 +84,7 @@ final class DataCommand extends BaseCommand {
       }
       FaceDataset d = input.load(file, err()).dataset();
       if (split != null) {
-        d = d.only(parseUsage(split));
+        d = d.only(SplitOption.parse(split));
       }
       SampleGrid.write(SampleGrid.render(d, perClass, scale, seed), out);
       out().println("wrote " + out);
@@ -193,14 +192,6 @@ final class DataCommand extends BaseCommand {
     static boolean isSplitFile(String name) {
       return name.matches("(train|val|test)\\.csv(\\.gz)?");
     }
-  }
-
-  static Usage parseUsage(String s) {
-    Usage u = Usage.fromAlias(s);
-    if (u == null) {
-      throw new UsageException("unknown split '" + s + "' (expected Training, PublicTest or PrivateTest)");
-    }
-    return u;
   }
 
   DataCommand() {}

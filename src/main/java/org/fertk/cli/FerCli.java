@@ -35,7 +35,7 @@ import picocli.CommandLine;
         QuantizeCommand.class, ScoreCommand.class, PredictCommand.class, AnalyzeCommand.class, CompareCommand.class,
         StudyCommand.class, BenchCommand.class, ImportCommand.class, AgreeCommand.class, SparkCommand.class,
         CommandLine.HelpCommand.class})
-public final class FerCli implements Callable<Integer> {
+public final class FerCli implements Callable<Integer>, RootOptions {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -46,9 +46,9 @@ public final class FerCli implements Callable<Integer> {
   }
 
   /** Exit code for a failure (bad input file, failed check). */
-  public static final int FAILURE = 1;
+  public static final int FAILURE = RootOptions.FAILURE;
   /** Exit code for a usage error (unknown option, bad option value). */
-  public static final int USAGE = 2;
+  public static final int USAGE = RootOptions.USAGE;
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
       description = "Print stack traces for errors.")
@@ -65,8 +65,14 @@ public final class FerCli implements Callable<Integer> {
   Progress.Mode progress;
 
   /** True when only results are printed. */
-  boolean quietMode() {
+  @Override
+  public boolean quietMode() {
     return quiet || progress == Progress.Mode.NONE;
+  }
+
+  @Override
+  public Progress.Mode progressMode() {
+    return progress;
   }
 
   public static void main(String[] args) {

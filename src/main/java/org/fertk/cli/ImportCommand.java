@@ -72,7 +72,7 @@ final class ImportCommand extends BaseCommand {
       out().printf(Locale.ROOT, "preprocessing built in: 48x48 -> %dx%d, [0, 1] -> [%s, %s]%n", r.inputSize(), r.inputSize(),
           num(r.rangeLow()), num(r.rangeHigh()));
       if (exported[0] != null) {
-        ExportCommand.report(this, exported[0], out.resolve("model.onnx"), TfToOnnxConverter.Options.defaults().opset());
+        ExportReport.report(this, exported[0], out.resolve("model.onnx"), TfToOnnxConverter.Options.defaults().opset());
       }
       out().println("wrote " + out);
       return 0;

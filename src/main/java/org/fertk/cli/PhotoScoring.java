@@ -76,7 +76,7 @@ final class PhotoScoring {
     }
     for (Path f : files) {
       int[] size = size(f);
-      if (size != null && (size[0] > PredictCommand.FACE_SIZED || size[1] > PredictCommand.FACE_SIZED)) {
+      if (size != null && (size[0] > FaceImages.FACE_SIZED || size[1] > FaceImages.FACE_SIZED)) {
         return true;
       }
     }
@@ -124,7 +124,7 @@ final class PhotoScoring {
         }
         Emotion label = f.getParent() == null ? null : Emotion.fromName(f.getParent().getFileName().toString());
         int y = label == null ? -1 : label.ordinal();
-        if (!always && img.getWidth() <= PredictCommand.FACE_SIZED && img.getHeight() <= PredictCommand.FACE_SIZED) {
+        if (!always && img.getWidth() <= FaceImages.FACE_SIZED && img.getHeight() <= FaceImages.FACE_SIZED) {
           rows.add(new Row(f, y, 1, new FaceBox(0, 0, img.getWidth(), img.getHeight(), 0), m.predict(img)));
           continue;
         }

@@ -15,7 +15,6 @@ import org.fertk.data.FaceImages;
 import org.fertk.data.Fer2013CsvReader;
 import org.fertk.data.ImageFolderReader;
 import org.fertk.data.LoadedData;
-import org.fertk.data.ReadOptions;
 import org.fertk.data.Usage;
 import org.fertk.face.VideoSource;
 import org.fertk.score.Engine;
@@ -146,7 +145,7 @@ final class ScoreCommand extends BaseCommand {
     if (Files.isDirectory(out)) {
       throw new FerException(out + ": is a folder, expected a CSV file name");
     }
-    Usage only = split == null ? null : DataCommand.parseUsage(split);
+    Usage only = split == null ? null : SplitOption.parse(split);
     List<Engine> engines = new ArrayList<>();
     try {
       openEngines(eng, engines);
@@ -256,7 +255,7 @@ final class ScoreCommand extends BaseCommand {
     d.report(err());
     FaceDataset faces = d.dataset();
     if (split != null) {
-      Usage u = DataCommand.parseUsage(split);
+      Usage u = SplitOption.parse(split);
       faces = faces.only(u);
       if (faces.size() == 0) {
         throw new FerException(data.get(0) + ": no " + u.label() + " rows (--split " + split + ")");

@@ -21,12 +21,6 @@ final class SparkCommand extends BaseCommand {
     throw new UsageException("say what to run: fer spark score ...");
   }
 
-  /** The error for a command run without Spark's jars (the launcher adds them; spark-submit has them). */
-  static FerException sparkMissing(NoClassDefFoundError e, String command) {
-    return new FerException("Apache Spark is not on the classpath (" + e.getMessage() + "): run `" + command
-        + "` through the ./fer launcher, which adds target/spark-lib, or with spark-submit");
-  }
-
   @Command(name = "score", mixinStandardHelpOptions = true,
       description = {"Score FER2013 CSV files on Spark with ONNX Runtime in the executors and write predictions "
           + "in fer score's layout (CSV part files with headers, or Parquet), keyed by each face's line; then print "
@@ -114,7 +108,7 @@ final class SparkCommand extends BaseCommand {
             fmt, only, batchSize, tta, skipBadRows, partitions, imageColumn, labelColumn,
             mode, detection.settings()));
       } catch (NoClassDefFoundError e) {
-        throw sparkMissing(e, "fer spark");
+        throw SparkClasspath.missing(e, "fer spark");
       }
     }
   }

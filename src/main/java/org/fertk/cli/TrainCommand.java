@@ -252,8 +252,8 @@ final class TrainCommand extends BaseCommand {
     for (Path stale : r.staleExports()) { // ONNX files of the weights this run replaced
       if (stale.getFileName().toString().equals("model.onnx")) {
         out().println(stale + " held the earlier weights; exporting the new ones:");
-        ExportCommand.exportAndReport(this, runDir, stale, TfToOnnxConverter.Options.defaults().opset(),
-            ExportCommand.parityFaces(runDir, null, 256), Parity.DEFAULT_TOLERANCE, threadsOption.threads);
+        ExportReport.exportAndReport(this, runDir, stale, TfToOnnxConverter.Options.defaults().opset(),
+            ExportReport.parityFaces(runDir, null, 256), Parity.DEFAULT_TOLERANCE, threadsOption.threads);
       } else {
         out().println("removed " + stale + ", made from the earlier weights (export or quantize it again)");
       }
