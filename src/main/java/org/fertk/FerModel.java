@@ -22,7 +22,6 @@ import org.fertk.score.Predictions;
 import org.fertk.score.Scorer;
 import org.fertk.score.TestTimeAugmentation;
 import org.fertk.score.TfEngine;
-import org.fertk.util.FerException;
 import org.fertk.util.Progress;
 import org.fertk.util.ProtectedInputs;
 

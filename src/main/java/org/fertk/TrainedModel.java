@@ -78,7 +78,7 @@ public final class TrainedModel implements AutoCloseable {
    *
    * @param onnx the file to write
    * @return the file written
-   * @throws org.fertk.util.FerException when the model cannot be converted or the check fails
+   * @throws org.fertk.FerException when the model cannot be converted or the check fails
    */
   public Path export(Path onnx) {
     FaceDataset val = data.split().val();

@@ -15,7 +15,6 @@ import org.fertk.run.RunFolder;
 import org.fertk.train.TrainConfig;
 import org.fertk.train.Trainer;
 import org.fertk.util.AtomicOutput;
-import org.fertk.util.FerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
   private static final Path ROOT = Path.of("src/main/java/org/fertk");
-  private static final Set<String> CONTRACT = Set.of("Emotion", "Prediction", "Callback", "FaceBox", "DetectedFace", "TrackedFace");
+  private static final Set<String> CONTRACT = Set.of("Emotion", "Prediction", "Callback", "FaceBox", "DetectedFace", "TrackedFace",
+      "FerException");
   private static final Pattern PACKAGE_REF = Pattern.compile("org\\.fertk\\.([a-z]+(?:\\.[a-z]+)*)\\.[A-Z]");
   private static final Pattern ROOT_REF = Pattern.compile("org\\.fertk\\.([A-Z]\\w*)");
 
@@ -110,14 +111,14 @@ class LayeringTest {
   }
 
   /**
-   * The run-folder format stands apart from training (issue 36, item 4): it depends on util alone,
+   * The run-folder format stands apart from training (issue 36, item 4): it depends on util alone (and the contract types),
    * Keras import reads run folders without the trainer, and analysis takes from train only the
    * settings' key names (TrainOptions.normalize, until the settings table replaces it).
    */
   @Test
   void theRunFolderFormatStandsApartFromTraining() throws Exception {
     Map<String, Set<String>> g = graph();
-    assertEquals(Set.of("util"), g.get("run"), "run depends on util only");
+    assertEquals(Set.of("api-contract", "util"), g.get("run"), "run depends on util (and FerException) only");
     assertTrue(!g.get("keras").contains("train"), "keras reads run folders without the trainer: " + g.get("keras"));
     try (Stream<Path> files = Files.list(ROOT.resolve("analysis"))) {
       for (Path f : files.toList()) {
@@ -170,5 +171,30 @@ class LayeringTest {
         }
       }
     }
+  }
+
+  /**
+   * The library names settings, the command line names flags (issue 36, item 5): no string in
+   * the library's code spells a flag; messages name a setting's key and say so with
+   * FerException.naming, which the CLI renders as the flag.
+   */
+  @Test
+  void noLibraryMessageSpellsACommandLineFlag() throws Exception {
+    List<String> found = new ArrayList<>();
+    Pattern flag = Pattern.compile("\"[^\"\\n]*(?<![\\w-])--[a-z][a-z-]*[^\"\\n]*\"");
+    try (Stream<Path> files = Files.walk(ROOT)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        String pkg = ROOT.relativize(f.getParent()).toString();
+        if (pkg.equals("cli") || pkg.equals("bench")) { // the command line itself, and benchmarks that start it
+          continue;
+        }
+        String code = Files.readString(f).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("(?m)^\\s*//.*$", "");
+        Matcher m = flag.matcher(code);
+        while (m.find()) {
+          found.add(ROOT.relativize(f) + ": " + m.group());
+        }
+      }
+    }
+    assertEquals(List.of(), found);
   }
 }

@@ -21,7 +21,6 @@ import javax.imageio.ImageIO;
 import org.fertk.analysis.Analysis;
 import org.fertk.model.TestSpecs;
 import org.fertk.train.TrainConfig;
-import org.fertk.util.FerException;
 import org.fertk.util.Json;
 import org.fertk.util.SettingException;
 import org.junit.jupiter.api.Test;

@@ -12,7 +12,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.fertk.Emotion;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /**
  * How far two predictions files for the same faces agree (one model in two runtimes, an imported

@@ -18,7 +18,7 @@ import org.fertk.train.TrainOptions;
 import org.fertk.score.Predictions;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.ProtectedInputs;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Json;
 import org.fertk.run.History;
 
@@ -43,7 +43,7 @@ public final class Analysis {
    *
    * @param predictions the predictions CSV; every row needs a true label
    * @return the evaluation
-   * @throws org.fertk.util.FerException when the file is missing or malformed
+   * @throws org.fertk.FerException when the file is missing or malformed
    */
   public static Evaluation of(Path predictions) {
     return Evaluator.evaluate(PredictionSet.read(predictions));

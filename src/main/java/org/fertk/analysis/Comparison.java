@@ -17,7 +17,7 @@ import org.fertk.run.EpochLog;
 import org.fertk.run.RunFolder;
 import org.fertk.train.TrainOptions;
 import org.fertk.util.AtomicOutput;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Json;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;

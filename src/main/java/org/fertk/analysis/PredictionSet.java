@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import org.fertk.Emotion;
 import org.fertk.score.Predictions;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;

@@ -17,7 +17,7 @@ import java.util.zip.GZIPOutputStream;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.util.AtomicOutput;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.TextTable;
 
 /**

@@ -9,7 +9,7 @@ import org.fertk.analysis.Tables;
 import org.fertk.data.DatasetLoader;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.ReadOptions;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

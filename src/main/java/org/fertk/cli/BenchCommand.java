@@ -22,7 +22,7 @@ import org.fertk.data.Usage;
 import org.fertk.face.FaceDetector;
 import org.fertk.train.TrainConfig;
 import org.fertk.util.CpuFeatures;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -11,7 +11,7 @@ import org.fertk.data.DatasetLoader;
 import org.fertk.data.FaceDataset;
 import org.fertk.data.ReadOptions;
 import org.fertk.run.RunFolder;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

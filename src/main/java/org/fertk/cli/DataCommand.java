@@ -12,7 +12,7 @@ import org.fertk.data.SplitSpec;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.data.Usage;
 import org.fertk.util.AtomicOutput;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -157,7 +157,7 @@ final class DataCommand extends BaseCommand {
       try {
         spec = new SplitSpec(by.toLowerCase(Locale.ROOT), testFraction, valFraction, seed);
       } catch (FerException e) {
-        throw new UsageException(e.getMessage());
+        throw new UsageException(CliText.of(e, this));
       }
       FaceDataset d = input.load(file, err()).dataset();
       SplitSpec.DataSplit s = spec.apply(d);

@@ -9,7 +9,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.concurrent.Callable;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.IoErrors;
 import org.fertk.util.Printable;
 import org.fertk.util.Progress;
@@ -118,14 +118,15 @@ public final class FerCli implements Callable<Integer>, RootOptions {
           && (u.getMessage() == null || u.getMessage().equals(u.getCause().toString()))) {
         t = t.getCause(); // a bare wrapper: the cause says it all
       }
+      Object command = cl.getCommand();
       if (t instanceof UsageException) {
-        err.println("fer: usage error: " + Printable.message(t.getMessage()));
+        err.println("fer: usage error: " + Printable.message(CliText.of(t, command)));
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return USAGE;
       }
       if (t instanceof FerException) {
-        err.println("fer: error: " + Printable.message(t.getMessage()));
+        err.println("fer: error: " + Printable.message(CliText.of(t, command)));
       } else if (IoErrors.isDiskFull(t)) {
         // TensorFlow's checkpoint writer and plain file writes end here: say so, and where
         err.println("fer: error: no space left on the device (" + Printable.message(firstLine(diskFullMessage(t)))

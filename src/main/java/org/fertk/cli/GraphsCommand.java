@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.fertk.model.Network;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.TextTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -7,7 +7,7 @@ import org.fertk.export.OnnxExport;
 import org.fertk.export.Parity;
 import org.fertk.keras.KerasImport;
 import org.fertk.onnx.tf.TfToOnnxConverter;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,7 +58,7 @@ final class ImportCommand extends BaseCommand {
       try {
         KerasImport.parseScale(scale);
       } catch (FerException e) {
-        throw new UsageException(e.getMessage());
+        throw new UsageException(CliText.of(e, this));
       }
       OnnxExport.Result[] exported = new OnnxExport.Result[1];
       // exported inside the run folder's temporary place: a failed parity check leaves nothing behind

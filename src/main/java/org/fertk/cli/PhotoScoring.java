@@ -23,7 +23,7 @@ import org.fertk.data.FaceImages;
 import org.fertk.data.ImageFolderReader;
 import org.fertk.score.Predictions;
 import org.fertk.util.AtomicOutput;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Json;
 import org.fertk.util.Printable;
 
@@ -119,7 +119,7 @@ final class PhotoScoring {
         try {
           img = FaceImages.decode(f, maxPixels);
         } catch (FerException e) {
-          failed.add(e.getMessage());
+          failed.add(CliText.of(e, null));
           continue;
         }
         Emotion label = f.getParent() == null ? null : Emotion.fromName(f.getParent().getFileName().toString());

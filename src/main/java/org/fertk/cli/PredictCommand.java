@@ -27,7 +27,7 @@ import org.fertk.face.Timeline;
 import org.fertk.face.VideoSource;
 import org.fertk.score.TestTimeAugmentation;
 import org.fertk.util.AtomicOutput;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Json;
 import org.fertk.util.Printable;
 import org.fertk.util.Progress;
@@ -136,7 +136,7 @@ final class PredictCommand extends BaseCommand {
             video(fer, file, videoDirs.get(file), maxPixels, all);
             read++;
           } catch (FerException e) {
-            failed.add(e.getMessage());
+            failed.add(CliText.of(e, this));
           }
           continue;
         }
@@ -144,7 +144,7 @@ final class PredictCommand extends BaseCommand {
         try {
           img = FaceImages.decode(file, maxPixels);
         } catch (FerException e) {
-          failed.add(e.getMessage());
+          failed.add(CliText.of(e, this));
           continue;
         }
         read++;

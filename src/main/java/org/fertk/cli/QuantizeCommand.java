@@ -13,7 +13,7 @@ import org.fertk.data.Usage;
 import org.fertk.export.Float16Export;
 import org.fertk.export.QuantizedExport;
 import org.fertk.onnx.Int8Quantizer;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.TextTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -23,7 +23,7 @@ import org.fertk.score.Predictions;
 import org.fertk.score.Scorer;
 import org.fertk.score.TestTimeAugmentation;
 import org.fertk.score.TfEngine;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Progress;
 import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package org.fertk.cli;
 
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /** What a Spark command says when it runs without Spark's jars. */
 final class SparkClasspath {

@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.fertk.data.Usage;
 import org.fertk.score.TestTimeAugmentation;
 import org.fertk.spark.SparkScoring;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -96,7 +96,7 @@ final class SparkCommand extends BaseCommand {
       try {
         TestTimeAugmentation.parse(tta);
       } catch (FerException e) {
-        throw new UsageException(e.getMessage());
+        throw new UsageException(CliText.of(e, this));
       }
       String mode = FaceDetectionOptions.facesMode(faces);
       Usage only = split == null ? null : Usage.fromAlias(split);

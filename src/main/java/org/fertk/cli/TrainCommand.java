@@ -15,7 +15,7 @@ import org.fertk.train.PreparedData;
 import org.fertk.run.RunFolder;
 import org.fertk.train.TrainConfig;
 import org.fertk.train.Trainer;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.SettingException;
 import org.fertk.util.UsageException;
 import picocli.CommandLine.ArgGroup;
@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
         "       fer train --resume --out=OUT [--epochs=EPOCHS] [OPTION...]"},
     description = "Train a graph spec natively in TensorFlow Java; writes a run folder with a "
         + "SavedModel, history.csv, checkpoints and manifest.json.")
-final class TrainCommand extends BaseCommand {
+final class TrainCommand extends BaseCommand implements CliText.FlagNames {
   static final class DataOptions {
     @Option(names = "--data", paramLabel = "DATA", description = "FER2013 CSV(.gz) or image folder; default: synthetic faces.")
     Path data;
@@ -229,14 +229,14 @@ final class TrainCommand extends BaseCommand {
     try {
       config = outOpts.resume ? resumedConfig() : buildConfig();
     } catch (SettingException e) {
-      throw new UsageException(e.withNames(TrainCommand::flag));
+      throw new UsageException(e.withNames(TrainCommand::flagOf));
     }
     Path runDir = outOpts.out != null ? outOpts.out : defaultRunDir(config);
     PreparedData prepared;
     try {
       prepared = DataPreparation.prepare(config, input.readOptions(), err());
     } catch (SettingException e) {
-      throw new UsageException(e.withNames(TrainCommand::flag));
+      throw new UsageException(e.withNames(TrainCommand::flagOf));
     }
     if (!quiet()) {
       out().printf("Training %s on %s (%,d train / %,d val%s), %d epochs, run folder %s%n",
@@ -245,6 +245,7 @@ final class TrainCommand extends BaseCommand {
       out().flush();
     }
     Trainer.Result r = new Trainer(config, runDir, quiet(), out(), threadsOption.threads)
+        .withResumeHint("fer train --resume --out " + runDir)
         .withLearningRate(outOpts.resume ? optOpts.lr : null).run(prepared, outOpts.resume);
     out().printf(Locale.ROOT, "%s: val_accuracy %.4f, test_accuracy %.4f after %d epochs (%.0f s, %,.0f img/s)%n",
         runDir, r.finalVal().accuracy(), r.test().accuracy(), r.state().history.size(),
@@ -261,8 +262,13 @@ final class TrainCommand extends BaseCommand {
     return 0;
   }
 
+  @Override
+  public String flag(String key) {
+    return flagOf(key);
+  }
+
   /** The command-line flag of a setting's key. */
-  static String flag(String key) {
+  static String flagOf(String key) {
     return key.equals("split") ? "--split-by" : key.equals("teachers") ? "--teacher" : "--" + key.replace('_', '-');
   }
 

@@ -1,7 +1,7 @@
 package org.fertk.cli;
 
 import org.fertk.score.TestTimeAugmentation;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -12,7 +12,7 @@ final class TtaConverter implements ITypeConverter<TestTimeAugmentation> {
     try {
       return TestTimeAugmentation.parse(value);
     } catch (FerException e) {
-      throw new TypeConversionException(e.getMessage());
+      throw new TypeConversionException(CliText.of(e, null));
     }
   }
 }

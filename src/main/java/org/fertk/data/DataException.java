@@ -1,13 +1,13 @@
 package org.fertk.data;
 
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /** A user error in a data file, located at a file (and line where there is one). */
 class DataException extends FerException {
   private final transient BadRow where;
 
   public DataException(BadRow where) {
-    super(where.describe());
+    super(where.marked());
     this.where = where;
   }
 

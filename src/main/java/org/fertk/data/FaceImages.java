@@ -15,7 +15,7 @@ import java.util.function.IntSupplier;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.MemoryBudget;
 
 /** Decoding image files and turning any size or colour into a 48x48 grayscale face. */
@@ -98,7 +98,7 @@ public final class FaceImages {
         }
         if (w * h > maxPixels) {
           throw new DataException(name, String.format(Locale.ROOT,
-              "image declares %dx%d = %,d pixels, over the limit of %,d (--max-image-pixels raises it)",
+              "image declares %dx%d = %,d pixels, over the limit of %,d (" + FerException.setting("max_image_pixels") + " raises it)",
               w, h, w * h, maxPixels));
         }
         // decoded (up to 4 bytes a pixel) plus the grey copy that face finding makes: refused up
@@ -126,7 +126,7 @@ public final class FaceImages {
       throw new DataException(name, e.getMessage().substring(name.length() + 2));
     } catch (OutOfMemoryError e) {
       throw new DataException(name, "not enough memory to decode this image "
-          + "(raise the heap with JAVA_OPTS=-Xmx8g or lower --max-image-pixels)");
+          + "(raise the heap with JAVA_OPTS=-Xmx8g or lower " + FerException.setting("max_image_pixels") + ")");
     } catch (IOException | RuntimeException | Error e) {
       // ImageIO's decoders throw unchecked exceptions and even Errors on corrupt files.
       throw new DataException(name, "cannot decode image (" + e.getClass().getSimpleName()

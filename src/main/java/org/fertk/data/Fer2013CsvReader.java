@@ -28,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.fertk.FerException;
 
 /**
  * Reads the FER2013 CSV layout ({@code emotion,pixels[,Usage]}, columns found by header name) from
@@ -404,8 +405,8 @@ public final class Fer2013CsvReader {
     bad.sort(Comparator.comparingLong(BadRow::line));
     if (!bad.isEmpty() && !options.skipBadRows()) {
       String more = bad.size() > 1
-          ? " (and " + (bad.size() - 1) + " more bad rows; --skip-bad-rows skips them)"
-          : " (--skip-bad-rows skips such rows)";
+          ? " (and " + (bad.size() - 1) + " more bad rows; " + FerException.setting("skip_bad_rows") + " skips them)"
+          : " (" + FerException.setting("skip_bad_rows") + " skips such rows)";
       throw new DataException(new BadRow(name, bad.get(0).line(), bad.get(0).problem() + more));
     }
     if (rows == 0) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.fertk.FerException;
 import org.fertk.Emotion;
 
 /**
@@ -201,7 +202,7 @@ public final class ImageFolderReader {
       if (errors[i] != null) {
         if (!options.skipBadRows()) {
           throw new DataException(new BadRow(errors[i].file(), 0,
-              errors[i].problem() + " (--skip-bad-rows skips such images)"));
+              errors[i].problem() + " (" + FerException.setting("skip_bad_rows") + " skips such images)"));
         }
         bad.add(errors[i]);
         continue;

@@ -66,7 +66,7 @@ public final class SampleGrid {
     String format = name.endsWith(".png") ? "png" : name.endsWith(".jpg") || name.endsWith(".jpeg") ? "jpg"
         : name.endsWith(".bmp") ? "bmp" : null;
     if (format == null) {
-      throw new org.fertk.util.FerException(file + ": give a picture name ending in .png, .jpg or .bmp");
+      throw new org.fertk.FerException(file + ": give a picture name ending in .png, .jpg or .bmp");
     }
     BufferedImage rgb = img;
     if (!format.equals("png") && img.getColorModel().hasAlpha()) { // JPEG and BMP hold no alpha

@@ -1,6 +1,6 @@
 package org.fertk.data;
 
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.SettingException;
 
 /**
@@ -37,15 +37,15 @@ public record SplitSpec(String mode, double testFraction, double valFraction, lo
     int[] test;
     if (mode.equals("usage")) {
       if (!data.hasUsage()) {
-        throw new FerException(data.source() + ": has no Usage column; use --split random");
+        throw new FerException(data.source() + ": has no Usage column; use " + FerException.setting("split") + " random");
       }
       train = data.indicesOf(Usage.TRAINING);
       test = data.indicesOf(Usage.PUBLIC_TEST);
       if (train.length == 0) {
-        throw new FerException(data.source() + ": no Training rows for --split usage");
+        throw new FerException(data.source() + ": no Training rows for " + FerException.setting("split") + " usage");
       }
       if (test.length == 0) {
-        throw new FerException(data.source() + ": no PublicTest rows for --split usage");
+        throw new FerException(data.source() + ": no PublicTest rows for " + FerException.setting("split") + " usage");
       }
     } else {
       Splits.Parts p = Splits.stratified(data, Splits.all(data), testFraction, seed);

@@ -1,5 +1,6 @@
 package org.fertk.export;
 
+import org.fertk.FerException;
 import org.fertk.onnx.Float16Weights;
 
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ public final class Float16Export {
     Float16Weights.Result c = Float16Weights.convert(model, in.toString());
     byte[] bytes = c.model().toByteArray();
     QuantizedExport.Checked k = QuantizedExport.checkAndWrite(in, bytes, "float16-weight model", check, minAgreement,
-        threads, out, "keep this model in float32, or lower --min-agreement");
+        threads, out, "keep this model in float32, or lower " + FerException.setting("min_agreement"));
     return new Result(c, bytes, k.agreement(), minAgreement, k.floatImagesPerSecond(), k.otherImagesPerSecond());
   }
 }

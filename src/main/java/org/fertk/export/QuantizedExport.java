@@ -15,7 +15,7 @@ import org.fertk.onnx.proto.OnnxIr;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Throughput;
 import org.fertk.util.AtomicOutput;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /**
  * `fer quantize`: float ONNX model -> int8 QDQ model, checked against the float model on faces
@@ -48,7 +48,7 @@ public final class QuantizedExport {
     Int8Quantizer.Result q = Int8Quantizer.quantize(model, calibration, threads, in.toString());
     byte[] bytes = q.model().toByteArray();
     Checked c = checkAndWrite(in, bytes, "int8 model", check, minAgreement, threads, out,
-        "calibrate on more faces, or lower --min-agreement");
+        "calibrate on more faces, or lower " + FerException.setting("min_agreement"));
     return new Result(q, bytes, c.agreement(), minAgreement, c.floatImagesPerSecond(), c.otherImagesPerSecond(),
         fusedConvolutions(bytes, threads));
   }

@@ -19,7 +19,7 @@ import org.fertk.onnx.tf.ConversionException;
 import org.fertk.onnx.tf.TfToOnnxConverter;
 import org.fertk.score.OrtEngine;
 import org.fertk.util.AtomicOutput;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.ProtectedInputs;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.ndarray.Shape;

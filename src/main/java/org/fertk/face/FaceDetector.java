@@ -17,7 +17,7 @@ import org.bytedeco.opencv.opencv_core.RectVector;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
 import org.fertk.FaceBox;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /**
  * Frontal faces in a picture, found by one of OpenCV's frontal-face cascades that ship inside the

@@ -19,7 +19,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.fertk.data.FaceImages;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.ProtectedInputs;
 
 /** The frames of a video file (FFmpeg) or of a folder of images, in time order. */
@@ -143,7 +143,7 @@ public interface VideoSource extends AutoCloseable {
     if (g.hasVideo() && g.getImageWidth() > 0 && (long) g.getImageWidth() * g.getImageHeight() > maxPixels) {
       closeQuietly(g);
       throw new FerException(p + ": frames of " + g.getImageWidth() + "x" + g.getImageHeight()
-          + " exceed --max-image-pixels");
+          + " exceed " + FerException.setting("max_image_pixels"));
     }
     if (!g.hasVideo()) {
       closeQuietly(g);

@@ -8,7 +8,7 @@ import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /**
  * Writes pictures as an MPEG-4 video (FFmpeg through JavaCV). Every picture is handed to FFmpeg as

@@ -22,7 +22,7 @@ import org.fertk.model.SpecException;
 import org.fertk.model.Weight;
 import org.fertk.run.RunFolder;
 import org.fertk.util.AtomicOutput;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Hashing;
 import org.fertk.util.Json;
 
@@ -108,7 +108,7 @@ public final class KerasImport {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new FerException("--scale: expected the model's input range for black..white, e.g. 0..1 (or 1/255), "
+    throw new FerException(FerException.setting("scale") + ": expected the model's input range for black..white, e.g. 0..1 (or 1/255), "
         + "-1..1 or 0..255, got '" + s + "'");
   }
 
@@ -165,11 +165,13 @@ public final class KerasImport {
     }
     int fixed = Math.max(shape[0], shape[1]);
     if (inputSize != null && fixed > 0 && inputSize != fixed) {
-      throw new FerException("--input-size " + inputSize + " contradicts the model's own input, " + fixed + "x" + fixed);
+      throw new FerException(FerException.setting("input_size") + " " + inputSize + " contradicts the model's own input, " + fixed + "x" + fixed)
+          ;
     }
     int side = inputSize != null ? inputSize : fixed;
     if (side < 1) {
-      throw new FerException(file + ": the model takes any image size; say which it was trained on with --input-size");
+      throw new FerException(file + ": the model takes any image size; say which it was trained on with " + FerException.setting("input_size"))
+          ;
     }
     return side;
   }

@@ -21,7 +21,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.fertk.model.Network;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Json;
 import org.fertk.util.MemoryBudget;
 

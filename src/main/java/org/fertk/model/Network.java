@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.fertk.FerException;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.model.layers.Dropout;
@@ -79,7 +80,7 @@ public final class Network {
       throw new SpecException("expected a JSON object {\"class_name\": \"Sequential\", \"config\": ...}");
     }
     if (root.has("runs") && !root.has("class_name")) {
-      throw new SpecException("a study plan (it has `runs`), not an architecture spec; run it with fer study --plan");
+      throw new SpecException("a study plan (it has `runs`), not an architecture spec; run it as a study");
     }
     unknownKeys(root, TOP_KEYS, "the spec");
     String cls = root.path("class_name").asText("");
@@ -158,7 +159,7 @@ public final class Network {
   static void requireStandardInput(Dims input) {
     if (!input.equals(INPUT)) {
       throw new SpecException("the model input must be " + INPUT + " (48x48 grayscale), got " + input
-          + " (`fer import keras --input-size` puts a Resizing layer in front of such a model)");
+          + " (a Keras import with " + FerException.setting("input_size") + " set puts a Resizing layer in front of such a model)");
     }
   }
 

@@ -1,6 +1,6 @@
 package org.fertk.model;
 
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /** An invalid architecture spec: unknown layer or key, bad value, incompatible shapes. */
 public class SpecException extends FerException {

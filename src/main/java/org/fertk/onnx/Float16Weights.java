@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.fertk.onnx.proto.OnnxIr;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /**
  * Halves a float model on disk: every float weight tensor of rank 2 or more (convolution

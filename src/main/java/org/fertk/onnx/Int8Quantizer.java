@@ -20,7 +20,7 @@ import java.util.Set;
 import org.fertk.data.FaceDataset;
 import org.fertk.onnx.proto.OnnxIr;
 import org.fertk.score.OrtEngine;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /**
  * Static int8 quantisation of an exported float model, written in the QDQ form that ONNX Runtime

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.fertk.onnx.proto.OnnxIr;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /**
  * An ONNX graph under construction: nodes in topological order, named initializers, graph inputs

@@ -2,7 +2,7 @@ package org.fertk.score;
 
 import java.util.Locale;
 import org.fertk.Emotion;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /**
  * What a model's output rows must be before anything is printed or written: probabilities
@@ -59,14 +59,14 @@ public final class ModelOutputs {
    * distribution; with {@code logits}, one when every row already is one (the model ends with a
    * softmax, and a second one would flatten its answers: 90% happy read as 29%).
    *
-   * @param logitsFlag how the caller declares logits, for the messages (the CLI's "--logits"); null
-   *     where logits cannot be declared (a teacher)
+   * @param teacher true for a distillation teacher, which cannot declare logits: its outputs must be
+   *     probabilities
    */
   public static void checkProbabilities(float[] o, int count, long firstRow, String model, boolean logits,
-      String logitsFlag) {
+      boolean teacher) {
     if (logits && count > 0 && allDistributions(o, count)) {
       throw new FerException(model + ": outputs already are probabilities (each face's sum to 1): the model ends "
-          + "with a softmax; drop " + logitsFlag + ", which would apply a second one");
+          + "with a softmax; drop " + FerException.setting("logits") + ", which would apply a second one");
     }
     for (int r = 0; r < count; r++) {
       int base = r * Emotion.COUNT;
@@ -87,8 +87,8 @@ public final class ModelOutputs {
       } else if (!logits && (min < -RANGE_TOLERANCE || max > 1 + RANGE_TOLERANCE
           || Math.abs(sum - 1) > SUM_TOLERANCE)) {
         problem = String.format(Locale.ROOT, "is not a probability distribution (values %.4g..%.4g, sum %.4g): "
-            + "the model seems to end without a softmax; " + (logitsFlag == null ? "it must output probabilities"
-            : "pass " + logitsFlag + " to apply one"), min, max, sum);
+            + "the model seems to end without a softmax; " + (teacher ? "it must output probabilities"
+            : "pass " + FerException.setting("logits") + " to apply one"), min, max, sum);
       }
       if (problem != null) {
         throw new FerException(model + ": output for face " + (firstRow + r) + " " + problem);

@@ -14,7 +14,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.ProtectedInputs;
 
 /**

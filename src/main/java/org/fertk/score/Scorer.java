@@ -118,7 +118,7 @@ public final class Scorer {
     for (Engine e : engines) {
       for (FloatBuffer v : views) {
         float[] o = e.predict(v, count);
-        ModelOutputs.checkProbabilities(o, count, firstRow, e.source(), logits, "--logits");
+        ModelOutputs.checkProbabilities(o, count, firstRow, e.source(), logits, false);
         if (logits) {
           ModelOutputs.softmaxRows(o, count);
         }

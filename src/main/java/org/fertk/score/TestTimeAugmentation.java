@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.fertk.data.FaceDataset;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /**
  * Views of each face whose predicted probabilities are averaged at scoring time. 'flip' is the
@@ -61,7 +61,7 @@ public final class TestTimeAugmentation {
         return new TestTimeAugmentation("crops", v);
       }
       default:
-        throw new FerException("--tta must be none, flip or crops, got '" + s + "'");
+        throw new FerException(FerException.setting("tta") + " must be none, flip or crops, got '" + s + "'");
     }
   }
 

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import org.fertk.Emotion;
 import org.fertk.data.FaceDataset;
 import org.fertk.model.ModelGraph;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.ProtectedInputs;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;

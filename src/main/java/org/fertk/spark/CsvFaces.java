@@ -15,7 +15,7 @@ import org.fertk.data.Fer2013CsvReader;
 import org.fertk.data.LoadedData;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.Usage;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /**
  * FER2013 CSV files (plain or .gz, from any file system Spark reads) as faces numbered by their

@@ -10,7 +10,7 @@ import org.apache.spark.TaskContext;
 import org.fertk.face.FaceDetector;
 import org.fertk.score.Engine;
 import org.fertk.score.OrtEngine;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Hashing;
 
 /**

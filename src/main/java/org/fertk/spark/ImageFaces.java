@@ -22,7 +22,7 @@ import org.fertk.data.ReadOptions;
 import org.fertk.data.Usage;
 import org.fertk.face.FaceCrops;
 import org.fertk.face.FaceDetector;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /**
  * Faces stored as encoded pictures: an image folder ({@code <root>/<class>/*} or
@@ -117,12 +117,12 @@ final class ImageFaces {
     List<String> cols = Arrays.asList(d.columns());
     if (!cols.contains(imageColumn)) {
       throw new FerException(path + ": no column '" + imageColumn + "' of image bytes (columns: " + String.join(", ", cols)
-          + "); say which with --image-column");
+          + "); say which with " + FerException.setting("image_column"));
     }
     org.apache.spark.sql.types.DataType type = d.schema().apply(imageColumn).dataType();
     if (!(type instanceof org.apache.spark.sql.types.BinaryType)) {
       throw new FerException(path + ": column '" + imageColumn + "' holds " + type.simpleString() + " values, not "
-          + "image bytes (binary); say which column holds the pictures with --image-column");
+          + "image bytes (binary); say which column holds the pictures with " + FerException.setting("image_column"));
     }
     boolean labels = cols.contains(labelColumn);
     Dataset<Row> sel = d.select(d.col("_metadata.file_path"), d.col("_metadata.row_index"), d.col(imageColumn),

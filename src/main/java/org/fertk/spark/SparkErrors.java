@@ -1,6 +1,6 @@
 package org.fertk.spark;
 
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /** The message a user should see from an exception Spark wrapped (task failures nest them). */
 final class SparkErrors {

@@ -34,7 +34,7 @@ import org.fertk.face.FaceDetector;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.Scorer;
 import org.fertk.score.TestTimeAugmentation;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Progress;
 import scala.Tuple2;
 
@@ -103,7 +103,7 @@ public final class SparkScoring {
 
   public static Result run(SparkSession spark, Options o) {
     if (!o.format().equals("csv") && !o.format().equals("parquet")) {
-      throw new FerException("--format must be csv or parquet, got '" + o.format() + "'");
+      throw new FerException(FerException.setting("format") + " must be csv or parquet, got '" + o.format() + "'");
     }
     TestTimeAugmentation tta = TestTimeAugmentation.parse(o.tta());
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -140,7 +140,8 @@ public final class SparkScoring {
       if (!o.skipBadRows() && !(photoLayout && holdsPhotos(rows, framing, withoutFace))) {
         rows.unpersist();
         throw new FerException(firstBad.get(0) + (skipped > 1 ? " (and " + (skipped - 1)
-            + " more bad rows; --skip-bad-rows skips them)" : " (--skip-bad-rows skips such rows)"));
+            + " more bad rows; " + FerException.setting("skip_bad_rows") + " skips them)" : " (" + FerException.setting("skip_bad_rows") + " skips such rows)"))
+            ;
       }
     }
     List<String> firstNone = withoutFace == 0 ? List.of()
@@ -243,7 +244,7 @@ public final class SparkScoring {
       FileSystem fs = target.getFileSystem(conf);
       removeStaleTemps(fs, target);
       if (fs.exists(target)) {
-        throw new FerException(out + ": already exists; choose a new --out folder");
+        throw new FerException(out + ": already exists; choose a new " + FerException.setting("out") + " folder");
       }
       try {
         predictions.write().mode(SaveMode.ErrorIfExists).format(format).options(readOptions(format))

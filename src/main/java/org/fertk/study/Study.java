@@ -34,7 +34,7 @@ import org.fertk.run.RunFolder;
 import org.fertk.train.TrainConfig;
 import org.fertk.train.Trainer;
 import org.fertk.util.AtomicOutput;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.FolderLock;
 import org.fertk.util.Json;
 import org.fertk.util.Progress;
@@ -159,7 +159,7 @@ public final class Study {
       throw new FerException(options.plan() + ": " + (changes.size() == 1 ? "a run differs" : "runs differ")
           + " from what " + options.out() + " holds: " + String.join(", ", changes) + ". Restore the plan, write "
           + "the study into another folder, or train " + (changes.size() == 1 ? "it" : "them")
-          + " again with --rerun-changed (the run folders are replaced)");
+          + " again with " + FerException.setting("rerun_changed") + " (the run folders are replaced)");
     }
     for (int i = 0; i < changes.size(); i++) {
       say("plan changed, training again: " + changes.get(i));

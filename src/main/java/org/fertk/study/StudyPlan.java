@@ -16,7 +16,7 @@ import org.fertk.model.Network;
 import org.fertk.train.ResumeCheck;
 import org.fertk.train.TrainConfig;
 import org.fertk.train.TrainOptions;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Json;
 
 /**
@@ -72,7 +72,7 @@ final class StudyPlan {
     String where = file.toString();
     if (root.has("class_name") && !root.has("runs")) {
       throw new FerException(where + ": an architecture spec (it has `class_name`), not a study plan; "
-          + "train it with fer train --graph");
+          + "train it as an architecture spec");
     }
     keys(root, TOP_KEYS, where);
     JsonNode defaults = root.path("defaults");
@@ -247,7 +247,7 @@ final class StudyPlan {
     }
     for (String id : ids) {
       if (runs.stream().noneMatch(r -> r.id().equals(id))) {
-        throw new FerException("--only: the plan has no run '" + id + "' (runs: "
+        throw new FerException(FerException.setting("only") + ": the plan has no run '" + id + "' (runs: "
             + String.join(", ", runs.stream().map(Run::id).toList()) + ")");
       }
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.fertk.data.FaceDataset;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.SettingException;
 
 /**

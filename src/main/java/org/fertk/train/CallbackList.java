@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.fertk.Callback;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /** The callbacks of a run, called in order; collects their states for checkpoints. */
 final class CallbackList implements AutoCloseable {

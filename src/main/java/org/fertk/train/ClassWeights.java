@@ -3,7 +3,7 @@ package org.fertk.train;
 import java.util.Arrays;
 import java.util.Locale;
 import org.fertk.Emotion;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.SettingException;
 
 /** Per-class loss weights: none (all 1), balanced (scikit-learn's rule), or an explicit list. */

@@ -9,7 +9,7 @@ import org.fertk.data.LoadedData;
 import org.fertk.data.ReadOptions;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.model.Network;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Hashing;
 
 /** Loads the spec and the data of a run and splits the data, validating both before training. */

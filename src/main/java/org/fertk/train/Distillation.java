@@ -3,7 +3,7 @@ package org.fertk.train;
 import java.util.List;
 import java.util.Locale;
 import org.fertk.score.TestTimeAugmentation;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.SettingException;
 
 /**

@@ -3,7 +3,7 @@ package org.fertk.train;
 import java.util.Locale;
 import java.util.Map;
 import org.fertk.Callback;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /**
  * Keras' TerminateOnNaN, with a message that says what to do: stops the run at the first batch
@@ -32,8 +32,8 @@ final class NanGuard implements Callback {
     }
     String where = String.format(Locale.ROOT, "training diverged: the loss became %s at epoch %d, batch %d/%d",
         (float) loss, epoch + 1, batch + 1, steps);
-    throw new FerException(epoch == 0 ? where + "; no epoch finished, so there is no checkpoint. Lower --lr."
+    throw new FerException(epoch == 0 ? where + "; no epoch finished, so there is no checkpoint. Lower " + FerException.setting("lr") + "."
         : where + String.format(Locale.ROOT, "; the last good checkpoint (end of epoch %d) is in %s. "
-            + "Lower the learning rate and continue with --resume.", epoch, run.folder.lastCheckpoint()));
+            + "Lower " + FerException.setting("lr") + " and " + FerException.setting("resume") + " from it.", epoch, run.folder.lastCheckpoint()));
   }
 }

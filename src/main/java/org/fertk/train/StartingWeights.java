@@ -11,7 +11,7 @@ import org.fertk.model.ModelGraph;
 import org.fertk.model.Network;
 import org.fertk.model.Weight;
 import org.fertk.score.TfEngine;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;

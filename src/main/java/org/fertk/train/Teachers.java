@@ -19,7 +19,7 @@ import org.fertk.score.ModelOutputs;
 import org.fertk.score.OrtEngine;
 import org.fertk.score.TestTimeAugmentation;
 import org.fertk.score.TfEngine;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Hashing;
 
 /**
@@ -104,7 +104,7 @@ final class Teachers implements AutoCloseable {
         float[] p = e.predict(in, n);
         // a teacher must give probabilities, as fer score demands: logits averaged and softened
         // as if they were probabilities would teach nonsense
-        ModelOutputs.checkProbabilities(p, n, 0, "teacher " + e.source(), false, null);
+        ModelOutputs.checkProbabilities(p, n, 0, "teacher " + e.source(), false, true);
         for (int i = 0; i < mean.length; i++) {
           mean[i] += p[i] * share;
         }

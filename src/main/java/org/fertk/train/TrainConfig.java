@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.fertk.Emotion;
 import org.fertk.data.SplitSpec;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Json;
 import org.fertk.util.SettingException;
 
@@ -190,7 +190,7 @@ public record TrainConfig(String graph, String data, int syntheticCount, SplitSp
    *
    * @param file the run-config.json
    * @return the settings
-   * @throws org.fertk.util.FerException naming the file when it is unreadable or a setting is bad
+   * @throws org.fertk.FerException naming the file when it is unreadable or a setting is bad
    */
   public static TrainConfig read(Path file) {
     ObjectNode o = (ObjectNode) TrainOptions.normalize(Json.read(file)).deepCopy();

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Json;
 import org.fertk.run.EpochLog;
 

@@ -27,7 +27,7 @@ import org.fertk.model.ModelGraph;
 import org.fertk.model.Network;
 import org.fertk.util.AtomicOutput;
 import org.fertk.util.CpuFeatures;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.FolderLock;
 import org.fertk.util.Json;
 import org.fertk.util.Progress;
@@ -201,7 +201,7 @@ public final class Trainer {
    */
   private void sayWhatWasSaved() {
     PrintStream err = Progress.directErr();
-    String how = resumeHint != null ? resumeHint : "fer train --resume --out " + run.dir();
+    String how = resumeHint != null ? resumeHint : "training again into " + run.dir() + " with resume set";
     if (run.hasCheckpoint()) {
       int done = Checkpoints.readState(run.lastCheckpoint()).nextEpoch;
       err.printf("%nfer: interrupted; epochs 1-%d are saved in %s. Continue with: %s%n", done, run.lastCheckpoint(), how);
@@ -214,7 +214,8 @@ public final class Trainer {
   private Result runLocked(PreparedData data, boolean resume) {
     TrainState state = resume && run.hasCheckpoint() ? Checkpoints.readState(run.lastCheckpoint()) : null;
     if (state == null && !resume && run.hasCheckpoint()) {
-      throw new FerException(run.dir() + " already holds a training run; use --resume to continue it or choose another --out");
+      throw new FerException(run.dir() + " already holds a training run; set " + FerException.setting("resume") + " to continue it, or choose "
+          + "another " + FerException.setting("out") + " folder");
     }
     if (state != null) {
       ResumeCheck.check(run.config(), config);
@@ -225,7 +226,7 @@ public final class Trainer {
     FaceDataset train = data.split().train();
     if (config.mixedPrecision() && !quiet && !CpuFeatures.thisMachine().nativeBfloat16().orElse(true)) {
       out.println("note: this processor has no bfloat16 instructions (AVX512_BF16 or AMX): TensorFlow emulates "
-          + "bfloat16 or keeps float32, so --precision bfloat16 will not train faster here");
+          + "bfloat16 or keeps float32, so precision bfloat16 will not train faster here");
     }
     double[] classWeights = ClassWeights.resolve(config.classWeight(), train.classCounts());
     try (Teachers teachers = config.distillation().active() ? Teachers.open(config.distillation().teachers(),

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /**
  * Stochastic weight averaging (Izmailov et al. 2018): the running mean of the trainable weights

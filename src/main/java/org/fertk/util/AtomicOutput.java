@@ -1,5 +1,6 @@
 package org.fertk.util;
 
+import org.fertk.FerException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package org.fertk.util;
 
+import org.fertk.FerException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,5 +1,6 @@
 package org.fertk.util;
 
+import org.fertk.FerException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package org.fertk.util;
 
+import org.fertk.FerException;
 import java.util.Locale;
 
 /**

@@ -1,9 +1,8 @@
 package org.fertk.util;
 
+import org.fertk.FerException;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A bad training setting, named by its key as plans and run-config.json spell it
@@ -11,34 +10,22 @@ import java.util.regex.Pattern;
  * flag instead of the key ({@code --epochs}), through {@link #withNames}.
  */
 public class SettingException extends FerException {
-  private final List<String> keys;
-
   /**
    * @param message the message, naming the settings by their keys
    * @param keys the keys named in the message
    */
   public SettingException(String message, String... keys) {
     super(message);
-    this.keys = List.of(keys);
+    naming(keys);
   }
 
   /** @return the keys of the settings the message names */
   public List<String> keys() {
-    return keys;
+    return settings();
   }
 
-  /**
-   * The message with each named key spelled another way.
-   *
-   * @param spelling for example key to command-line flag
-   * @return the message with every whole-word occurrence of a key replaced
-   */
+  /** {@link #message}, under the name the CLI has long used. */
   public String withNames(UnaryOperator<String> spelling) {
-    String m = getMessage();
-    for (String k : keys) {
-      m = Pattern.compile("(?<![\\w-])" + Pattern.quote(k) + "(?![\\w-])").matcher(m)
-          .replaceAll(Matcher.quoteReplacement(spelling.apply(k)));
-    }
-    return m;
+    return message(spelling);
   }
 }

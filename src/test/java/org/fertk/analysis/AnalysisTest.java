@@ -15,7 +15,7 @@ import org.fertk.data.FaceDataset;
 import org.fertk.data.SyntheticFaces;
 import org.fertk.score.Predictions;
 import org.fertk.run.EpochLog;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -71,8 +71,8 @@ class BadValuesTest {
     try (org.fertk.FerModel m = org.fertk.FerModel.load(Path.of("models/paper-cnn"))) {
       for (float v : new float[] {1000f, Float.NaN}) {
         java.awt.image.BufferedImage img = floatPicture(v);
-        org.fertk.util.FerException e = org.junit.jupiter.api.Assertions.assertThrows(
-            org.fertk.util.FerException.class, () -> m.predict(img));
+        org.fertk.FerException e = org.junit.jupiter.api.Assertions.assertThrows(
+            org.fertk.FerException.class, () -> m.predict(img));
         assertTrue(e.getMessage().contains("must hold values in [0, 1]") && e.getMessage().contains(String.valueOf(v)),
             e.getMessage());
       }

@@ -26,7 +26,7 @@ class TrainCliTest {
     CliTest.Run again = CliTest.run("train", "--graph", "graphs/paper-cnn-lstm.json", "--synthetic", "70",
         "--epochs", "1", "--out", run.toString(), "-q");
     assertEquals(1, again.code());
-    assertTrue(again.err().contains("use --resume"), again.err());
+    assertTrue(again.err().contains("set --resume to continue it, or choose another --out folder"), again.err());
     CliTest.Run resumed = CliTest.run("train", "--resume", "--out", run.toString(), "--epochs", "2", "-q");
     assertEquals(0, resumed.code(), resumed.err());
     assertEquals(3, Files.readAllLines(run.resolve("history.csv")).size());

@@ -198,7 +198,8 @@ public class FaceImagesTest {
     Files.write(bomb, pngDeclaring(40000, 40000));
     DataException e = assertThrows(DataException.class, () -> FaceImages.read48(bomb, false));
     assertTrue(e.getMessage().contains("bomb.png") && e.getMessage().contains("40000x40000")
-        && e.getMessage().contains("--max-image-pixels"), e.getMessage());
+        && e.getMessage().contains("(max_image_pixels raises it)"), e.getMessage());
+    assertEquals(List.of("max_image_pixels"), e.settings(), "the setting is named, for the CLI to say its flag");
     // a lower limit refuses ordinary images too, and a higher one lets them through
     Path small = dir.resolve("small.png");
     ImageIO.write(noise(100, 100, 3), "png", small.toFile());

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.junit.jupiter.api.Test;
 
 class SplitsTest {

@@ -21,7 +21,7 @@ import org.fertk.export.OnnxExport;
 import org.fertk.onnx.tf.Layouts;
 import org.fertk.onnx.tf.TfToOnnxConverter;
 import org.fertk.score.TfEngine;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,9 +91,9 @@ class KerasFixturesTest {
     assertEquals("-1.0..1.0", manifest.path("imported_from").path("input_range").asText());
     FerException wrong = assertThrows(FerException.class,
         () -> KerasImport.run(DIR.resolve("preprocessing.keras"), tmp.resolve("pre2"), new KerasImport.Options(96, "0..1"), 1));
-    assertEquals("--input-size 96 contradicts the model's own input, 64x64", wrong.getMessage());
+    assertEquals("input_size 96 contradicts the model's own input, 64x64", wrong.getMessage());
     FerException scale = assertThrows(FerException.class, () -> KerasImport.parseScale("0-255"));
-    assertTrue(scale.getMessage().startsWith("--scale: expected the model's input range"), scale.getMessage());
+    assertTrue(scale.getMessage().startsWith("scale: expected the model's input range"), scale.getMessage());
   }
 
   @Test

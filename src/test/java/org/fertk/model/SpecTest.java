@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -153,7 +153,7 @@ class SpecTest {
   void aPlanGivenAsASpecIsNamedAsAPlan() {
     SpecException e = assertThrows(SpecException.class, () -> Network.load(Path.of("graphs/plan-quick.json"), 0));
     assertTrue(e.getMessage().startsWith("graphs/plan-quick.json: a study plan (it has `runs`), not an architecture spec; "
-        + "run it with fer study --plan"), e.getMessage());
+        + "run it as a study"), e.getMessage());
   }
 
   @Test

@@ -23,7 +23,7 @@ import org.fertk.model.ModelGraph;
 import org.fertk.model.Network;
 import org.fertk.onnx.proto.OnnxIr;
 import org.fertk.onnx.tf.TfToOnnxConverter;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

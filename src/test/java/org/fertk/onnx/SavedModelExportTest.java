@@ -13,7 +13,7 @@ import java.util.function.BiFunction;
 import org.fertk.export.SavedModelExport;
 import org.fertk.onnx.tf.ConversionException;
 import org.fertk.onnx.tf.TfToOnnxConverter;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;

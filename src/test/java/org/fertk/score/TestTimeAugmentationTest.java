@@ -8,7 +8,7 @@ import java.nio.FloatBuffer;
 import java.util.HashSet;
 import java.util.List;
 import org.fertk.data.FaceDataset;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.junit.jupiter.api.Test;
 
 class TestTimeAugmentationTest {
@@ -67,6 +67,7 @@ class TestTimeAugmentationTest {
     assertTrue(crops.stream().allMatch(v -> Math.abs(v.dx()) == Math.abs(v.dy())
         && (v.dx() == 0 || Math.abs(v.dx()) == TestTimeAugmentation.CROP_SHIFT)));
     FerException e = assertThrows(FerException.class, () -> TestTimeAugmentation.parse("rotate"));
-    assertEquals("--tta must be none, flip or crops, got 'rotate'", e.getMessage());
+    assertEquals("tta must be none, flip or crops, got 'rotate'", e.getMessage());
+    assertEquals("--tta must be none, flip or crops, got 'rotate'", e.message(k -> "--" + k));
   }
 }

@@ -41,7 +41,7 @@ import org.fertk.score.OrtEngine;
 import org.fertk.score.Predictions;
 import org.fertk.score.Scorer;
 import org.fertk.score.TestTimeAugmentation;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Progress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -141,7 +141,8 @@ class SparkScoringTest {
     FerException e = assertThrows(FerException.class,
         () -> SparkScoring.run(spark, options(out, List.of(bad.toString()), false)));
     assertTrue(e.getMessage().startsWith(bad + ":8: "), e.getMessage());
-    assertTrue(e.getMessage().contains("(and 1 more bad rows; --skip-bad-rows skips them)"), e.getMessage());
+    assertTrue(e.getMessage().contains("(and 1 more bad rows; skip_bad_rows skips them)"), e.getMessage());
+    assertEquals(List.of("skip_bad_rows"), e.settings());
     assertFalse(Files.exists(out), "nothing written");
 
     SparkScoring.Result r = SparkScoring.run(spark, options(out, List.of(bad.toString()), true));
@@ -166,7 +167,7 @@ class SparkScoringTest {
         List.of(MODEL), List.of(csv.toString()), tmp.resolve("none"), "csv", Usage.PUBLIC_TEST, 32, "none", false, 2)));
     assertEquals(csv + ": no PublicTest rows", none.getMessage());
     FerException again = assertThrows(FerException.class, () -> SparkScoring.run(spark, o));
-    assertEquals(out + ": already exists; choose a new --out folder", again.getMessage());
+    assertEquals(out + ": already exists; choose a new out folder", again.getMessage());
     FerException missing = assertThrows(FerException.class, () -> SparkScoring.run(spark,
         new SparkScoring.Options(List.of(tmp.resolve("none.onnx")), List.of(csv.toString()), tmp.resolve("m"), "csv",
             null, 64, "none", false, 2)));
@@ -235,7 +236,7 @@ class SparkScoringTest {
     FerException e = assertThrows(FerException.class, () -> SparkScoring.run(spark, new SparkScoring.Options(
         List.of(MODEL), List.of(text.toString()), tmp.resolve("text-out"), "csv", null, 16, "none", false, 2)));
     assertEquals(text + ": column 'image' holds string values, not image bytes (binary); say which column holds "
-        + "the pictures with --image-column", e.getMessage());
+        + "the pictures with image_column", e.getMessage());
   }
 
   @Test

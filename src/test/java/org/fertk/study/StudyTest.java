@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +39,7 @@ class StudyTest {
   @Test
   void badPlansFailBeforeAnyTraining() throws Exception {
     assertEquals("graphs/vgg-bn-thin5.json: an architecture spec (it has `class_name`), not a study plan; "
-        + "train it with fer train --graph", planError(Path.of("graphs/vgg-bn-thin5.json")).getMessage());
+        + "train it as an architecture spec", planError(Path.of("graphs/vgg-bn-thin5.json")).getMessage());
     assertTrue(planError(plan(run("a", "graphs/no-such-spec.json", ""))).getMessage()
         .contains("run 'a': spec " + Path.of("graphs/no-such-spec.json").toAbsolutePath() + " not found"));
     assertTrue(planError(plan(run("a", "graphs/paper-cnn-lstm.json", ", 'epoch': 3"))).getMessage()
@@ -185,7 +185,7 @@ class StudyTest {
     StudyPlan quick = StudyPlan.load(Path.of("graphs/plan-quick.json"), Path.of("synthetic.csv"));
     assertEquals(2, quick.runs().size());
     FerException e = assertThrows(FerException.class, () -> quick.only(List.of("nope")));
-    assertTrue(e.getMessage().startsWith("--only: the plan has no run 'nope'"));
+    assertTrue(e.getMessage().startsWith("only: the plan has no run 'nope'"), e.getMessage());
   }
 
   @Test
@@ -225,7 +225,7 @@ class StudyTest {
     FerException changed = assertThrows(FerException.class, () -> new Study(new Study.Options(edited, null, out, true,
         0, null, 1000, 1), new PrintWriter(new StringWriter())).run());
     assertTrue(changed.getMessage().contains("run 'lstm' (lr: 0.001 -> 0.01)"), changed.getMessage());
-    assertTrue(changed.getMessage().contains("--rerun-changed"), changed.getMessage());
+    assertTrue(changed.getMessage().contains("again with rerun_changed"), changed.getMessage());
     assertArrayEquals(history, Files.readAllBytes(out.resolve("runs/lstm/history.csv")), "nothing touched");
     StringWriter rerun = new StringWriter();
     new Study(new Study.Options(edited, null, out, false, 0, null, 1000, 1, null, true), new PrintWriter(rerun)).run();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.fertk.data.FaceDataset;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.junit.jupiter.api.Test;
 
 class AugmentationTest {

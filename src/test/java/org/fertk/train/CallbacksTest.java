@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.junit.jupiter.api.Test;
 
 /** EarlyStopping and ReduceLROnPlateau on scripted metric sequences, traced by hand from Keras 3. */

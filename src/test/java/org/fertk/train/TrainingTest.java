@@ -24,7 +24,7 @@ import org.fertk.model.Network;
 import org.fertk.model.TestSpecs;
 import org.fertk.model.Weight;
 import org.fertk.util.CpuFeatures;
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 import org.fertk.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -299,7 +299,10 @@ class TrainingTest {
     TrainConfig cfg = TrainingTestSupport.config(spec("o", LINEAR).toString(), 1).build();
     TrainingTestSupport.train(cfg, dir.resolve("run"));
     FerException e = assertThrows(FerException.class, () -> TrainingTestSupport.train(cfg, dir.resolve("run")));
-    assertTrue(e.getMessage().contains("already holds a training run; use --resume"), e.getMessage());
+    // the library names the setting, the CLI its flag (issue 36, item 5)
+    assertTrue(e.getMessage().contains("already holds a training run; set resume to continue it"), e.getMessage());
+    assertTrue(e.message(k -> "--" + k).contains("set --resume to continue it, or choose another --out "
+        + "folder"), e.getMessage());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.fertk.util;
 
+import org.fertk.FerException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,6 +1,6 @@
 package org.fertk.onnx.tf;
 
-import org.fertk.util.FerException;
+import org.fertk.FerException;
 
 /** The TF graph cannot be exported (unsupported ops, unsupported attributes). */
 public class ConversionException extends FerException {

@@ -1,5 +1,6 @@
 package org.fertk.onnx.tf;
 
+import org.fertk.FerException;
 import org.fertk.onnx.OnnxGraph;
 import org.fertk.onnx.OnnxOptimizer;
 import org.fertk.onnx.OnnxOp;
@@ -71,8 +72,8 @@ public final class TfToOnnxConverter {
       need = Math.max(need, Handlers.get(n.getOp()).minOpset());
     }
     if (options.opset() < need || options.opset() > OnnxOp.MAX_OPSET) {
-      throw new ConversionException("--opset " + options.opset() + " is not possible for this model: "
-          + "its ops need opset " + need + " to " + OnnxOp.MAX_OPSET);
+      throw new ConversionException(FerException.setting("opset") + " " + options.opset() + " is not possible for "
+          + "this model: its ops need opset " + need + " to " + OnnxOp.MAX_OPSET);
     }
     Set<String> reachable = new LinkedHashSet<>();
     order.forEach(n -> reachable.add(n.getName()));
