@@ -14,16 +14,30 @@ import java.util.regex.Pattern;
  * prints only the message and exits with 1; no stack trace unless --verbose.
  */
 public class FerException extends RuntimeException {
+  /** Marks a setting's key in a message (a private-use character, never in a path or a word). */
   private static final char OPEN = '\uE000';
+  /** Ends a marked key. */
   private static final char CLOSE = '\uE001';
   private static final Pattern MARKED = Pattern.compile(OPEN + "([a-z_]+)" + CLOSE);
 
+  /** Keys named as plain words (setting validation messages), see {@link #naming}. */
   private final List<String> keys = new ArrayList<>();
 
+  /**
+   * A problem with the user's input.
+   *
+   * @param message what is wrong and where (file, line, setting), settings marked with {@link #setting}
+   */
   public FerException(String message) {
     super(message);
   }
 
+  /**
+   * A problem with the user's input, caused by another failure.
+   *
+   * @param message what is wrong and where
+   * @param cause the failure behind it
+   */
   public FerException(String message, Throwable cause) {
     super(message, cause);
   }
@@ -39,12 +53,23 @@ public class FerException extends RuntimeException {
     return OPEN + key + CLOSE;
   }
 
-  /** A text with its marked settings spelled as their keys. */
+  /**
+   * A text with its marked settings spelled as their keys.
+   *
+   * @param text a message, perhaps with marked settings
+   * @return the text with each marked setting as its bare key
+   */
   public static String plain(String text) {
     return spell(text, k -> k);
   }
 
-  /** A text with its marked settings spelled another way. */
+  /**
+   * A text with its marked settings spelled another way.
+   *
+   * @param text a message, perhaps with marked settings
+   * @param spelling key to the spelling wanted, e.g. the command-line flag
+   * @return the text with each marked setting so spelled
+   */
   public static String spell(String text, UnaryOperator<String> spelling) {
     if (text == null || text.indexOf(OPEN) < 0) {
       return text;
