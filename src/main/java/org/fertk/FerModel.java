@@ -243,7 +243,9 @@ public final class FerModel implements AutoCloseable {
   }
 
   /**
-   * Classifies one image file (PNG, JPEG, BMP or GIF).
+   * Classifies one image file (PNG, JPEG, BMP or GIF) as one face: the whole picture, as
+   * {@code fer predict --no-detect} does. For a photo, where the faces are to be found first,
+   * use {@link #predictFaces(Path)}, as {@code fer predict} does for pictures larger than 96x96.
    *
    * @param image the file
    * @return the probabilities of the seven emotions
@@ -252,6 +254,20 @@ public final class FerModel implements AutoCloseable {
   public Prediction predict(Path image) {
     Objects.requireNonNull(image, "image must not be null");
     return predict(FaceImages.decode(image, ReadOptions.DEFAULT_MAX_IMAGE_PIXELS));
+  }
+
+  /**
+   * Finds the faces in an image file and classifies each, as {@code fer predict} does for a photo
+   * (the picture decoded as every command decodes it: size limits, EXIF orientation, damaged
+   * files refused).
+   *
+   * @param image the file
+   * @return each face's box and prediction, largest face first; empty when no face is found
+   * @throws FerException when the file is missing or not a readable image
+   */
+  public List<DetectedFace> predictFaces(Path image) {
+    Objects.requireNonNull(image, "image must not be null");
+    return predictFaces(FaceImages.decode(image, ReadOptions.DEFAULT_MAX_IMAGE_PIXELS));
   }
 
   /**

@@ -306,4 +306,16 @@ class LibraryTest {
     assertEquals("models/paper-cnn: the model is closed", after.getMessage());
     assertThrows(FerException.class, () -> m.predictFaces(face));
   }
+
+  /** Issue 36, item 3: the two calls for a picture file say which rule they follow; fer predict's is predictFaces. */
+  @Test
+  void aPhotoFileIsSearchedForFacesByPredictFacesAndTakenWholeByPredict() {
+    try (FerModel m = FerModel.load(Path.of("models/best"))) {
+      List<DetectedFace> faces = m.predictFaces(Path.of("data/photos/grace-hopper.jpg"));
+      assertEquals(1, faces.size(), faces.toString());
+      assertEquals(Emotion.NEUTRAL, faces.get(0).prediction().emotion(), "as fer predict reads her: neutral");
+      assertEquals(7, m.predict(Path.of("data/photos/grace-hopper.jpg")).probabilities().length);
+      assertTrue(m.predictFaces(Path.of("data/faces/synthetic-happy.png")).size() <= 1);
+    }
+  }
 }
