@@ -269,7 +269,7 @@ final class TrainCommand extends BaseCommand implements CliText.FlagNames {
 
   /** The command-line flag of a setting's key. */
   static String flagOf(String key) {
-    return key.equals("split") ? "--split-by" : key.equals("teachers") ? "--teacher" : "--" + key.replace('_', '-');
+    return key.equals("split") ? "--split-by" : CliText.flag(key, null);
   }
 
   /**

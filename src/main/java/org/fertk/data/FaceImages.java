@@ -25,9 +25,14 @@ public final class FaceImages {
   private FaceImages() {}
 
   public static boolean isImageFile(Path p) {
-    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    return hasImageExtension(p.getFileName().toString()) && Files.isRegularFile(p);
+  }
+
+  /** Whether a file name ends in one of the picture extensions read (any case). */
+  public static boolean hasImageExtension(String fileName) {
+    String n = fileName.toLowerCase(Locale.ROOT);
     int dot = n.lastIndexOf('.');
-    return dot > 0 && EXTENSIONS.contains(n.substring(dot + 1)) && Files.isRegularFile(p);
+    return dot > 0 && EXTENSIONS.contains(n.substring(dot + 1));
   }
 
   /** Reads an image file as 2,304 gray bytes; a clear DataException when it cannot be decoded. */
@@ -103,7 +108,7 @@ public final class FaceImages {
         }
         // decoded (up to 4 bytes a pixel) plus the grey copy that face finding makes: refused up
         // front when the heap cannot hold them, so that the next picture still gets its turn
-        MemoryBudget.check(name + ": a " + w + "x" + h + " picture", w * h * 5);
+        MemoryBudget.check("a " + w + "x" + h + " picture", w * h * 5);
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         BufferedImage img = reader.read(0);
@@ -122,8 +127,8 @@ public final class FaceImages {
       }
     } catch (DataException e) {
       throw e;
-    } catch (FerException e) {
-      throw new DataException(name, e.getMessage().substring(name.length() + 2));
+    } catch (FerException e) { // the memory budget's refusal, said of this picture
+      throw new DataException(name, e.getMessage());
     } catch (OutOfMemoryError e) {
       throw new DataException(name, "not enough memory to decode this image "
           + "(raise the heap with JAVA_OPTS=-Xmx8g or lower " + FerException.setting("max_image_pixels") + ")");

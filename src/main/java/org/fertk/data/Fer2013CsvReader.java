@@ -1,10 +1,12 @@
 package org.fertk.data;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Serializable;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -79,43 +81,15 @@ public final class Fer2013CsvReader {
    */
   public static long countRows(Path file, Usage only) {
     Fer2013CsvReader r = new Fer2013CsvReader(file, ReadOptions.STRICT, DEFAULT_BLOCK);
-    byte[] want = only == null ? null : ("," + only.label()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    try (InputStream in = new BufferedInputStream(r.open(), 1 << 16)) {
-      long rows = 0;
-      boolean header = true;
-      byte[] tail = new byte[want == null ? 1 : want.length];
-      int kept = 0;
-      boolean blank = true;
-      for (int b = in.read(); ; b = in.read()) {
-        if (b == '\n' || b < 0) {
-          if (!blank) {
-            if (header) {
-              header = false;
-            } else if (want == null || kept >= want.length && java.util.Arrays.equals(tail, want)) {
-              rows++;
-            }
-          }
-          if (b < 0) {
-            return rows;
-          }
-          kept = 0;
-          blank = true;
-          continue;
-        }
-        if (b == '\r') {
-          continue;
-        }
-        blank = false;
-        if (want != null) { // the line's last bytes, for its Usage field
-          System.arraycopy(tail, 1, tail, 0, tail.length - 1);
-          tail[tail.length - 1] = (byte) b;
-          kept++;
-        }
-      }
+    String usage = only == null ? null : "," + only.label();
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.open(), StandardCharsets.US_ASCII), 1 << 16)) {
+      return lines.lines().skip(1).filter(l -> !l.isBlank() && (usage == null || l.stripTrailing().endsWith(usage)))
+          .count();
     } catch (IOException | RuntimeException e) {
       return -1;
     }
   }
+
 
   /**
    * Reads a file block by block and hands each block's faces to {@code consumer}, in file order,

@@ -6,7 +6,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -100,8 +99,7 @@ final class ImageFaces {
       RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
       while (it.hasNext()) {
         LocatedFileStatus f = it.next();
-        String name = f.getPath().getName().toLowerCase(Locale.ROOT);
-        if (f.getLen() == 0 && name.matches(".*\\.(png|jpg|jpeg|bmp|gif)")) {
+        if (f.getLen() == 0 && FaceImages.hasImageExtension(f.getPath().getName())) {
           out.add(f.getPath().toString());
         }
       }
