@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import org.fertk.DetectedFace;
 import org.fertk.Emotion;
@@ -412,25 +413,24 @@ final class PredictCommand extends BaseCommand {
   }
 
   /** DIR/NAME: the picture with boxes, in its own format (PNG for formats ImageIO cannot write). */
-  private static String annotatedFormat(Path file) {
-    String name = file.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    String ext = dot > 0 ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "png";
-    return ext.equals("jpg") || ext.equals("jpeg") ? "jpg" : ext.equals("bmp") ? "bmp" : "png";
-  }
-
+  /** DIR/NAME of a picture's annotated copy: its own name where ImageIO writes its format, else NAME.png. */
   private Path annotatedFile(Path file) {
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');
-    String ext = dot > 0 ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "png";
-    String format = annotatedFormat(file);
-    return annotate.resolve(dot > 0 && format.equals(ext.replace("jpeg", "jpg")) ? name
-        : (dot > 0 ? name.substring(0, dot) : name) + "." + format);
+    String ext = dot > 0 ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
+    return annotate.resolve(Set.of("png", "jpg", "jpeg", "bmp").contains(ext) ? name
+        : (dot > 0 ? name.substring(0, dot) : name) + ".png");
+  }
+
+  /** The ImageIO format an annotated copy is written in, from its name. */
+  private static String formatOf(Path target) {
+    String n = target.getFileName().toString().toLowerCase(Locale.ROOT);
+    return n.endsWith(".jpg") || n.endsWith(".jpeg") ? "jpg" : n.endsWith(".bmp") ? "bmp" : "png";
   }
 
   private void writeAnnotated(Path file, BufferedImage img, List<DetectedFace> faces) {
-    String format = annotatedFormat(file);
     Path target = annotatedFile(file);
+    String format = formatOf(target);
     try {
       Files.createDirectories(annotate);
       if (Files.exists(target) && Files.isSameFile(target, file)) {
